@@ -1,0 +1,38 @@
+from .episodes import Enquiry, Episode, Event
+from .people import Address, Carer, Child, Family, Gender, SENStatus
+from .reference import (
+    Area,
+    ClosureOutcome,
+    EnquiryType,
+    Ethnicity,
+    EthnicityGroup,
+    Locality,
+    MissingReason,
+    OpenToService,
+    PresentingNeed,
+    School,
+    SchoolPhase,
+)
+
+__all__ = [
+    "Address",
+    "Area",
+    "Carer",
+    "Child",
+    "ClosureOutcome",
+    "Enquiry",
+    "EnquiryType",
+    "Episode",
+    "Ethnicity",
+    "EthnicityGroup",
+    "Event",
+    "Family",
+    "Gender",
+    "Locality",
+    "MissingReason",
+    "OpenToService",
+    "PresentingNeed",
+    "School",
+    "SchoolPhase",
+    "SENStatus",
+]

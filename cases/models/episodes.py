@@ -1,0 +1,227 @@
+"""The CME episode (the case), its enquiries, and the event log every change writes."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .reference import SchoolPhase
+
+
+class Episode(models.Model):
+    """One period of a child missing education, from referral to closure with an outcome.
+
+    A child has at most one open episode; a later referral of the same child after closure
+    opens a new episode, and that child counts as previously CME.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "OPEN", "Open"
+        CLOSED = "CLOSED", "Closed"
+
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="episodes")
+    referral = models.ForeignKey(
+        "referrals.Referral",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="episodes",
+        help_text="The referral that opened this episode; imported history may have none.",
+    )
+    referral_date = models.DateField()
+    left_school_on = models.DateField(
+        "date left last school", null=True, blank=True, help_text="When known."
+    )
+    allocated_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocated_episodes",
+    )
+    locality = models.ForeignKey(
+        "cases.Locality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Blank means No Locality Registered.",
+    )
+    area = models.ForeignKey("cases.Area", on_delete=models.PROTECT, null=True, blank=True)
+    last_school = models.ForeignKey(
+        "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    school_phase = models.CharField(
+        max_length=20, choices=SchoolPhase.choices, default=SchoolPhase.UNKNOWN
+    )
+    presenting_need = models.ForeignKey(
+        "cases.PresentingNeed", on_delete=models.PROTECT, null=True, blank=True
+    )
+    missing_reason = models.ForeignKey(
+        "cases.MissingReason",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name="reason for missing education",
+    )
+    open_to_services = models.ManyToManyField("cases.OpenToService", blank=True)
+    fsm_at_referral = models.BooleanField("eligible for free school meals at referral", null=True)
+    is_sensitive = models.BooleanField(
+        "sensitive",
+        default=False,
+        help_text="Address, school and contacts shown only to the allocated officer and managers.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    closed_on = models.DateField(null=True, blank=True)
+    closure_outcome = models.ForeignKey(
+        "cases.ClosureOutcome", on_delete=models.PROTECT, null=True, blank=True
+    )
+    destination_school = models.ForeignKey(
+        "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closure_details = models.JSONField(default=dict, blank=True)
+    removal_from_roll_authorised_on = models.DateField(null=True, blank=True)
+    removal_from_roll_authorised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    removal_from_roll_school = models.ForeignKey(
+        "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Raised by every change, so a stale edit is refused."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-referral_date", "-pk"]
+        indexes = [
+            models.Index(fields=["referral_date"]),
+            models.Index(fields=["closed_on"]),
+            models.Index(fields=["status", "allocated_officer"]),
+        ]
+        permissions = [
+            ("close_episode", "Can close a case"),
+            ("allocate_episode", "Can allocate and reallocate cases"),
+            ("approve_closure", "Can approve a closure as enquiries exhausted"),
+            ("reopen_episode", "Can reopen a closed case"),
+            ("view_sensitive_episode", "Can see a sensitive case's address, school and contacts"),
+            ("authorise_removal_from_roll", "Can authorise removal from a school roll"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=Q(status="OPEN"),
+                name="episode_one_open_per_child",
+                violation_error_message="This child already has an open case.",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("referral_date")),
+                name="episode_closed_on_or_after_referral",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="CLOSED", closed_on__isnull=False, closure_outcome__isnull=False)
+                    | Q(status="OPEN", closed_on__isnull=True, closure_outcome__isnull=True)
+                ),
+                name="episode_outcome_exactly_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["OPEN", "CLOSED"]), name="episode_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(removal_from_roll_authorised_by__isnull=True)
+                | Q(removal_from_roll_authorised_on__isnull=False),
+                name="episode_removal_authorisation_dated",
+            ),
+        ]
+
+    @property
+    def reference(self) -> str:
+        return f"CME{self.pk:06d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def days_missing_education(self, today: date | None = None) -> int:
+        """From the referral date (or leaving the last school, when known) to closure or today."""
+        start = self.left_school_on or self.referral_date
+        end = self.closed_on or today or timezone.localdate()
+        return max((end - start).days, 0)
+
+    def __str__(self):
+        return self.reference
+
+
+class Enquiry(models.Model):
+    """A check made to find the child: to a school, another LA, housing, a home visit..."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="enquiries")
+    enquiry_type = models.ForeignKey("cases.EnquiryType", on_delete=models.PROTECT)
+    made_to = models.CharField(max_length=200, help_text="The person or organisation asked.")
+    requested_on = models.DateField()
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    response = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="enquiries"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "enquiries"
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on"], condition=Q(completed_on__isnull=True),
+                                name="enquiry_outstanding_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("requested_on")), name="enquiry_due_on_or_after_request"
+            ),
+            models.CheckConstraint(
+                condition=Q(completed_on__isnull=True) | Q(completed_on__gte=F("requested_on")),
+                name="enquiry_completed_on_or_after_request",
+            ),
+        ]
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return self.completed_on is None and self.due_on < (today or timezone.localdate())
+
+    def __str__(self):
+        return f"{self.enquiry_type} enquiry on {self.episode}"
+
+
+class Event(models.Model):
+    """One change to a case: who, what, when, and the values before and after.
+
+    Append-only: a database trigger refuses UPDATE and DELETE, so the history cannot be
+    rewritten by the application or anyone with its credentials.
+    """
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text="Blank for the system (a scheduled job or an import).",
+    )
+    verb = models.CharField(max_length=60)
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["episode", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.verb} on {self.episode}"

@@ -1,0 +1,131 @@
+"""Children and the families they go missing with."""
+
+from django.db import models
+from django.db.models import Q
+
+from cases.upn import UPN_PATTERN
+
+
+class Gender(models.TextChoices):
+    MALE = "MALE", "Male"
+    FEMALE = "FEMALE", "Female"
+    OTHER = "OTHER", "Other"
+    NOT_KNOWN = "NOT_KNOWN", "Not known"
+
+
+class SENStatus(models.TextChoices):
+    NONE = "NONE", "No special educational needs"
+    SUPPORT = "SUPPORT", "SEN support"
+    EHC_PLAN = "EHC_PLAN", "Education, health and care plan"
+    NOT_KNOWN = "NOT_KNOWN", "Not known"
+
+
+class Family(models.Model):
+    """A sibling group. A child with no family is counted as a family of one."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "families"
+
+    @property
+    def reference(self) -> str:
+        return f"FAM{self.pk:06d}"
+
+    def __str__(self):
+        return self.reference
+
+
+class Carer(models.Model):
+    """A parent or carer of a family's children."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="carers")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=60, help_text="For example mother, grandfather")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+
+    def __str__(self):
+        return f"{self.relationship} of {self.family}"
+
+
+class Address(models.Model):
+    """Where a family lives or lived. A sensitive address (a refuge, say) is shown only to
+    those who need it."""
+
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="addresses")
+    line_1 = models.CharField("address line 1", max_length=200)
+    line_2 = models.CharField("address line 2", max_length=200, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    area = models.ForeignKey("cases.Area", on_delete=models.PROTECT, null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    is_sensitive = models.BooleanField("sensitive", default=False)
+
+    class Meta:
+        verbose_name_plural = "addresses"
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="address_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self):
+        return f"address of {self.family}"
+
+
+class Child(models.Model):
+    """A child who has been missing education at least once."""
+
+    family = models.ForeignKey(
+        Family, on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    child_ref = models.CharField(
+        "council's child reference",
+        max_length=60,
+        null=True,
+        blank=True,
+        help_text="The id of this child in the system history was imported from.",
+    )
+    forename = models.CharField(max_length=100)
+    surname = models.CharField(max_length=100)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    other_names = models.CharField(max_length=200, blank=True)
+    date_of_birth = models.DateField()
+    gender = models.CharField(max_length=10, choices=Gender.choices)
+    ethnicity = models.ForeignKey(
+        "cases.Ethnicity", on_delete=models.PROTECT, null=True, blank=True
+    )
+    upn = models.CharField("UPN", max_length=13, null=True, blank=True)
+    former_upn = models.CharField("former UPN", max_length=13, blank=True)
+    fsm_eligible = models.BooleanField("eligible for free school meals", null=True)
+    sen_status = models.CharField(
+        "SEN status", max_length=10, choices=SENStatus.choices, default=SENStatus.NOT_KNOWN
+    )
+    first_language = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["surname", "forename"]
+        indexes = [models.Index(fields=["date_of_birth"])]
+        constraints = [
+            models.UniqueConstraint(fields=["upn"], name="child_upn_unique"),
+            models.CheckConstraint(condition=Q(upn__regex=UPN_PATTERN), name="child_upn_format"),
+            models.UniqueConstraint(fields=["child_ref"], name="child_ref_unique"),
+            models.CheckConstraint(condition=~Q(child_ref=""), name="child_ref_not_blank"),
+        ]
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.forename} {self.surname}"
+
+    def __str__(self):
+        return f"child {self.pk}"

@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def service(request):
+    return {"service_name": settings.CME_SERVICE_NAME}

@@ -1,0 +1,91 @@
+"""Roles are groups with permissions; this module is the one statement of who may do what."""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+
+CME_OFFICER = "CME officer"
+TEAM_MANAGER = "Team manager"
+HEAD_OF_SERVICE = "Head of service"
+ADMINISTRATOR = "Administrator"
+ROLES = [CME_OFFICER, TEAM_MANAGER, HEAD_OF_SERVICE, ADMINISTRATOR]
+
+_CASE_RECORDS = ["child", "family", "carer", "address", "episode", "enquiry"]
+_REFERENCE_DATA = [
+    "cases.closureoutcome",
+    "cases.presentingneed",
+    "cases.missingreason",
+    "cases.ethnicitygroup",
+    "cases.ethnicity",
+    "cases.enquirytype",
+    "cases.opentoservice",
+    "cases.locality",
+    "cases.area",
+    "cases.school",
+    "referrals.referralsource",
+]
+_READ_ALL = [f"cases.view_{m}" for m in _CASE_RECORDS] + [
+    "cases.view_event",
+    "referrals.view_referral",
+] + [f"{ref.split('.')[0]}.view_{ref.split('.')[1]}" for ref in _REFERENCE_DATA]
+
+_OFFICER = [
+    *_READ_ALL,
+    *[f"cases.add_{m}" for m in _CASE_RECORDS],
+    *[f"cases.change_{m}" for m in _CASE_RECORDS],
+    "cases.close_episode",
+    "referrals.add_referral",
+    "referrals.change_referral",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    CME_OFFICER: _OFFICER,
+    TEAM_MANAGER: [
+        *_OFFICER,
+        "cases.allocate_episode",
+        "cases.approve_closure",
+        "cases.reopen_episode",
+        "cases.view_sensitive_episode",
+        "cases.authorise_removal_from_roll",
+        "reports.view_reports",
+    ],
+    HEAD_OF_SERVICE: [*_READ_ALL, "reports.view_reports", "reports.manage_scorecard"],
+    ADMINISTRATOR: [
+        *_READ_ALL,
+        "core.add_user",
+        "core.change_user",
+        "core.view_user",
+        "auth.view_group",
+        *[f"{ref.split('.')[0]}.add_{ref.split('.')[1]}" for ref in _REFERENCE_DATA],
+        *[f"{ref.split('.')[0]}.change_{ref.split('.')[1]}" for ref in _REFERENCE_DATA],
+    ],
+}
+
+
+def sync_roles(apps=global_apps) -> None:
+    """Make each role's group hold exactly its permissions. Safe to run any number of times."""
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, apps=apps)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, names in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = set()
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted.add((app_label, codename))
+        permissions = [
+            p
+            for p in Permission.objects.select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
+        if missing:
+            raise LookupError(f"role {role!r} names unknown permissions: {sorted(missing)}")
+        group.permissions.set(permissions)
+
+
+def sync_roles_after_migrate(sender, app_config=None, **kwargs):
+    # post_migrate fires once per app; act once, after the last of ours has migrated.
+    if app_config is None or app_config.label != "reports":
+        return
+    sync_roles(kwargs.get("apps", global_apps))

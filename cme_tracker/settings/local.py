@@ -1,0 +1,15 @@
+"""Development on one machine: `make run`. Embedded servers unless URLs are given."""
+
+from cme_tracker import embedded
+
+from .base import *  # noqa: F403
+from .base import DATA_DIR, DATABASE_URL, REDIS_URL, database_settings, env, redis_dependent_settings
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+
+DATABASES = {"default": database_settings(DATABASE_URL or embedded.postgres_url(DATA_DIR))}
+vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
+
+CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

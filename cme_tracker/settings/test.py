@@ -1,0 +1,23 @@
+"""The test suite: real PostgreSQL and Redis, embedded under var/test unless URLs are given.
+
+Tests keep their own data directory so `make test` never touches the data `make run` uses.
+"""
+
+from cme_tracker import embedded
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, DATABASE_URL, REDIS_URL, database_settings, env, redis_dependent_settings
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATA_DIR = (BASE_DIR / env.str("CME_TEST_DATA_DIR", default="var/test")).resolve()
+STATIC_ROOT = DATA_DIR / "staticfiles"
+MEDIA_ROOT = DATA_DIR / "media"
+
+DATABASES = {"default": database_settings(DATABASE_URL or embedded.postgres_url(DATA_DIR))}
+vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
+
+# Fast hashing: the suite creates many users; Argon2 stays configured for production.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

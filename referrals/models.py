@@ -1,0 +1,59 @@
+"""Intake: who referred which children, when and why."""
+
+from django.conf import settings
+from django.db import models
+
+from cme_tracker.core.models import ReferenceItem
+
+
+class ReferralSource(ReferenceItem):
+    """Where a referral came from: a school, admissions, health, another LA, S2S..."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "referral source"
+
+
+class Referral(models.Model):
+    """One referral of one or more children, usually a sibling group, on one date."""
+
+    source = models.ForeignKey(ReferralSource, on_delete=models.PROTECT)
+    referrer_name = models.CharField(max_length=200, blank=True)
+    referrer_organisation = models.CharField(max_length=200, blank=True)
+    referrer_contact = models.CharField(
+        max_length=200, blank=True, help_text="Phone number or email address."
+    )
+    received_on = models.DateField()
+    reason = models.TextField(blank=True)
+    last_school = models.ForeignKey(
+        "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    children = models.ManyToManyField(
+        "cases.Child", through="ReferredChild", related_name="referrals"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+
+    @property
+    def reference(self) -> str:
+        return f"REF{self.pk:06d}"
+
+    def __str__(self):
+        return self.reference
+
+
+class ReferredChild(models.Model):
+    """A child named on a referral, and the episode the referral opened or joined."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT)
+    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT)
+    episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "child"], name="referral_child_once")
+        ]
