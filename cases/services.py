@@ -10,7 +10,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from .errors import CaseError
-from .models import ClosureOutcome, Enquiry, EnquiryType, Episode, Event
+from .models import (
+    Address,
+    Carer,
+    Child,
+    ClosureOutcome,
+    Enquiry,
+    EnquiryType,
+    Episode,
+    Event,
+    Family,
+)
 
 
 def _jsonable(value):
@@ -205,3 +215,35 @@ def removal_from_roll_authorise(
         at=at,
     )
     return episode
+
+
+@transaction.atomic
+def family_create(
+    *, by, carers: list[dict] = (), addresses: list[dict] = (), at: datetime | None = None
+) -> Family:
+    """A new sibling group with its parents or carers and addresses."""
+    family = Family.objects.create()
+    for carer in carers:
+        Carer.objects.create(family=family, **carer)
+    for address in addresses:
+        Address.objects.create(family=family, **address)
+    event_record(
+        actor=by,
+        verb="family.created",
+        episode=None,
+        payload={"family": family.pk, "carers": len(carers), "addresses": len(addresses)},
+        at=at,
+    )
+    return family
+
+
+@transaction.atomic
+def child_create(*, by, at: datetime | None = None, **fields) -> Child:
+    """A child not known before. The UPN, when given, is stored upper-case."""
+    if fields.get("upn"):
+        fields["upn"] = fields["upn"].strip().upper()
+    else:
+        fields["upn"] = None
+    child = Child.objects.create(**fields)
+    event_record(actor=by, verb="child.created", episode=None, payload={"child": child.pk}, at=at)
+    return child
