@@ -211,7 +211,10 @@ def removal_from_roll_authorise(
     )
     _bump(episode, list(changes))
     event_record(
-        actor=by, verb="episode.removal_from_roll_authorised", episode=episode, payload=changes,
+        actor=by,
+        verb="episode.removal_from_roll_authorised",
+        episode=episode,
+        payload=changes,
         at=at,
     )
     return episode
@@ -240,10 +243,7 @@ def family_create(
 @transaction.atomic
 def child_create(*, by, at: datetime | None = None, **fields) -> Child:
     """A child not known before. The UPN, when given, is stored upper-case."""
-    if fields.get("upn"):
-        fields["upn"] = fields["upn"].strip().upper()
-    else:
-        fields["upn"] = None
+    fields["upn"] = (fields.get("upn") or "").strip().upper()
     child = Child.objects.create(**fields)
     event_record(actor=by, verb="child.created", episode=None, payload={"child": child.pk}, at=at)
     return child

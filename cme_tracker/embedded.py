@@ -12,6 +12,7 @@ Nothing here imports Django: settings call it before apps are loaded.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import hashlib
@@ -57,10 +58,22 @@ def postgres_url(data_dir: Path) -> str:
     pgdata = Path(data_dir).resolve() / "postgres"
     with _locked(pgdata.parent), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if not postgres_running(data_dir):
+            _forget_handle(pgdata)
         server = _pgserver().get_server(pgdata, cleanup_mode=None)
         if DATABASE_NAME not in server.psql("SELECT datname FROM pg_database;"):
             server.psql(f"CREATE DATABASE {DATABASE_NAME};")
         return server.get_uri(DATABASE_NAME)
+
+
+def _forget_handle(pgdata: Path) -> None:
+    # pgserver caches one handle per directory per process; a stopped server's is stale.
+    from pgserver.postgres_server import PostgresServer
+
+    handle = PostgresServer._instances.pop(pgdata, None)
+    if handle is not None:
+        atexit.unregister(handle._cleanup)
+        handle.global_process_id_list.get_and_remove(os.getpid())
 
 
 def postgres_running(data_dir: Path) -> bool:
@@ -82,6 +95,7 @@ def stop_postgres(data_dir: Path) -> bool:
 
     user = "pgserver" if os.geteuid() == 0 else None  # pgserver runs as this user under root
     pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    _forget_handle(pgdata)
     return True
 
 
@@ -159,7 +173,13 @@ def stop_redis(data_dir: Path, timeout: float = 15.0) -> bool:
     socket = redis_socket_path(data_dir)
     if not _redis_ping(socket):
         return False
-    client = redis.Redis(unix_socket_path=str(socket), socket_timeout=5)
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # No retries: the server closing the connection is the success we are waiting for.
+    client = redis.Redis(
+        unix_socket_path=str(socket), socket_timeout=5, retry=Retry(NoBackoff(), 0)
+    )
     with contextlib.suppress(redis.ConnectionError):
         client.shutdown(save=True)
     deadline = time.monotonic() + timeout

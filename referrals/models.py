@@ -38,12 +38,12 @@ class Referral(models.Model):
     class Meta:
         ordering = ["-received_on", "-pk"]
 
+    def __str__(self):
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"REF{self.pk:06d}"
-
-    def __str__(self):
-        return self.reference
 
 
 class ReferredChild(models.Model):
@@ -57,3 +57,6 @@ class ReferredChild(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["referral", "child"], name="referral_child_once")
         ]
+
+    def __str__(self):
+        return f"child {self.child_id} on {self.referral}"

@@ -13,3 +13,6 @@ class ReportAccess(models.Model):
             ("view_reports", "Can view the scorecard, caseload and DfE reports"),
             ("manage_scorecard", "Can write scorecard commentary and set targets"),
         ]
+
+    def __str__(self):
+        return "report access"

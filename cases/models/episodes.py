@@ -141,6 +141,9 @@ class Episode(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"CME{self.pk:06d}"
@@ -154,9 +157,6 @@ class Episode(models.Model):
         start = self.left_school_on or self.referral_date
         end = self.closed_on or today or timezone.localdate()
         return max((end - start).days, 0)
-
-    def __str__(self):
-        return self.reference
 
 
 class Enquiry(models.Model):
@@ -179,8 +179,13 @@ class Enquiry(models.Model):
     class Meta:
         verbose_name_plural = "enquiries"
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["due_on"], condition=Q(completed_on__isnull=True),
-                                name="enquiry_outstanding_due")]
+        indexes = [
+            models.Index(
+                fields=["due_on"],
+                condition=Q(completed_on__isnull=True),
+                name="enquiry_outstanding_due",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("requested_on")), name="enquiry_due_on_or_after_request"
@@ -191,11 +196,11 @@ class Enquiry(models.Model):
             ),
         ]
 
-    def is_overdue(self, today: date | None = None) -> bool:
-        return self.completed_on is None and self.due_on < (today or timezone.localdate())
-
     def __str__(self):
         return f"{self.enquiry_type} enquiry on {self.episode}"
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        return self.completed_on is None and self.due_on < (today or timezone.localdate())
 
 
 class Event(models.Model):

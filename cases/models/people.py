@@ -29,12 +29,12 @@ class Family(models.Model):
     class Meta:
         verbose_name_plural = "families"
 
+    def __str__(self):
+        return self.reference
+
     @property
     def reference(self) -> str:
         return f"FAM{self.pk:06d}"
-
-    def __str__(self):
-        return self.reference
 
 
 class Carer(models.Model):
@@ -89,7 +89,6 @@ class Child(models.Model):
     child_ref = models.CharField(
         "council's child reference",
         max_length=60,
-        null=True,
         blank=True,
         help_text="The id of this child in the system history was imported from.",
     )
@@ -102,7 +101,7 @@ class Child(models.Model):
     ethnicity = models.ForeignKey(
         "cases.Ethnicity", on_delete=models.PROTECT, null=True, blank=True
     )
-    upn = models.CharField("UPN", max_length=13, null=True, blank=True)
+    upn = models.CharField("UPN", max_length=13, blank=True)
     former_upn = models.CharField("former UPN", max_length=13, blank=True)
     fsm_eligible = models.BooleanField("eligible for free school meals", null=True)
     sen_status = models.CharField(
@@ -117,15 +116,18 @@ class Child(models.Model):
         ordering = ["surname", "forename"]
         indexes = [models.Index(fields=["date_of_birth"])]
         constraints = [
-            models.UniqueConstraint(fields=["upn"], name="child_upn_unique"),
-            models.CheckConstraint(condition=Q(upn__regex=UPN_PATTERN), name="child_upn_format"),
-            models.UniqueConstraint(fields=["child_ref"], name="child_ref_unique"),
-            models.CheckConstraint(condition=~Q(child_ref=""), name="child_ref_not_blank"),
+            models.UniqueConstraint(fields=["upn"], condition=~Q(upn=""), name="child_upn_unique"),
+            models.CheckConstraint(
+                condition=Q(upn="") | Q(upn__regex=UPN_PATTERN), name="child_upn_format"
+            ),
+            models.UniqueConstraint(
+                fields=["child_ref"], condition=~Q(child_ref=""), name="child_ref_unique"
+            ),
         ]
+
+    def __str__(self):
+        return f"child {self.pk}"
 
     @property
     def full_name(self) -> str:
         return f"{self.forename} {self.surname}"
-
-    def __str__(self):
-        return f"child {self.pk}"

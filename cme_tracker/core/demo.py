@@ -172,13 +172,15 @@ def ensure_demo_users() -> list:
     return users
 
 
-def load_demo(*, today: date | None = None, seed: int = 2026) -> DemoResult | None:
+def load_demo(
+    *, today: date | None = None, seed: int = 2026, children: int = TARGET_CHILDREN
+) -> DemoResult | None:
     """Load the demo data once; None when it is already there."""
     if demo_loaded():
         ensure_demo_users()
         return None
     with transaction.atomic():
-        return _Generator(today or timezone.localdate(), seed).run()
+        return _Generator(today or timezone.localdate(), seed, children).run()
 
 
 def _weighted(rng: random.Random, weights: dict):
@@ -191,8 +193,9 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 class _Generator:
-    def __init__(self, today: date, seed: int):
+    def __init__(self, today: date, seed: int, children: int):
         self.today = today
+        self.target_children = children
         self.rng = random.Random(seed)
         self.fakers: dict[str, Faker] = {}
         self.seed = seed
@@ -220,7 +223,7 @@ class _Generator:
         self.manager = by_role[roles.TEAM_MANAGER][0]
         self._load_reference()
         self._create_schools()
-        while self.result.children < TARGET_CHILDREN:
+        while self.result.children < self.target_children:
             self._family()
         return self.result
 
@@ -361,19 +364,20 @@ class _Generator:
                 upn=self._upn(referral_on),
                 fsm_eligible=rng.choice([True, True, False, None]),
                 sen_status=rng.choices(list(SENStatus), weights=[70, 12, 3, 15])[0],
-                first_language=rng.choice(["English", "Slovak", "Czech", "Romanian", "Polish",
-                                           "Urdu", "Not known"]),  # fmt: skip
+                first_language=rng.choice(
+                    ["English", "Slovak", "Czech", "Romanian", "Polish", "Urdu", "Not known"]
+                ),  # fmt: skip
             )
             children.append(child)
             self.result.children += 1
             group -= rng.choice([1, 1, 2, 2, 3])
         return children
 
-    def _upn(self, on: date) -> str | None:
+    def _upn(self, on: date) -> str:
         """Most children have a UPN from LA 999 (no real authority); new arrivals often none."""
         roll = self.rng.random()
         if roll < 0.25:
-            return None
+            return ""
         self.upn_serial += 1
         establishment = 2000 + self.rng.randrange(400)
         year = f"{on.year % 100:02d}"
@@ -384,9 +388,7 @@ class _Generator:
         body = f"999{establishment:04d}{year}{tail}"
         candidate = "A" + body
         upn = expected_check_letter(candidate) + body
-        if Child.objects.filter(upn=upn).exists():
-            return None
-        return upn
+        return "" if Child.objects.filter(upn=upn).exists() else upn
 
     # Episodes -------------------------------------------------------------------------------
 

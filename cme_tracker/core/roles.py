@@ -23,10 +23,14 @@ _REFERENCE_DATA = [
     "cases.school",
     "referrals.referralsource",
 ]
-_READ_ALL = [f"cases.view_{m}" for m in _CASE_RECORDS] + [
-    "cases.view_event",
-    "referrals.view_referral",
-] + [f"{ref.split('.')[0]}.view_{ref.split('.')[1]}" for ref in _REFERENCE_DATA]
+_READ_ALL = (
+    [f"cases.view_{m}" for m in _CASE_RECORDS]
+    + [
+        "cases.view_event",
+        "referrals.view_referral",
+    ]
+    + [f"{ref.split('.')[0]}.view_{ref.split('.')[1]}" for ref in _REFERENCE_DATA]
+)
 
 _OFFICER = [
     *_READ_ALL,

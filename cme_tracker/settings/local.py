@@ -3,7 +3,14 @@
 from cme_tracker import embedded
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, DATABASE_URL, REDIS_URL, database_settings, env, redis_dependent_settings
+from .base import (
+    DATA_DIR,
+    DATABASE_URL,
+    REDIS_URL,
+    database_settings,
+    env,
+    redis_dependent_settings,
+)
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105

@@ -7,6 +7,7 @@ from .base import (
     ALLOWED_HOSTS,
     DATABASE_URL,
     DEBUG,
+    MIDDLEWARE,
     REDIS_URL,
     SECRET_KEY,
     database_settings,
@@ -30,6 +31,8 @@ if _missing:
     )
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must not be on in production")
+
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 DATABASES = {"default": database_settings(DATABASE_URL)}
 vars().update(redis_dependent_settings(REDIS_URL))

@@ -6,7 +6,14 @@ Tests keep their own data directory so `make test` never touches the data `make 
 from cme_tracker import embedded
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASE_URL, REDIS_URL, database_settings, env, redis_dependent_settings
+from .base import (
+    BASE_DIR,
+    DATABASE_URL,
+    REDIS_URL,
+    database_settings,
+    env,
+    redis_dependent_settings,
+)
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105

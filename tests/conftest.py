@@ -1,0 +1,44 @@
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+
+from cme_tracker import embedded
+from cme_tracker.core import roles
+from tests.core.factories import UserFactory
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Stop the embedded servers of the test data directory, so nothing outlives the run."""
+    from django.db import connections
+
+    connections.close_all()
+    if not settings.DATABASE_URL:
+        embedded.stop_postgres(settings.DATA_DIR)
+    if not settings.REDIS_URL:
+        embedded.stop_redis(settings.DATA_DIR)
+
+
+def _user_with_role(role, **kwargs):
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def officer(db):
+    return _user_with_role(roles.CME_OFFICER)
+
+
+@pytest.fixture
+def manager(db):
+    return _user_with_role(roles.TEAM_MANAGER)
+
+
+@pytest.fixture
+def head_of_service(db):
+    return _user_with_role(roles.HEAD_OF_SERVICE)
+
+
+@pytest.fixture
+def administrator(db):
+    return _user_with_role(roles.ADMINISTRATOR, is_staff=True)

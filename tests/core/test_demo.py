@@ -1,0 +1,82 @@
+"""The demo loader: synthetic, reproducible, and a second run changes nothing."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cases.models import Child, Enquiry, Episode, Event, Family
+from cases.upn import upn_problem
+from cme_tracker.core import demo
+from referrals.models import Referral
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 23)
+
+
+def counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Child, Family, Episode, Enquiry, Referral, Event, get_user_model())
+    }
+
+
+def test_loading_twice_changes_nothing():
+    result = demo.load_demo(today=TODAY, children=40)
+    assert result.children >= 40
+    before = counts()
+    assert demo.load_demo(today=TODAY, children=40) is None
+    assert counts() == before
+
+
+def test_same_seed_same_data():
+    demo.load_demo(today=TODAY, children=30, seed=7)
+    first = list(Child.objects.order_by("child_ref").values_list("surname", "date_of_birth"))
+    Child.objects.update(child_ref="")  # let the loader run again beside the first set
+    demo.load_demo(today=TODAY, children=30, seed=7)
+    second = list(
+        Child.objects.exclude(child_ref="")
+        .order_by("child_ref")
+        .values_list("surname", "date_of_birth")
+    )
+    assert first == second
+
+
+def test_demo_users_one_per_role_and_they_can_sign_in(client):
+    demo.load_demo(today=TODAY, children=10)
+    for username, _, _, role in demo.DEMO_USERS:
+        user = get_user_model().objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert client.login(username=username, password=demo.DEMO_PASSWORD)
+
+
+def test_demo_data_looks_like_a_cme_service():
+    result = demo.load_demo(today=TODAY, children=250)
+    assert result.families < result.children  # sibling groups
+    episodes = Episode.objects.all()
+    years = {e.referral_date.year - (e.referral_date.month < 4) for e in episodes}
+    assert years == {2024, 2025, 2026}  # three financial years
+    assert episodes.filter(status="OPEN").exists() and episodes.filter(status="CLOSED").exists()
+    assert (
+        Child.objects.filter(episodes__status="CLOSED")
+        .filter(episodes__referral_date__gt=date(2024, 4, 1))
+        .exists()
+    )
+    repeat_children = [c for c in Child.objects.all() if c.episodes.count() > 1]
+    assert repeat_children  # previously CME
+    central = episodes.filter(locality__code="CENTRAL").count()
+    assert central / episodes.count() > 0.5
+    overdue = Enquiry.objects.filter(
+        completed_on__isnull=True, due_on__lt=TODAY, episode__status="OPEN"
+    )
+    assert overdue.exists()
+    assert Enquiry.objects.values("enquiry_type").distinct().count() == 16
+    for child in Child.objects.exclude(upn=""):
+        assert upn_problem(child.upn) is None
+        assert child.upn[1:4] == "999"  # no real local authority
+    assert (
+        Event.objects.filter(verb="episode.closed").count()
+        == episodes.filter(status="CLOSED").count()
+    )
+    assert episodes.exclude(removal_from_roll_authorised_on=None).exists()
+    assert episodes.filter(is_sensitive=True).exists()

@@ -1,0 +1,55 @@
+"""Production settings refuse to start half-configured and pass Django's deploy checks."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+ROOT = settings.BASE_DIR
+
+
+def manage(*args, **env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO", "SECRET", "DATABASE", "REDIS"))
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, "DJANGO_SETTINGS_MODULE": "cme_tracker.settings.production", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def production_env():
+    db = settings.DATABASES["default"]
+    return {
+        "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-for-the-test-0123456789",
+        "DATABASE_URL": f"postgresql://{db['USER']}@/{db['NAME']}?host={db['HOST']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "ALLOWED_HOSTS": "cme.example.org",
+    }
+
+
+def test_production_refuses_to_start_without_its_secrets():
+    result = manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY, DATABASE_URL, REDIS_URL, ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_a_missing_redis_url():
+    env = production_env()
+    del env["REDIS_URL"]
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_deploy_check_reports_no_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
