@@ -3,10 +3,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements.lock)
+UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements-dev.lock)
 export PORT ?= 8000
 
-.PHONY: run test check lint format bench assets install stop clean help
+.PHONY: run test check format assets install stop clean help lock
 
 help:
 	@echo "make run     start the web server, worker and beat with demo data (http://127.0.0.1:$(PORT)/)"
@@ -16,10 +16,10 @@ help:
 
 install: $(VENV)/.installed node_modules/.installed static/vendor/.built
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
-	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --require-hashes -r requirements-dev.lock
 	touch $@
 
 node_modules/.installed: package-lock.json
@@ -58,3 +58,8 @@ stop: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor
+
+lock: $(VENV)/.installed  ## re-pin dependencies after editing pyproject.toml
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		-c requirements.lock -q -o requirements-dev.lock
