@@ -12,9 +12,9 @@ def pytest_sessionfinish(session, exitstatus):
     from django.db import connections
 
     connections.close_all()
-    if not settings.DATABASE_URL:
+    if settings.EMBEDDED_SERVERS["postgres"]:
         embedded.stop_postgres(settings.DATA_DIR)
-    if not settings.REDIS_URL:
+    if settings.EMBEDDED_SERVERS["redis"]:
         embedded.stop_redis(settings.DATA_DIR)
 
 

@@ -28,6 +28,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cme-tracker@localhos
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 
 
+# Local and test settings start their own servers when a URL is missing; production never.
+EMBEDDED_SERVERS = {"postgres": False, "redis": False}
+
+
 def database_settings(url: str) -> dict:
     """Django's DATABASES entry for a postgresql:// URL, Unix sockets (``?host=/dir``) included."""
     parts = urlsplit(url)

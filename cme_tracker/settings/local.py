@@ -16,6 +16,8 @@ DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="local-development-only-not-secret")  # noqa: S105
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
+# Which servers this machine runs itself, so `serve` and the test run know what to stop.
+EMBEDDED_SERVERS = {"postgres": not DATABASE_URL, "redis": not REDIS_URL}
 DATABASES = {"default": database_settings(DATABASE_URL or embedded.postgres_url(DATA_DIR))}
 vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
 

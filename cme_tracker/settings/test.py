@@ -22,6 +22,8 @@ DATA_DIR = (BASE_DIR / env.str("CME_TEST_DATA_DIR", default="var/test")).resolve
 STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_ROOT = DATA_DIR / "media"
 
+# Which servers this machine runs itself, so `serve` and the test run know what to stop.
+EMBEDDED_SERVERS = {"postgres": not DATABASE_URL, "redis": not REDIS_URL}
 DATABASES = {"default": database_settings(DATABASE_URL or embedded.postgres_url(DATA_DIR))}
 vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
 

@@ -3,6 +3,7 @@
 Ctrl-C stops all three, then the embedded PostgreSQL and Redis if this machine runs them.
 """
 
+import signal
 import sys
 
 from django.conf import settings
@@ -54,7 +55,9 @@ class Command(BaseCommand):
         self.stdout.write("\n".join(lines))
 
     def _stop_embedded(self):
-        if not settings.DATABASE_URL and embedded.stop_postgres(settings.DATA_DIR):
+        # A second Ctrl-C (make passes its own on) must not cut the shutdown short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if settings.EMBEDDED_SERVERS["postgres"] and embedded.stop_postgres(settings.DATA_DIR):
             self.stdout.write("Stopped the embedded PostgreSQL.")
-        if not settings.REDIS_URL and embedded.stop_redis(settings.DATA_DIR):
+        if settings.EMBEDDED_SERVERS["redis"] and embedded.stop_redis(settings.DATA_DIR):
             self.stdout.write("Stopped the embedded Redis.")
