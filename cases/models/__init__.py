@@ -1,4 +1,4 @@
-from .episodes import Enquiry, Episode, Event
+from .episodes import ClosureProposal, Enquiry, Episode, Event
 from .people import Address, Carer, Child, Family, Gender, SENStatus
 from .reference import (
     Area,
@@ -19,6 +19,7 @@ __all__ = [
     "Area",
     "Carer",
     "Child",
+    "ClosureProposal",
     "ClosureOutcome",
     "Enquiry",
     "EnquiryType",

@@ -173,6 +173,11 @@ class Enquiry(models.Model):
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="enquiries"
     )
+    family_group = models.UUIDField(
+        null=True,
+        blank=True,
+        help_text="Shared by the copies of one family-level enquiry on each sibling's case.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,6 +206,48 @@ class Enquiry(models.Model):
 
     def is_overdue(self, today: date | None = None) -> bool:
         return self.completed_on is None and self.due_on < (today or timezone.localdate())
+
+
+class ClosureProposal(models.Model):
+    """A closure as enquiries exhausted, waiting for a manager: the case stays open until then."""
+
+    class Decision(models.TextChoices):
+        PENDING = "PENDING", "Awaiting approval"
+        APPROVED = "APPROVED", "Approved"
+        REJECTED = "REJECTED", "Not approved"
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="closure_proposals")
+    outcome = models.ForeignKey("cases.ClosureOutcome", on_delete=models.PROTECT)
+    closed_on = models.DateField()
+    details = models.JSONField(default=dict, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"],
+                condition=Q(decision="PENDING"),
+                name="closure_proposal_one_pending_per_episode",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="PENDING", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(decision="PENDING") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="closure_proposal_decided_by_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"closure proposal for {self.episode}"
 
 
 class Event(models.Model):

@@ -94,6 +94,12 @@ class Locality(ReferenceItem):
 
 class Area(ReferenceItem):
     locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="areas")
+    postcode_districts = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Outward codes in this area, separated by spaces (e.g. S60 S65), so a "
+        "referral's locality can be found from its address.",
+    )
 
 
 class School(models.Model):

@@ -311,7 +311,8 @@ class _Generator:
             by=rng.choice(self.officers),
             carers=carers,
             addresses=[{
-                "line_1": en.street_address(), "town": "Demo Town", "postcode": en.postcode(),
+                "line_1": en.street_address(), "town": "Demo Town",
+                "postcode": self._postcode(area),
                 "area": area, "start_date": first_referral - timedelta(days=rng.randrange(60, 900)),
                 "is_sensitive": sensitive,
             }],
@@ -331,6 +332,14 @@ class _Generator:
                 break
             locality_code = _weighted(rng, LOCALITY_WEIGHTS)
             area = rng.choice(self.areas[locality_code]) if locality_code else None
+
+    def _postcode(self, area) -> str:
+        """In the invented DB postcode area for the demo borough; elsewhere when out of area."""
+        if area is None or not area.postcode_districts:
+            return self.faker("en_GB").postcode()
+        district = self.rng.choice(area.postcode_districts.split())
+        letters = "".join(self.rng.choice("ABDEFGHJLNPQRSTUWXYZ") for _ in range(2))
+        return f"{district} {self.rng.randrange(10)}{letters}"
 
     def _children(self, family, fake, surname, size, ethnicity_code, referral_on):
         rng = self.rng
@@ -499,7 +508,7 @@ class _Generator:
             offset = min(span - 1, int(span * index / (len(types) + 1)) + rng.randrange(3))
             requested = referral_on + timedelta(days=max(offset, 0))
             made_to = ENQUIRY_TARGETS[code].format(la=rng.choice(OTHER_LAS))
-            enquiry = case_services.enquiry_add(
+            [enquiry] = case_services.enquiry_add(
                 episode=episode, enquiry_type=kind, made_to=made_to, requested_on=requested,
                 by=officer, at=_at(requested, 12),
             )  # fmt: skip
@@ -535,7 +544,11 @@ class _Generator:
         elif outcome_code == "FOUND_EHE":
             details["notified_on"] = closes_on.isoformat()
         elif outcome_code == "ENQUIRIES_EXHAUSTED":
-            details["approved_by"] = self.manager.pk
+            proposal = case_services.closure_propose(
+                episode=episode, closed_on=closes_on, by=officer, at=_at(closes_on, 13)
+            )
+            case_services.closure_approve(proposal=proposal, by=self.manager, at=_at(closes_on, 16))
+            return
         case_services.episode_close(
             episode=episode, outcome=self.outcomes[outcome_code], closed_on=closes_on,
             by=officer, details=details, destination_school=destination, at=_at(closes_on, 16),

@@ -7,6 +7,7 @@ from .base import (
     ALLOWED_HOSTS,
     DATABASE_URL,
     DEBUG,
+    LOGGING,
     MIDDLEWARE,
     REDIS_URL,
     SECRET_KEY,
@@ -55,11 +56,4 @@ CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
-}
+LOGGING["loggers"]["django.security.DisallowedHost"] = {"level": "ERROR"}

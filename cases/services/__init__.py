@@ -1,0 +1,51 @@
+"""Changes to cases. Each runs in one transaction and writes an event saying who did what.
+
+Checks of the current state raise ``CaseError``; the database constraints stand behind them.
+"""
+
+from .closure import (
+    closure_approve,
+    closure_propose,
+    closure_reject,
+    episode_close,
+    episode_reopen,
+    missing_core_enquiries,
+)
+from .enquiries import default_due_date, enquiry_add, enquiry_complete, open_sibling_episodes
+from .episodes import (
+    EDITABLE_FIELDS,
+    episode_allocate,
+    episode_attach_referral,
+    episode_open,
+    episode_record_view,
+    episode_update,
+    episodes_allocate,
+    removal_from_roll_authorise,
+)
+from .events import event_record
+from .people import child_create, child_join_family, family_create
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "child_create",
+    "child_join_family",
+    "closure_approve",
+    "closure_propose",
+    "closure_reject",
+    "default_due_date",
+    "enquiry_add",
+    "enquiry_complete",
+    "episode_allocate",
+    "episode_attach_referral",
+    "episode_close",
+    "episode_open",
+    "episode_record_view",
+    "episode_reopen",
+    "episode_update",
+    "episodes_allocate",
+    "event_record",
+    "family_create",
+    "missing_core_enquiries",
+    "open_sibling_episodes",
+    "removal_from_roll_authorise",
+]

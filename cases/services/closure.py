@@ -1,0 +1,188 @@
+"""Closing cases with an outcome, the manager's approval of enquiries exhausted, reopening."""
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..errors import CaseError
+from ..models import ClosureOutcome, ClosureProposal, EnquiryType, Episode
+from .events import apply_changes, event_record
+from .locking import bump_version, episode_for_update
+
+
+def missing_core_enquiries(episode: Episode) -> list[EnquiryType]:
+    """Core enquiry types with no completed enquiry on this case."""
+    done = set(
+        episode.enquiries.filter(completed_on__isnull=False).values_list(
+            "enquiry_type_id", flat=True
+        )
+    )
+    return [kind for kind in EnquiryType.objects.filter(is_core=True, is_active=True)
+            if kind.pk not in done]  # fmt: skip
+
+
+def _check_closable(episode: Episode, closed_on: date, today: date) -> None:
+    if not episode.is_open:
+        raise CaseError("This case is already closed.")
+    if closed_on < episode.referral_date:
+        raise CaseError(
+            f"The closure date must be on or after the referral date, "
+            f"{episode.referral_date:%-d %B %Y}."
+        )
+    if closed_on > today:
+        raise CaseError("The closure date cannot be in the future.")
+
+
+@transaction.atomic
+def episode_close(
+    *,
+    episode: Episode,
+    outcome: ClosureOutcome,
+    closed_on: date,
+    by,
+    details: dict | None = None,
+    destination_school=None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+    _approved: bool = False,
+) -> Episode:
+    """Close an open case. Enquiries exhausted needs a manager: use ``closure_propose``."""
+    episode = episode_for_update(episode.pk, expected_version)
+    _check_closable(episode, closed_on, (at or timezone.now()).date())
+    if outcome.needs == ClosureOutcome.Needs.ENQUIRIES and not _approved:
+        raise CaseError("Closing as enquiries exhausted needs a manager's approval.")
+    if episode.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists() and (
+        not _approved
+    ):
+        raise CaseError("A closure of this case is waiting for a manager's approval.")
+    changes = apply_changes(
+        episode,
+        {
+            "status": Episode.Status.CLOSED,
+            "closed_on": closed_on,
+            "closure_outcome": outcome,
+            "closure_details": details or {},
+            "destination_school": destination_school,
+        },
+    )
+    version = bump_version(episode, list(changes))
+    event_record(
+        actor=by, verb="episode.closed", episode=episode,
+        payload={"version": version, **changes}, at=at,
+    )  # fmt: skip
+    return episode
+
+
+@transaction.atomic
+def closure_propose(
+    *,
+    episode: Episode,
+    closed_on: date,
+    by,
+    details: dict | None = None,
+    expected_version: int | None = None,
+    at: datetime | None = None,
+) -> ClosureProposal:
+    """Ask a manager to approve closing as enquiries exhausted; the core enquiries must be done."""
+    episode = episode_for_update(episode.pk, expected_version)
+    _check_closable(episode, closed_on, (at or timezone.now()).date())
+    missing = missing_core_enquiries(episode)
+    if missing:
+        raise CaseError(
+            "Enquiries are not exhausted: complete these core enquiries first: "
+            + ", ".join(kind.label for kind in missing)
+            + "."
+        )
+    if episode.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists():
+        raise CaseError("A closure of this case is already waiting for a manager's approval.")
+    outcome = ClosureOutcome.objects.get(needs=ClosureOutcome.Needs.ENQUIRIES, is_active=True)
+    proposal = ClosureProposal.objects.create(
+        episode=episode, outcome=outcome, closed_on=closed_on, details=details or {},
+        proposed_by=by, proposed_at=at or timezone.now(),
+    )  # fmt: skip
+    version = bump_version(episode, [])
+    event_record(
+        actor=by, verb="closure.proposed", episode=episode,
+        payload={"version": version, "proposal": proposal.pk, "outcome": outcome.code,
+                 "closed_on": closed_on},
+        at=at,
+    )  # fmt: skip
+    return proposal
+
+
+def _pending(proposal: ClosureProposal) -> ClosureProposal:
+    proposal = ClosureProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.decision != ClosureProposal.Decision.PENDING:
+        raise CaseError("This closure has already been decided.")
+    return proposal
+
+
+@transaction.atomic
+def closure_approve(
+    *, proposal: ClosureProposal, by, at: datetime | None = None
+) -> ClosureProposal:
+    """A manager approves closing as enquiries exhausted; the case closes on the proposed date."""
+    proposal = _pending(proposal)
+    if proposal.proposed_by_id == by.pk:
+        raise CaseError("Another manager must approve a closure you proposed.")
+    proposal.decision = ClosureProposal.Decision.APPROVED
+    proposal.decided_by = by
+    proposal.decided_at = at or timezone.now()
+    proposal.save(update_fields=["decision", "decided_by", "decided_at"])
+    details = {**proposal.details, "approved_by": by.pk, "proposed_by": proposal.proposed_by_id}
+    episode_close(
+        episode=proposal.episode, outcome=proposal.outcome, closed_on=proposal.closed_on,
+        by=by, details=details, at=at, _approved=True,
+    )  # fmt: skip
+    return proposal
+
+
+@transaction.atomic
+def closure_reject(*, proposal: ClosureProposal, by, note: str) -> ClosureProposal:
+    """A manager sends a proposed closure back; the case stays open."""
+    if not note.strip():
+        raise CaseError("Say why the closure is not approved.")
+    proposal = _pending(proposal)
+    proposal.decision = ClosureProposal.Decision.REJECTED
+    proposal.decided_by = by
+    proposal.decided_at = timezone.now()
+    proposal.decision_note = note
+    proposal.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
+    episode = episode_for_update(proposal.episode_id)
+    version = bump_version(episode, [])
+    event_record(
+        actor=by, verb="closure.rejected", episode=episode,
+        payload={"version": version, "proposal": proposal.pk, "note": note},
+    )  # fmt: skip
+    return proposal
+
+
+@transaction.atomic
+def episode_reopen(
+    *, episode: Episode, reason: str, by, expected_version: int | None = None
+) -> Episode:
+    """Reopen a case closed in error. A new referral after closure opens a new episode instead."""
+    if not reason.strip():
+        raise CaseError("Give the reason for reopening the case.")
+    episode = episode_for_update(episode.pk, expected_version)
+    if episode.is_open:
+        raise CaseError("This case is already open.")
+    if Episode.objects.filter(child_id=episode.child_id, status=Episode.Status.OPEN).exists():
+        raise CaseError("This child already has another open case, so this one cannot reopen.")
+    changes = apply_changes(
+        episode,
+        {
+            "status": Episode.Status.OPEN,
+            "closed_on": None,
+            "closure_outcome": None,
+            "closure_details": {},
+            "destination_school": None,
+        },
+    )
+    version = bump_version(episode, list(changes))
+    event_record(
+        actor=by, verb="episode.reopened", episode=episode,
+        payload={"version": version, "reason": reason, **changes},
+    )  # fmt: skip
+    return episode

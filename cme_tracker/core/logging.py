@@ -1,0 +1,17 @@
+"""Keep children's details out of logs: search terms travel in query strings."""
+
+import logging
+import re
+
+_QUERY = re.compile(r"\?[^\s\"]*")
+
+
+class DropQueryStrings(logging.Filter):
+    """Removes everything after '?' in URLs a log line carries (``?q=<a child's name>``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "?" in message:
+            record.msg = _QUERY.sub("?…", message)
+            record.args = ()
+        return True
