@@ -1,11 +1,13 @@
 """Reads of case data. Querysets come with their joins, so pages do not query per row."""
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from .models import Enquiry, Episode
+from .models import Child, ClosureProposal, Enquiry, Episode, Event
+from .names import names_match
 
 
 def open_episodes():
@@ -17,6 +19,28 @@ def overdue_enquiries(*, today: date | None = None):
     today = today or timezone.localdate()
     return Enquiry.objects.filter(
         completed_on__isnull=True, due_on__lt=today, episode__status=Episode.Status.OPEN
+    )
+
+
+def _pending_proposals():
+    return ClosureProposal.objects.filter(
+        episode=OuterRef("pk"), decision=ClosureProposal.Decision.PENDING
+    )
+
+
+def episode_list(*, today: date | None = None):
+    """Episodes with what every list shows: the child, officer, next due date, overdue count."""
+    today = today or timezone.localdate()
+    outstanding = Q(enquiries__completed_on__isnull=True)
+    return Episode.objects.select_related(
+        "child", "child__ethnicity__group", "allocated_officer", "locality", "presenting_need"
+    ).annotate(
+        next_due_on=Min("enquiries__due_on", filter=outstanding),
+        overdue_count=Count(
+            "enquiries",
+            filter=outstanding & Q(enquiries__due_on__lt=today, status=Episode.Status.OPEN),
+        ),
+        awaiting_approval=Exists(_pending_proposals()),
     )
 
 
@@ -32,10 +56,193 @@ def caseload_summary(*, user, today: date | None = None) -> dict:
     overdue = overdue_enquiries(today=today).aggregate(
         mine=Count("pk", filter=Q(episode__allocated_officer=user)), team=Count("pk")
     )
+    approvals = ClosureProposal.objects.filter(decision=ClosureProposal.Decision.PENDING).count()
     return {
         "my_open": counts["mine"],
         "team_open": counts["team"],
         "unallocated": counts["unallocated"],
         "my_overdue": overdue["mine"],
         "team_overdue": overdue["team"],
+        "awaiting_approval": approvals,
     }
+
+
+def episode_detail(pk: int) -> Episode:
+    """One case with everything its page shows, in a fixed number of queries."""
+    return episode_detail_queryset().get(pk=pk)
+
+
+def episode_detail_queryset():
+    return (
+        Episode.objects.select_related(
+            "child__ethnicity__group", "child__family", "allocated_officer", "locality", "area",
+            "last_school", "presenting_need", "missing_reason", "closure_outcome",
+            "destination_school", "removal_from_roll_authorised_by", "removal_from_roll_school",
+            "referral__source", "referral__last_school",
+        )
+        .prefetch_related(
+            "open_to_services",
+            Prefetch(
+                "enquiries",
+                queryset=Enquiry.objects.select_related("enquiry_type", "officer").order_by(
+                    "requested_on", "pk"
+                ),
+            ),
+            Prefetch(
+                "closure_proposals",
+                queryset=ClosureProposal.objects.select_related(
+                    "proposed_by", "decided_by", "outcome"
+                ),
+            ),
+        )
+    )  # fmt: skip
+
+
+def family_details(episode: Episode) -> dict:
+    """The family's carers and addresses, current address first."""
+    family = episode.child.family
+    if family is None:
+        return {"carers": [], "addresses": [], "current_address": None}
+    addresses = list(family.addresses.select_related("area__locality"))
+    addresses.sort(key=lambda a: (a.end_date is not None, -(a.start_date or date.min).toordinal()))
+    return {
+        "carers": list(family.carers.all()),
+        "addresses": addresses,
+        "current_address": next((a for a in addresses if a.end_date is None), None),
+    }
+
+
+def episode_history(episode: Episode):
+    return Event.objects.filter(episode=episode).select_related("actor").order_by(
+        "-created_at", "-pk"
+    )
+
+
+def siblings_with_status(episode: Episode) -> list[dict]:
+    """The child's brothers and sisters, each with their latest case."""
+    family_id = episode.child.family_id
+    if family_id is None:
+        return []
+    children = (
+        Child.objects.filter(family_id=family_id)
+        .exclude(pk=episode.child_id)
+        .prefetch_related(Prefetch("episodes", queryset=Episode.objects.order_by("-pk")))
+    )
+    result = []
+    for child in children:
+        latest = next(iter(child.episodes.all()), None)
+        result.append({"child": child, "episode": latest})
+    return result
+
+
+def open_sibling_episodes(episode: Episode) -> list[Episode]:
+    """Open episodes of the child's brothers and sisters, this one first."""
+    if episode.child.family_id is None:
+        return [episode]
+    siblings = (
+        Episode.objects.filter(child__family_id=episode.child.family_id, status=Episode.Status.OPEN)
+        .exclude(pk=episode.pk)
+        .select_related("child")
+        .order_by("pk")
+    )
+    return [episode, *siblings]
+
+
+def next_due_enquiry(episode: Episode):
+    outstanding = [e for e in episode.enquiries.all() if e.completed_on is None]
+    return min(outstanding, key=lambda e: e.due_on, default=None)
+
+
+@dataclass
+class Candidate:
+    child: Child
+    reason: str
+    open_episode: Episode | None
+
+
+def duplicate_candidates(
+    *, forename: str, surname: str, date_of_birth: date, upn: str = ""
+) -> list[Candidate]:
+    """Known children who may be this one: the same UPN, or the same date of birth and a
+    similar name (see ``names.names_match``)."""
+    found: dict[int, Candidate] = {}
+    query = Q(date_of_birth=date_of_birth)
+    if upn:
+        query |= Q(upn=upn.upper()) | Q(former_upn=upn.upper())
+    children = Child.objects.filter(query).select_related("family", "ethnicity").prefetch_related(
+        Prefetch("episodes", queryset=Episode.objects.order_by("-referral_date"))
+    )
+    for child in children:
+        if upn and upn.upper() in (child.upn, child.former_upn):
+            reason = "Same UPN"
+        elif child.date_of_birth == date_of_birth and names_match(
+            forename, surname, child.forename, child.surname
+        ):
+            reason = "Same date of birth and a similar name"
+        else:
+            continue
+        open_episode = next((e for e in child.episodes.all() if e.is_open), None)
+        found[child.pk] = Candidate(child=child, reason=reason, open_episode=open_episode)
+    return sorted(found.values(), key=lambda c: c.reason != "Same UPN")
+
+
+def area_for_postcode(postcode: str):
+    """The area whose postcode districts include this postcode's outward code, if any."""
+    from .models import Area
+
+    outward = postcode.strip().upper().split(" ")[0] if postcode else ""
+    if not outward:
+        return None
+    for area in Area.objects.filter(is_active=True).exclude(postcode_districts="").select_related(
+        "locality"
+    ):
+        if outward in area.postcode_districts.upper().split():
+            return area
+    return None
+
+
+def can_see_sensitive(user, episode: Episode) -> bool:
+    """A sensitive case's address, school and contacts: its officer and managers only."""
+    if not episode.is_sensitive:
+        return True
+    return episode.allocated_officer_id == user.pk or user.has_perm("cases.view_sensitive_episode")
+
+
+def pending_closures():
+    return ClosureProposal.objects.filter(
+        decision=ClosureProposal.Decision.PENDING
+    ).select_related("episode__child", "episode__allocated_officer", "proposed_by", "outcome")
+
+
+_NAMED_FIELDS = {
+    "allocated_officer": ("core", "User"),
+    "removal_from_roll_authorised_by": ("core", "User"),
+    "closure_outcome": ("cases", "ClosureOutcome"),
+    "locality": ("cases", "Locality"),
+    "area": ("cases", "Area"),
+    "last_school": ("cases", "School"),
+    "removal_from_roll_school": ("cases", "School"),
+    "presenting_need": ("cases", "PresentingNeed"),
+    "missing_reason": ("cases", "MissingReason"),
+}
+
+
+def history_names(events) -> dict:
+    """Labels for the ids events carry, one query per kind of record."""
+    from django.apps import apps
+
+    wanted: dict[tuple, set] = {}
+    for event in events:
+        for field, model in _NAMED_FIELDS.items():
+            change = (event.payload or {}).get(field)
+            if isinstance(change, dict):
+                ids = {change.get("before"), change.get("after")} - {None}
+                wanted.setdefault(model, set()).update(ids)
+    names = {}
+    for (app_label, model_name), ids in wanted.items():
+        model = apps.get_model(app_label, model_name)
+        labels = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}
+        for field, field_model in _NAMED_FIELDS.items():
+            if field_model == (app_label, model_name):
+                names.update({(field, pk): label for pk, label in labels.items()})
+    return names

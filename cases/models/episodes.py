@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from .reference import SchoolPhase
@@ -143,6 +144,9 @@ class Episode(models.Model):
 
     def __str__(self):
         return self.reference
+
+    def get_absolute_url(self):
+        return reverse("cases:detail", args=[self.pk])
 
     @property
     def reference(self) -> str:

@@ -1,8 +1,12 @@
 """Children and the families they go missing with."""
 
+from datetime import date
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
+from cases.school_age import year_group, year_group_label
 from cases.upn import UPN_PATTERN
 
 
@@ -131,3 +135,11 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.forename} {self.surname}"
+
+    def age_on(self, on: date | None = None) -> int:
+        on = on or timezone.localdate()
+        before_birthday = (on.month, on.day) < (self.date_of_birth.month, self.date_of_birth.day)
+        return on.year - self.date_of_birth.year - before_birthday
+
+    def year_group_on(self, on: date | None = None) -> str:
+        return year_group_label(year_group(self.date_of_birth, on or timezone.localdate()))

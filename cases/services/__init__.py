@@ -11,7 +11,7 @@ from .closure import (
     episode_reopen,
     missing_core_enquiries,
 )
-from .enquiries import default_due_date, enquiry_add, enquiry_complete, open_sibling_episodes
+from .enquiries import default_due_date, enquiry_add, enquiry_complete
 from .episodes import (
     EDITABLE_FIELDS,
     episode_allocate,
@@ -23,7 +23,7 @@ from .episodes import (
     removal_from_roll_authorise,
 )
 from .events import event_record
-from .people import child_create, child_join_family, family_create
+from .people import child_create, child_join_family, family_add_details, family_create
 
 __all__ = [
     "EDITABLE_FIELDS",
@@ -44,8 +44,8 @@ __all__ = [
     "episode_update",
     "episodes_allocate",
     "event_record",
+    "family_add_details",
     "family_create",
     "missing_core_enquiries",
-    "open_sibling_episodes",
     "removal_from_roll_authorise",
 ]

@@ -8,23 +8,12 @@ from django.utils import timezone
 
 from ..errors import CaseError
 from ..models import Enquiry, EnquiryType, Episode
+from ..selectors import open_sibling_episodes
 from .events import apply_changes, event_record
 
 
 def default_due_date(enquiry_type: EnquiryType, requested_on: date) -> date:
     return requested_on + timedelta(days=enquiry_type.days_to_respond)
-
-
-def open_sibling_episodes(episode: Episode) -> list[Episode]:
-    """Open episodes of the child's brothers and sisters, this one first."""
-    if episode.child.family_id is None:
-        return [episode]
-    siblings = (
-        Episode.objects.filter(child__family_id=episode.child.family_id, status=Episode.Status.OPEN)
-        .exclude(pk=episode.pk)
-        .order_by("pk")
-    )
-    return [episode, *siblings]
 
 
 @transaction.atomic

@@ -50,3 +50,27 @@ def child_join_family(*, child: Child, family: Family, by) -> Child:
             payload={"child": child.pk, "family": family.pk},
         )  # fmt: skip
     return child
+
+
+@transaction.atomic
+def family_add_details(
+    *, family: Family, by, carers: list[dict] = (), addresses: list[dict] = ()
+) -> Family:
+    """Add carers and a newer address to a known family; earlier addresses end where it starts."""
+    known = {carer.name.casefold() for carer in family.carers.all()}
+    added_carers = [c for c in carers if c["name"].casefold() not in known]
+    for carer in added_carers:
+        Carer.objects.create(family=family, **carer)
+    for address in addresses:
+        starts = address.get("start_date")
+        if starts:
+            family.addresses.filter(end_date__isnull=True, start_date__lte=starts).update(
+                end_date=starts
+            )
+        Address.objects.create(family=family, **address)
+    if added_carers or addresses:
+        event_record(
+            actor=by, verb="family.updated", episode=None,
+            payload={"family": family.pk, "carers": len(added_carers), "addresses": len(addresses)},
+        )  # fmt: skip
+    return family

@@ -1,10 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from cases import selectors as case_selectors
 
 from . import health
 
@@ -22,8 +19,3 @@ def healthz(request):
     }
     return JsonResponse(body, status=503 if failing else 200)
 
-
-def home(request):
-    """The signed-in landing page: the user's own caseload at a glance."""
-    context = {"summary": case_selectors.caseload_summary(user=request.user)}
-    return render(request, "core/home.html", context)

@@ -27,6 +27,7 @@ PORT = env.int("PORT", default=8000)
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cme-tracker@localhost")
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}")
+CME_LOCAL_AUTHORITY = env.str("CME_LOCAL_AUTHORITY", default="Demo Borough Council")
 
 
 # Local and test settings start their own servers when a URL is missing; production never.
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cme_tracker.core.middleware.NoStoreForSignedInUsers",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",

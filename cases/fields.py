@@ -1,0 +1,85 @@
+"""Form fields for case data: schools by name or URN, UPNs with their check letter."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import School
+from .upn import upn_problem
+
+
+class SchoolInput(forms.TextInput):
+    """A text box with the school list as suggestions (a native datalist: no script needed)."""
+
+    template_name = "cases/widgets/school_input.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["list_id"] = f"{context['widget']['attrs'].get('id', name)}-schools"
+        context["widget"]["attrs"]["list"] = context["widget"]["list_id"]
+        context["schools"] = School.objects.filter(is_open=True).only("name", "urn")
+        return context
+
+    def format_value(self, value):
+        if isinstance(value, School):
+            return f"{value.name} ({value.urn})"
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            school = School.objects.filter(pk=value).first()
+            return f"{school.name} ({school.urn})" if school else value
+        return super().format_value(value)
+
+
+class SchoolField(forms.CharField):
+    """Finds a school from its URN, its name, or the "Name (URN)" a suggestion fills in."""
+
+    widget = SchoolInput
+
+    def __init__(self, *, noun: str = "school", **kwargs):
+        self.noun = noun
+        kwargs.setdefault("help_text", "Type the school's name or its 6-digit URN")
+        super().__init__(**kwargs)
+        self.error_messages["required"] = f"Enter the {noun}"
+
+    def prepare_value(self, value):
+        return value
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        suffix = re.search(r"\((\d{5,7})\)\s*$", text)
+        if suffix or text.strip().isdigit():
+            urn = int(suffix.group(1) if suffix else text.strip())
+            school = School.objects.filter(urn=urn).first()
+            if school is None:
+                raise ValidationError(f"There is no school with URN {urn}; check the number")
+            return school
+        exact = list(School.objects.filter(name__iexact=text.strip())[:2])
+        matches = exact or list(School.objects.filter(name__icontains=text.strip())[:6])
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise ValidationError(f"No school is called “{text}”; check the name or enter the URN")
+        listed = "; ".join(f"{school.name} ({school.urn})" for school in matches[:5])
+        raise ValidationError(f"More than one school matches “{text}”: {listed}. Enter the URN")
+
+
+class UPNField(forms.CharField):
+    """A Unique Pupil Number: 13 characters with a valid check letter (temporary ones too)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text", "13 characters, starting with a letter. Leave blank if not known"
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        upn = (super().clean(value) or "").replace(" ", "").upper()
+        if upn:
+            problem = upn_problem(upn)
+            if problem:
+                raise ValidationError(f"The UPN {problem}")
+        return upn

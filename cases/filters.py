@@ -1,0 +1,186 @@
+"""The case list's filters and search. Every option is a plain GET form: no script needed."""
+
+import re
+
+import django_filters as filters
+from dateutil.relativedelta import relativedelta
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from .forms import officer_choices
+from .models import EthnicityGroup, Episode, Locality, PresentingNeed, SchoolPhase
+
+TIME_OPEN = [
+    ("0-6", "6 months or less"),
+    ("7-12", "7-12 months"),
+    ("13-18", "13-18 months"),
+    ("19+", "over 18 months"),
+]
+STATUS = [
+    ("open", "Open"),
+    ("awaiting_approval", "Closure awaiting approval"),
+    ("closed", "Closed"),
+]
+
+
+class EpisodeFilter(filters.FilterSet):
+    q = filters.CharFilter(
+        label="Name, UPN or case reference",
+        method="search",
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+    )
+    status = filters.ChoiceFilter(
+        label="Status",
+        choices=STATUS,
+        method="by_status",
+        empty_label="Any",
+    )
+    officer = filters.ChoiceFilter(
+        label="Officer",
+        method="by_officer",
+        empty_label="Anyone",
+    )
+    locality = filters.ChoiceFilter(
+        label="Locality",
+        method="by_locality",
+        empty_label="Any",
+    )
+    school_phase = filters.ChoiceFilter(
+        label="School phase",
+        choices=SchoolPhase.choices,
+        empty_label="Any",
+    )
+    time_open = filters.ChoiceFilter(
+        label="Time open", choices=TIME_OPEN, method="by_time_open", empty_label="Any",
+        
+    )  # fmt: skip
+    overdue = filters.ChoiceFilter(
+        label="Overdue enquiries",
+        choices=[("yes", "Has overdue enquiries"), ("no", "None overdue")],
+        method="by_overdue",
+        empty_label="Any",
+    )
+    presenting_need = filters.ModelChoiceFilter(
+        label="Presenting need",
+        queryset=PresentingNeed.objects.all(),
+        empty_label="Any",
+    )
+    ethnicity_group = filters.ChoiceFilter(
+        label="Ethnicity group",
+        method="by_ethnicity_group",
+        empty_label="Any",
+    )
+    referred_from = filters.DateFilter(
+        label="Referred on or after",
+        field_name="referral_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    referred_to = filters.DateFilter(
+        label="Referred on or before",
+        field_name="referral_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sort = filters.OrderingFilter(
+        label="Sort by",
+        fields=[
+            ("referral_date", "referral_date"),
+            ("child__surname", "surname"),
+            ("next_due_on", "next_due"),
+            ("overdue_count", "overdue"),
+        ],
+        field_labels={
+            "referral_date": "Referral date (oldest first)",
+            "-referral_date": "Referral date (newest first)",
+            "surname": "Surname",
+            "next_due": "Next enquiry due",
+            "-overdue": "Most overdue enquiries",
+        },
+        empty_label="Newest referral first",
+    )
+
+    class Meta:
+        model = Episode
+        fields = []
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        people = [(str(u.pk), str(u)) for u in officer_choices()]
+        self.filters["officer"].extra["choices"] = [
+            ("mine", "My cases"), ("none", "Unallocated"), *people,
+        ]  # fmt: skip
+        self.filters["locality"].extra["choices"] = [
+            *[(loc.code, loc.label) for loc in Locality.objects.all()],
+            ("none", "No Locality Registered"),
+        ]
+        self.filters["ethnicity_group"].extra["choices"] = [
+            (group.code, group.label) for group in EthnicityGroup.objects.all()
+        ]
+        for field in self.form.fields.values():  # GOV.UK styles; the filters set the widgets
+            css = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input"
+            field.widget.attrs["class"] = css
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        reference = re.fullmatch(r"(?i)cme0*(\d+)", value)
+        if reference:
+            return queryset.filter(pk=int(reference.group(1)))
+        upn = value.replace(" ", "").upper()
+        if re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", upn):
+            return queryset.filter(Q(child__upn=upn) | Q(child__former_upn=upn))
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(child__forename__icontains=word)
+                | Q(child__surname__icontains=word)
+                | Q(child__preferred_name__icontains=word)
+                | Q(child__other_names__icontains=word)
+            )
+        return queryset
+
+    def by_status(self, queryset, name, value):
+        if value == "closed":
+            return queryset.filter(status=Episode.Status.CLOSED)
+        if value == "awaiting_approval":
+            return queryset.filter(awaiting_approval=True)
+        return queryset.filter(status=Episode.Status.OPEN)
+
+    def by_officer(self, queryset, name, value):
+        if value == "mine":
+            return queryset.filter(allocated_officer=self.user)
+        if value == "none":
+            return queryset.filter(allocated_officer__isnull=True)
+        return queryset.filter(allocated_officer_id=value)
+
+    def by_locality(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(locality__isnull=True)
+        return queryset.filter(locality__code=value)
+
+    def by_time_open(self, queryset, name, value):
+        """Whole months from referral to today, as the scorecard counts them."""
+        today = timezone.localdate()
+        low, _, high = value.partition("-")
+        low = int(low.rstrip("+"))
+        # months_open <= m  exactly when the referral is after today less (m + 1) months.
+        queryset = queryset.filter(referral_date__lte=today - relativedelta(months=low))
+        if high:
+            queryset = queryset.filter(
+                referral_date__gt=today - relativedelta(months=int(high) + 1)
+            )
+        return queryset
+
+    def by_overdue(self, queryset, name, value):
+        return (
+            queryset.filter(overdue_count__gt=0)
+            if value == "yes"
+            else queryset.filter(overdue_count=0)
+        )
+
+    def by_ethnicity_group(self, queryset, name, value):
+        match = Q(child__ethnicity__group__code=value)
+        if value == "NOT_KNOWN":
+            match |= Q(child__ethnicity__isnull=True)
+        return queryset.filter(match)

@@ -1,0 +1,326 @@
+"""Forms for case work. They validate and explain; services make the changes."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from cme_tracker.core import roles
+from cme_tracker.core.forms import DateField, GovukForm, GovukModelForm
+
+from .fields import SchoolField
+from .models import ClosureOutcome, EnquiryType, Episode, OpenToService
+
+
+def officer_choices():
+    """People who can hold cases: CME officers and team managers, active accounts only."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[roles.CME_OFFICER, roles.TEAM_MANAGER])
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
+class VersionedForm(GovukForm):
+    """Carries the version of the case the page showed, so a stale edit is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class EnquiryForm(GovukForm):
+    enquiry_type = forms.ModelChoiceField(
+        label="Who is the enquiry to?",
+        queryset=EnquiryType.objects.filter(is_active=True),
+        empty_label="Choose a type of enquiry",
+        error_messages={"required": "Choose who the enquiry is to"},
+    )
+    made_to = forms.CharField(
+        label="Name of the person or team asked",
+        max_length=200,
+        error_messages={"required": "Enter the person or team the enquiry was made to"},
+    )
+    requested_on = DateField(label="Date the enquiry was made")
+    due_on = DateField(
+        label="Date a response is due",
+        required=False,
+        not_in_future=False,
+        help_text="Leave blank to use the usual time for this type of enquiry.",
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    for_family = forms.BooleanField(
+        label="Record this enquiry on every brother's and sister's open case too",
+        required=False,
+    )
+
+    def __init__(self, *args, siblings_open: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not siblings_open:
+            del self.fields["for_family"]
+
+    def clean(self):
+        data = super().clean()
+        requested, due = data.get("requested_on"), data.get("due_on")
+        if requested and due and due < requested:
+            self.add_error("due_on", "The due date must be on or after the date it was made")
+        return data
+
+
+class EnquiryResponseForm(GovukForm):
+    completed_on = DateField(label="Date of the response")
+    response = forms.CharField(
+        label="What did they say?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the response"},
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, enquiry, **kwargs):
+        self.enquiry = enquiry
+        super().__init__(*args, **kwargs)
+        self.fields["notes"].initial = enquiry.notes
+
+    def clean_completed_on(self):
+        completed_on = self.cleaned_data["completed_on"]
+        if completed_on and completed_on < self.enquiry.requested_on:
+            raise ValidationError(
+                "The date of the response must be on or after the enquiry was made, "
+                f"{self.enquiry.requested_on:%-d %B %Y}"
+            )
+        return completed_on
+
+
+class ClosureForm(VersionedForm):
+    """The outcome, and the details that outcome needs; optionally for the sibling group."""
+
+    outcome = forms.ModelChoiceField(
+        label="Outcome",
+        queryset=ClosureOutcome.objects.filter(is_active=True, is_historical_only=False),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the outcome"},
+    )
+    closed_on = DateField(label="Closure date")
+    school = SchoolField(label="School the child is now at", required=False)
+    school_start_date = DateField(label="Date the child started at the school", required=False)
+    local_authority = forms.CharField(
+        label="Local authority that accepted responsibility", required=False, max_length=120
+    )
+    accepted_by = forms.CharField(
+        label="Who accepted it (name and role)", required=False, max_length=200
+    )
+    how_verified = forms.CharField(
+        label="How was leaving the UK verified?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    ehe_notified_on = DateField(label="Date home education was notified", required=False)
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    siblings = forms.ModelMultipleChoiceField(
+        label="Close these brothers' and sisters' cases too, with the same outcome",
+        queryset=Episode.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    NEEDS_FIELDS = {
+        ClosureOutcome.Needs.SCHOOL: [
+            ("school", "Enter the school the child is now at"),
+            ("school_start_date", "Enter the date the child started at the school"),
+        ],
+        ClosureOutcome.Needs.OTHER_LA: [
+            ("local_authority", "Enter the local authority that accepted responsibility"),
+            ("accepted_by", "Enter who accepted responsibility"),
+        ],
+        ClosureOutcome.Needs.LEFT_UK: [("how_verified", "Say how leaving the UK was verified")],
+        ClosureOutcome.Needs.EHE: [
+            ("ehe_notified_on", "Enter the date home education was notified")
+        ],
+    }
+
+    def __init__(self, *args, episode: Episode, siblings=(), **kwargs):
+        self.episode = episode
+        super().__init__(*args, **kwargs)
+        sibling_ids = [sibling.pk for sibling in siblings]
+        if sibling_ids:
+            self.fields["siblings"].queryset = Episode.objects.filter(
+                pk__in=sibling_ids
+            ).select_related("child")
+            self.fields["siblings"].label_from_instance = lambda e: (
+                f"{e.child.full_name} ({e.reference})"
+            )
+        else:
+            del self.fields["siblings"]
+
+    def clean_closed_on(self):
+        closed_on = self.cleaned_data["closed_on"]
+        if closed_on and closed_on < self.episode.referral_date:
+            raise ValidationError(
+                "The closure date must be on or after the referral date, "
+                f"{self.episode.referral_date:%-d %B %Y}"
+            )
+        return closed_on
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome is None:
+            return data
+        for name, message in self.NEEDS_FIELDS.get(outcome.needs, []):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+    def details(self) -> dict:
+        """The outcome's details, as stored on the case."""
+        data = self.cleaned_data
+        needs = data["outcome"].needs
+        details = {}
+        if needs == ClosureOutcome.Needs.SCHOOL:
+            details["start_date"] = data["school_start_date"].isoformat()
+        elif needs == ClosureOutcome.Needs.OTHER_LA:
+            details["local_authority"] = data["local_authority"]
+            details["accepted_by"] = data["accepted_by"]
+        elif needs == ClosureOutcome.Needs.LEFT_UK:
+            details["how_verified"] = data["how_verified"]
+        elif needs == ClosureOutcome.Needs.EHE:
+            details["notified_on"] = data["ehe_notified_on"].isoformat()
+        if data.get("notes"):
+            details["notes"] = data["notes"]
+        return details
+
+    def destination_school(self):
+        needs = self.cleaned_data["outcome"].needs
+        return self.cleaned_data.get("school") if needs == ClosureOutcome.Needs.SCHOOL else None
+
+
+class ClosureDecisionForm(GovukForm):
+    decision = forms.ChoiceField(
+        label="Do you approve closing this case as enquiries exhausted?",
+        choices=[("approve", "Yes, close the case"), ("reject", "No, send it back")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether to approve the closure"},
+    )
+    note = forms.CharField(
+        label="Reason, if you are sending it back",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not data.get("note", "").strip():
+            self.add_error("note", "Say why the closure is not approved")
+        return data
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why does this case need to reopen?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for reopening the case"},
+    )
+
+
+class AllocateForm(VersionedForm):
+    officer = forms.ModelChoiceField(
+        label="Officer",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Unallocated",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officer_choices()
+
+
+class BulkAllocateForm(GovukForm):
+    episodes = forms.ModelMultipleChoiceField(
+        queryset=Episode.objects.filter(status=Episode.Status.OPEN),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": "Select the cases to allocate"},
+    )
+    officer = forms.ModelChoiceField(
+        label="Allocate the selected cases to",
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label="Unallocated",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officer_choices()
+
+
+class RemovalFromRollForm(VersionedForm):
+    authorised_on = DateField(label="Date the local authority authorised removal")
+    school = SchoolField(label="School removing the pupil from its roll")
+
+    def __init__(self, *args, episode: Episode, **kwargs):
+        self.episode = episode
+        super().__init__(*args, **kwargs)
+
+    def clean_authorised_on(self):
+        authorised_on = self.cleaned_data["authorised_on"]
+        if authorised_on and authorised_on < self.episode.referral_date:
+            raise ValidationError(
+                "The authorisation date must be on or after the referral date, "
+                f"{self.episode.referral_date:%-d %B %Y}"
+            )
+        return authorised_on
+
+
+class EpisodeForm(GovukModelForm):
+    """The case's details as recorded at referral, corrected as officers learn more."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    last_school = SchoolField(label="Last school", required=False, noun="last school")
+    left_school_on = DateField(label="Date the child left the last school", required=False)
+    open_to_services = forms.ModelMultipleChoiceField(
+        label="Services the family is open to",
+        queryset=OpenToService.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Episode
+        fields = [
+            "area",
+            "last_school",
+            "school_phase",
+            "presenting_need",
+            "missing_reason",
+            "open_to_services",
+            "fsm_at_referral",
+            "left_school_on",
+            "is_sensitive",
+        ]
+        labels = {
+            "area": "Area (sets the locality)",
+            "fsm_at_referral": "Eligible for free school meals at referral",
+            "is_sensitive": "Sensitive case: show the address, school and contacts only to the "
+            "allocated officer and managers",
+        }
+        widgets = {
+            "school_phase": forms.RadioSelect,
+            "fsm_at_referral": forms.RadioSelect(
+                choices=[(True, "Yes"), (False, "No"), (None, "Not known")]
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].empty_label = "No locality registered"
+        self.fields["area"].queryset = self.fields["area"].queryset.select_related("locality")
+        self.fields["area"].label_from_instance = lambda a: f"{a.label} ({a.locality.label})"
+        self.fields["presenting_need"].empty_label = "Not recorded"
+        self.fields["missing_reason"].empty_label = "Not recorded"
+
+    def clean_left_school_on(self):
+        left = self.cleaned_data["left_school_on"]
+        if left and left > (self.instance.referral_date or timezone.localdate()):
+            raise ValidationError("The date the child left school must be on or before referral")
+        return left
+

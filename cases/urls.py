@@ -1,0 +1,30 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.episode_list, name="list"),
+    path("allocate/", views.episodes_allocate, name="allocate_many"),
+    path("closures/", views.closures_pending, name="closures_pending"),
+    path("<int:pk>/", views.episode_detail, name="detail"),
+    path("<int:pk>/history/", views.episode_history, name="history"),
+    path("<int:pk>/edit/", views.episode_edit, name="edit"),
+    path("<int:pk>/enquiries/new/", views.enquiry_add, name="enquiry_add"),
+    path(
+        "<int:pk>/enquiries/<int:enquiry_pk>/response/",
+        views.enquiry_complete,
+        name="enquiry_complete",
+    ),
+    path("<int:pk>/close/", views.episode_close, name="close"),
+    path("<int:pk>/closures/<int:proposal_pk>/", views.closure_decide, name="closure_decide"),
+    path("<int:pk>/reopen/", views.episode_reopen, name="reopen"),
+    path("<int:pk>/allocate/", views.episode_allocate, name="allocate"),
+    path("<int:pk>/removal-from-roll/", views.removal_from_roll, name="removal_from_roll"),
+    path(
+        "<int:pk>/removal-from-roll/letter.pdf",
+        views.removal_from_roll_letter,
+        name="removal_from_roll_letter",
+    ),
+]

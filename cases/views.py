@@ -1,0 +1,426 @@
+"""Case-working pages. Views check permission, bind a form, call one service, redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .errors import CaseError, StaleEdit
+from .filters import EpisodeFilter
+from .forms import (
+    AllocateForm,
+    BulkAllocateForm,
+    ClosureDecisionForm,
+    ClosureForm,
+    EnquiryForm,
+    EnquiryResponseForm,
+    EpisodeForm,
+    RemovalFromRollForm,
+    ReopenForm,
+)
+from .letters import removal_from_roll_letter
+from .models import ClosureOutcome, ClosureProposal, Enquiry, Episode
+from .timeline import describe
+
+PAGE_SIZE = 50
+
+
+def _episode(request, pk):
+    """The case, if the user may read cases at all."""
+    if not request.user.has_perm("cases.view_episode"):
+        raise PermissionDenied
+    return get_object_or_404(selectors.episode_detail_queryset(), pk=pk)
+
+
+def _case_context(request, episode, **extra):
+    return {
+        "episode": episode,
+        "show_sensitive": selectors.can_see_sensitive(request.user, episode),
+        **extra,
+    }
+
+
+def _form_page(request, episode, form, *, title, submit, template="cases/form_page.html", **extra):
+    return render(
+        request,
+        template,
+        _case_context(request, episode, form=form, title=title, submit=submit, **extra),
+    )
+
+
+def _stale(request, episode, error: StaleEdit, form, **page):
+    """Refuse the edit: show what changed, keep what the user typed."""
+    messages.error(request, str(error))
+    names = selectors.history_names(error.events)
+    changes = [
+        {"event": event, **describe(event, names,
+                                    show_sensitive=selectors.can_see_sensitive(request.user,
+                                                                               episode))}
+        for event in error.events
+    ]  # fmt: skip
+    data = form.data.copy()
+    data["version"] = error.episode.version
+    form.data = data
+    return _form_page(request, episode, form, stale_changes=changes, **page)
+
+
+# Lists ---------------------------------------------------------------------------------------
+
+
+def caseload(request):
+    """Home: an officer's own open cases, or the team's for managers and the head of service."""
+    if not request.user.has_perm("cases.view_episode"):
+        return render(request, "core/home.html", {"summary": None})
+    team = request.user.has_perm("cases.allocate_episode") or request.user.has_perm(
+        "reports.view_reports"
+    )
+    episodes = selectors.episode_list().filter(status=Episode.Status.OPEN)
+    if not team:
+        episodes = episodes.filter(allocated_officer=request.user)
+    episodes = episodes.order_by("next_due_on", "referral_date")
+    page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/caseload.html",
+        {
+            "team": team,
+            "page": page,
+            "summary": selectors.caseload_summary(user=request.user),
+        },
+    )
+
+
+@permission_required("cases.view_episode", raise_exception=True)
+def episode_list(request):
+    episodes = selectors.episode_list()
+    case_filter = EpisodeFilter(request.GET or None, queryset=episodes, user=request.user)
+    results = case_filter.qs if case_filter.is_bound else episodes
+    if case_filter.is_bound and not case_filter.form.is_valid():
+        results = episodes.none()
+    page = Paginator(results.order_by(*results.query.order_by or ["-referral_date", "-pk"]),
+                     PAGE_SIZE).get_page(request.GET.get("page"))  # fmt: skip
+    return render(
+        request,
+        "cases/episode_list.html",
+        {
+            "filter": case_filter,
+            "page": page,
+            "can_allocate": request.user.has_perm("cases.allocate_episode"),
+            "allocate_form": BulkAllocateForm() if request.user.has_perm(
+                "cases.allocate_episode") else None,  # fmt: skip
+        },
+    )
+
+
+@require_POST
+@permission_required("cases.allocate_episode", raise_exception=True)
+def episodes_allocate(request):
+    form = BulkAllocateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        changed = services.episodes_allocate(
+            episode_ids=[episode.pk for episode in form.cleaned_data["episodes"]],
+            officer=form.cleaned_data["officer"],
+            by=request.user,
+        )
+        who = form.cleaned_data["officer"] or "nobody (unallocated)"
+        messages.success(request, f"{changed} case{'s' if changed != 1 else ''} allocated to {who}")
+    return redirect(request.POST.get("next") or reverse("cases:list"))
+
+
+@permission_required("cases.approve_closure", raise_exception=True)
+def closures_pending(request):
+    return render(
+        request, "cases/closures_pending.html", {"proposals": selectors.pending_closures()}
+    )
+
+
+# One case -------------------------------------------------------------------------------------
+
+
+def episode_detail(request, pk):
+    episode = _episode(request, pk)
+    context = _case_context(
+        request,
+        episode,
+        siblings=selectors.siblings_with_status(episode),
+        next_enquiry=selectors.next_due_enquiry(episode),
+        family=selectors.family_details(episode),
+        pending=next(
+            (p for p in episode.closure_proposals.all()
+             if p.decision == ClosureProposal.Decision.PENDING), None,
+        ),  # fmt: skip
+        tab="summary",
+    )
+    if episode.is_sensitive:
+        services.episode_record_view(episode=episode, by=request.user)
+    return render(request, "cases/episode_detail.html", context)
+
+
+def episode_history(request, pk):
+    episode = _episode(request, pk)
+    events = list(selectors.episode_history(episode))
+    names = selectors.history_names(events)
+    show = selectors.can_see_sensitive(request.user, episode)
+    entries = [{"event": e, **describe(e, names, show_sensitive=show)} for e in events]
+    if episode.is_sensitive:
+        services.episode_record_view(episode=episode, by=request.user)
+    return render(
+        request,
+        "cases/episode_history.html",
+        _case_context(request, episode, entries=entries, tab="history"),
+    )
+
+
+@permission_required("cases.change_episode", raise_exception=True)
+def episode_edit(request, pk):
+    episode = _episode(request, pk)
+    if not episode.is_open:
+        messages.error(request, "A closed case cannot be edited; a manager can reopen it.")
+        return redirect(episode)
+    if not selectors.can_see_sensitive(request.user, episode):
+        raise PermissionDenied
+    initial = {"version": episode.version}
+    form = EpisodeForm(request.POST or None, instance=episode, initial=initial)
+    page = {"title": "Change case details", "submit": "Save changes"}
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in EpisodeForm.Meta.fields}
+        try:
+            services.episode_update(
+                episode=episode,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                **fields,
+            )
+        except StaleEdit as error:
+            return _stale(request, selectors.episode_detail(pk), error, form, **page)
+        messages.success(request, "Case details saved")
+        return redirect(episode)
+    return _form_page(request, episode, form, **page)
+
+
+@permission_required("cases.add_enquiry", raise_exception=True)
+def enquiry_add(request, pk):
+    episode = _episode(request, pk)
+    siblings = selectors.open_sibling_episodes(episode)[1:]
+    form = EnquiryForm(request.POST or None, siblings_open=bool(siblings))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.enquiry_add(
+                episode=episode,
+                enquiry_type=data["enquiry_type"],
+                made_to=data["made_to"],
+                requested_on=data["requested_on"],
+                due_on=data["due_on"],
+                notes=data["notes"],
+                for_family=data.get("for_family", False),
+                by=request.user,
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            extra = f" on {len(added)} cases in the family" if len(added) > 1 else ""
+            messages.success(request, f"Enquiry to {data['made_to']} recorded{extra}")
+            return redirect(episode)
+    return _form_page(
+        request, episode, form, title="Add an enquiry", submit="Save enquiry", siblings=siblings
+    )
+
+
+@permission_required("cases.change_enquiry", raise_exception=True)
+def enquiry_complete(request, pk, enquiry_pk):
+    episode = _episode(request, pk)
+    enquiry = get_object_or_404(Enquiry.objects.select_related("enquiry_type"), pk=enquiry_pk,
+                                episode=episode)  # fmt: skip
+    form = EnquiryResponseForm(request.POST or None, enquiry=enquiry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enquiry_complete(
+                enquiry=enquiry,
+                completed_on=form.cleaned_data["completed_on"],
+                response=form.cleaned_data["response"],
+                notes=form.cleaned_data["notes"],
+                by=request.user,
+            )
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Response from {enquiry.made_to} recorded")
+            return redirect(episode)
+    return _form_page(
+        request, episode, form, title=f"Record the response: {enquiry.enquiry_type}",
+        submit="Save response", enquiry=enquiry,
+    )  # fmt: skip
+
+
+@permission_required("cases.close_episode", raise_exception=True)
+def episode_close(request, pk):
+    episode = _episode(request, pk)
+    siblings = selectors.open_sibling_episodes(episode)[1:]
+    form = ClosureForm(
+        request.POST or None, episode=episode, siblings=siblings,
+        initial={"version": episode.version},
+    )  # fmt: skip
+    page = {"title": "Close the case", "submit": "Close case", "template": "cases/close.html"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            closed, proposed = _close_group(request, episode, form)
+        except StaleEdit as error:
+            return _stale(request, episode, error, form, **page)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            if proposed:
+                messages.success(
+                    request, f"Closure of {proposed} case{'s' if proposed > 1 else ''} sent to "
+                    "a manager for approval",
+                )  # fmt: skip
+            if closed:
+                messages.success(request, f"{closed} case{'s' if closed > 1 else ''} closed")
+            return redirect(episode)
+    return _form_page(request, episode, form, **page)
+
+
+def _close_group(request, episode, form) -> tuple[int, int]:
+    """Close (or propose closing) this case and any siblings chosen, all or none."""
+    from django.db import transaction
+
+    data = form.cleaned_data
+    targets = [(episode, data["version"]), *[(s, None) for s in data.get("siblings") or []]]
+    closed = proposed = 0
+    with transaction.atomic():
+        for target, version in targets:
+            if data["outcome"].needs == ClosureOutcome.Needs.ENQUIRIES:
+                services.closure_propose(
+                    episode=target, closed_on=data["closed_on"], details=form.details(),
+                    by=request.user, expected_version=version,
+                )  # fmt: skip
+                proposed += 1
+            else:
+                services.episode_close(
+                    episode=target, outcome=data["outcome"], closed_on=data["closed_on"],
+                    details=form.details(), destination_school=form.destination_school(),
+                    by=request.user, expected_version=version,
+                )  # fmt: skip
+                closed += 1
+    return closed, proposed
+
+
+@permission_required("cases.approve_closure", raise_exception=True)
+def closure_decide(request, pk, proposal_pk):
+    episode = _episode(request, pk)
+    proposal = get_object_or_404(ClosureProposal, pk=proposal_pk, episode=episode)
+    form = ClosureDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.closure_approve(proposal=proposal, by=request.user)
+                messages.success(request, "Closure approved: the case is closed")
+            else:
+                services.closure_reject(
+                    proposal=proposal, by=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, "Closure sent back: the case stays open")
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect(episode)
+    return _form_page(
+        request, episode, form, title="Approve closure as enquiries exhausted",
+        submit="Save decision", proposal=proposal,
+        missing=services.missing_core_enquiries(episode),
+    )  # fmt: skip
+
+
+@permission_required("cases.reopen_episode", raise_exception=True)
+def episode_reopen(request, pk):
+    episode = _episode(request, pk)
+    form = ReopenForm(request.POST or None, initial={"version": episode.version})
+    page = {"title": "Reopen the case", "submit": "Reopen case"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_reopen(
+                episode=episode, reason=form.cleaned_data["reason"], by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except StaleEdit as error:
+            return _stale(request, episode, error, form, **page)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Case reopened")
+            return redirect(episode)
+    return _form_page(request, episode, form, **page)
+
+
+@permission_required("cases.allocate_episode", raise_exception=True)
+def episode_allocate(request, pk):
+    episode = _episode(request, pk)
+    form = AllocateForm(
+        request.POST or None,
+        initial={"version": episode.version, "officer": episode.allocated_officer},
+    )
+    page = {"title": "Allocate the case", "submit": "Allocate"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.episode_allocate(
+                episode=episode, officer=form.cleaned_data["officer"], by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except StaleEdit as error:
+            return _stale(request, episode, error, form, **page)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Case allocated to {form.cleaned_data['officer'] or 'nobody'}"
+            )
+            return redirect(episode)
+    return _form_page(request, episode, form, **page)
+
+
+@permission_required("cases.authorise_removal_from_roll", raise_exception=True)
+def removal_from_roll(request, pk):
+    episode = _episode(request, pk)
+    form = RemovalFromRollForm(
+        request.POST or None, episode=episode,
+        initial={"version": episode.version,
+                 "school": episode.removal_from_roll_school or episode.last_school},
+    )  # fmt: skip
+    page = {"title": "Authorise removal from roll", "submit": "Record authorisation"}
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.removal_from_roll_authorise(
+                episode=episode, authorised_on=form.cleaned_data["authorised_on"],
+                school=form.cleaned_data["school"], by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )  # fmt: skip
+        except StaleEdit as error:
+            return _stale(request, episode, error, form, **page)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Authorisation recorded: download the letter to the school")
+            return redirect(episode)
+    return _form_page(request, episode, form, **page)
+
+
+def removal_from_roll_letter(request, pk):
+    episode = _episode(request, pk)
+    if not episode.removal_from_roll_authorised_on:
+        raise PermissionDenied
+    if not selectors.can_see_sensitive(request.user, episode):
+        raise PermissionDenied
+    pdf = removal_from_roll_letter(episode)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="removal-from-roll-{episode.reference}.pdf"'
+    )
+    return response

@@ -1,0 +1,218 @@
+"""The referral form: the referral, a sibling group of children, the family, the case."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from cases.fields import SchoolField, UPNField
+from cases.models import (
+    Area,
+    Ethnicity,
+    Gender,
+    MissingReason,
+    OpenToService,
+    PresentingNeed,
+    SENStatus,
+)
+from cases.school_age import (
+    compulsory_school_age_ends,
+    compulsory_school_age_starts,
+    is_compulsory_school_age,
+)
+from cme_tracker.core.forms import DateField, GovukForm
+
+from .models import ReferralSource
+
+POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$")
+
+
+def normalise_postcode(value: str) -> str:
+    compact = value.replace(" ", "").upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+class ReferralForm(GovukForm):
+    source = forms.ModelChoiceField(
+        label="Who made the referral?",
+        queryset=ReferralSource.objects.filter(is_active=True),
+        empty_label="Choose where the referral came from",
+        error_messages={"required": "Choose where the referral came from"},
+    )
+    referrer_name = forms.CharField(label="Referrer's name", max_length=200, required=False)
+    referrer_organisation = forms.CharField(
+        label="Referrer's organisation", max_length=200, required=False
+    )
+    referrer_contact = forms.CharField(
+        label="Referrer's phone number or email address", max_length=200, required=False
+    )
+    received_on = DateField(label="Date the referral was received", help_text="For example, 27 3 2026")
+    reason = forms.CharField(
+        label="Reason for the referral",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for the referral"},
+    )
+    last_school = SchoolField(label="Last school", required=False, noun="last school")
+    left_school_on = DateField(label="Date the children left the last school", required=False)
+
+    def clean(self):
+        data = super().clean()
+        received, left = data.get("received_on"), data.get("left_school_on")
+        if received and left and left > received:
+            self.add_error(
+                "left_school_on", "The date the children left school must be on or before the "
+                "date the referral was received",
+            )  # fmt: skip
+        return data
+
+
+class ChildForm(GovukForm):
+    forename = forms.CharField(
+        label="First name", max_length=100,
+        error_messages={"required": "Enter the child's first name"},
+    )  # fmt: skip
+    surname = forms.CharField(
+        label="Last name", max_length=100,
+        error_messages={"required": "Enter the child's last name"},
+    )  # fmt: skip
+    preferred_name = forms.CharField(label="Known as (optional)", max_length=100, required=False)
+    date_of_birth = DateField(label="Date of birth", help_text="For example, 15 6 2014")
+    gender = forms.ChoiceField(
+        label="Gender", choices=Gender.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the child's gender, or Not known"},
+    )  # fmt: skip
+    ethnicity = forms.ModelChoiceField(
+        label="Ethnicity",
+        queryset=Ethnicity.objects.filter(is_active=True).select_related("group"),
+        required=False,
+        empty_label="Not known or not given",
+        help_text="Parents need not say: Not known is a full answer.",
+    )
+    upn = UPNField(label="UPN")
+    fsm_eligible = forms.TypedChoiceField(
+        label="Eligible for free school meals",
+        choices=[("yes", "Yes"), ("no", "No"), ("", "Not known")],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    sen_status = forms.ChoiceField(
+        label="Special educational needs", choices=SENStatus.choices, initial=SENStatus.NOT_KNOWN
+    )
+    confirm_outside_school_age = forms.BooleanField(
+        label="I have checked: this child is outside compulsory school age on the referral date, "
+        "and the referral is still right",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ethnicity"].label_from_instance = lambda e: f"{e.label} ({e.group.label})"
+
+    def check_school_age(self, referral_date):
+        """Outside compulsory school age needs the officer's confirmation, never silence."""
+        born = self.cleaned_data.get("date_of_birth")
+        if not born or not referral_date or self.cleaned_data.get("confirm_outside_school_age"):
+            return
+        if born > referral_date:
+            self.add_error("date_of_birth", "The date of birth must be before the referral date")
+        elif not is_compulsory_school_age(born, referral_date):
+            starts, ends = compulsory_school_age_starts(born), compulsory_school_age_ends(born)
+            self.add_error(
+                "confirm_outside_school_age",
+                f"{self.cleaned_data.get('forename') or 'This child'} is not of compulsory school "
+                f"age on the referral date (that runs from {starts:%-d %B %Y} to "
+                f"{ends:%-d %B %Y}). Confirm the referral is still right, or correct the date "
+                "of birth",
+            )
+
+
+class BaseChildFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        children = [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+        if not children:
+            raise ValidationError("Add at least one child")
+        upns = [f.cleaned_data["upn"] for f in children if f.cleaned_data.get("upn")]
+        if len(upns) != len(set(upns)):
+            raise ValidationError("Two children have the same UPN; check them")
+
+
+ChildFormSet = formset_factory(
+    ChildForm, formset=BaseChildFormSet, extra=0, min_num=1, can_delete=True, max_num=12,
+    validate_max=True,
+)  # fmt: skip
+
+
+class FamilyForm(GovukForm):
+    carer_name = forms.CharField(label="Parent or carer's name", max_length=200, required=False)
+    carer_relationship = forms.CharField(
+        label="Relationship to the children", max_length=60, required=False,
+        help_text="For example, mother or grandfather",
+    )  # fmt: skip
+    carer_phone = forms.CharField(label="Phone number", max_length=40, required=False)
+    carer_email = forms.EmailField(
+        label="Email address", required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+    )  # fmt: skip
+    line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
+    line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    area = forms.ModelChoiceField(
+        label="Area",
+        queryset=Area.objects.filter(is_active=True).select_related("locality"),
+        required=False,
+        empty_label="Work it out from the postcode",
+        help_text="Sets the locality. With no area and a postcode outside the borough, the "
+        "case counts as No Locality Registered.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].label_from_instance = lambda a: f"{a.label} ({a.locality.label})"
+
+    def clean_postcode(self):
+        postcode = self.cleaned_data["postcode"].strip()
+        if postcode and not POSTCODE.match(postcode.replace(" ", "").upper()):
+            raise ValidationError("Enter a real postcode, like DB1 4AB")
+        return normalise_postcode(postcode) if postcode else ""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("carer_name") and not data.get("carer_relationship"):
+            self.add_error("carer_relationship", "Enter the carer's relationship to the children")
+        if (data.get("postcode") or data.get("town")) and not data.get("line_1"):
+            self.add_error("line_1", "Enter the first line of the address")
+        return data
+
+
+class CaseDetailsForm(GovukForm):
+    presenting_need = forms.ModelChoiceField(
+        label="Predominant presenting need",
+        queryset=PresentingNeed.objects.filter(is_active=True),
+        required=False,
+        empty_label="No data / not recorded",
+        help_text="What the referrer or system checks showed: not an assessed need.",
+    )
+    missing_reason = forms.ModelChoiceField(
+        label="Why the children are missing education",
+        queryset=MissingReason.objects.filter(is_active=True),
+        empty_label="Choose a reason",
+        error_messages={"required": "Choose why the children are missing education"},
+    )
+    open_to_services = forms.ModelMultipleChoiceField(
+        label="Services the family is open to",
+        queryset=OpenToService.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave all unticked if none.",
+    )
+    is_sensitive = forms.BooleanField(
+        label="Sensitive: show the address, school and contacts only to the allocated officer and "
+        "managers (for example, a family in a refuge)",
+        required=False,
+    )

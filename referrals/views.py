@@ -1,0 +1,182 @@
+"""New referral: fill in the form, check for children already known, then save it all."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+
+from cases import selectors as case_selectors
+from cases.models import Child
+
+from . import services
+from .forms import CaseDetailsForm, ChildFormSet, FamilyForm, ReferralForm
+
+SESSION_KEY = "pending_referral"
+
+
+def _bind(data=None):
+    return {
+        "referral": ReferralForm(data, prefix="referral"),
+        "children": ChildFormSet(data, prefix="child"),
+        "family": FamilyForm(data, prefix="family"),
+        "case": CaseDetailsForm(data, prefix="case"),
+    }
+
+
+def _valid(forms) -> bool:
+    valid = all([form.is_valid() for form in forms.values()])  # validate every form, not just one
+    if not valid:
+        return False
+    referral_date = forms["referral"].cleaned_data["received_on"]
+    for child in _children(forms):
+        child.check_school_age(referral_date)
+    return not any(child.errors for child in _children(forms))
+
+
+def _children(forms):
+    formset = forms["children"]
+    return [f for f in formset.forms if f.cleaned_data and not formset._should_delete_form(f)]
+
+
+def _with_another_child(data):
+    data = data.copy()
+    total = int(data.get("child-TOTAL_FORMS", 1))
+    data["child-TOTAL_FORMS"] = str(min(total + 1, 12))
+    return data
+
+
+@permission_required("referrals.add_referral", raise_exception=True)
+def referral_new(request):
+    """Step 1: the referral, the children, the family and the case details."""
+    if request.method == "POST" and "add_child" in request.POST:
+        forms = _bind(_with_another_child(request.POST))
+        for form in [forms["referral"], forms["family"], forms["case"], *forms["children"]]:
+            form.helper.form_show_errors = False  # adding a child is not a submission
+        return render(request, "referrals/new.html", {"forms": forms, "adding": True})
+    data = request.POST or None
+    if request.method == "GET" and request.GET.get("edit") and request.session.get(SESSION_KEY):
+        data = _pending_data(request.session[SESSION_KEY])
+    forms = _bind(data)
+    if request.method == "POST" and _valid(forms):
+        request.session[SESSION_KEY] = dict(request.POST.lists())
+        return redirect("referrals:check")
+    return render(request, "referrals/new.html", {"forms": forms})
+
+
+def _pending_data(pending: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, values in pending.items():
+        data.setlist(key, values)
+    return data
+
+
+def _candidates(forms):
+    rows = []
+    for number, child in enumerate(_children(forms), start=1):
+        data = child.cleaned_data
+        rows.append(
+            {
+                "number": number,
+                "form": child,
+                "data": data,
+                "candidates": case_selectors.duplicate_candidates(
+                    forename=data["forename"], surname=data["surname"],
+                    date_of_birth=data["date_of_birth"], upn=data.get("upn", ""),
+                ),  # fmt: skip
+            }
+        )
+    return rows
+
+
+@permission_required("referrals.add_referral", raise_exception=True)
+def referral_check(request):
+    """Step 2: children who may already be known are shown side by side; the officer decides."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending:
+        messages.info(request, "Start a new referral: there is none waiting to be checked.")
+        return redirect("referrals:new")
+    forms = _bind(_pending_data(pending))
+    if not _valid(forms):  # reference data changed in between: back to the form
+        return render(request, "referrals/new.html", {"forms": forms})
+    rows = _candidates(forms)
+    errors = {}
+    if request.method == "POST" or not any(row["candidates"] for row in rows):
+        entries = []
+        for row in rows:
+            choice = request.POST.get(f"child-{row['number']}", "new")
+            if row["candidates"] and request.method == "POST" and not request.POST.get(
+                f"child-{row['number']}"
+            ):
+                errors[row["number"]] = (
+                    f"Say whether {row['data']['forename']} is a child already known or a new child"
+                )
+                continue
+            entries.append(_entry(row, choice))
+        if not errors:
+            result = services.referral_intake(
+                referral=forms["referral"].cleaned_data,
+                children=entries,
+                carer=_carer(forms["family"].cleaned_data),
+                address=_address(
+                    forms["family"].cleaned_data, forms["case"].cleaned_data["is_sensitive"]
+                ),
+                case=forms["case"].cleaned_data | {"area": forms["family"].cleaned_data["area"]},
+                by=request.user,
+            )
+            del request.session[SESSION_KEY]
+            _report(request, result)
+            first = (result.opened + result.attached)[0]
+            return redirect(first)
+    return render(request, "referrals/check.html", {"rows": rows, "errors": errors})
+
+
+def _entry(row, choice) -> services.ChildEntry:
+    if choice != "new":
+        allowed = {str(candidate.child.pk) for candidate in row["candidates"]}
+        if choice in allowed:
+            return services.ChildEntry(existing=get_object_or_404(Child, pk=int(choice)))
+    data = row["data"]
+    fields = ["forename", "surname", "preferred_name", "date_of_birth", "gender", "ethnicity",
+              "upn", "fsm_eligible", "sen_status"]  # fmt: skip
+    return services.ChildEntry(details={name: data.get(name) for name in fields})
+
+
+def _carer(data):
+    if not data.get("carer_name"):
+        return None
+    return {
+        "name": data["carer_name"],
+        "relationship": data["carer_relationship"],
+        "phone": data.get("carer_phone", ""),
+        "email": data.get("carer_email", ""),
+    }
+
+
+def _address(data, sensitive: bool):
+    if not data.get("line_1"):
+        return None
+    area = data.get("area") or case_selectors.area_for_postcode(data.get("postcode"))
+    return {
+        "line_1": data["line_1"],
+        "line_2": data.get("line_2", ""),
+        "town": data.get("town", ""),
+        "postcode": data.get("postcode", ""),
+        "area": area,
+        "is_sensitive": sensitive,
+    }
+
+
+def _report(request, result):
+    parts = []
+    if result.opened:
+        parts.append(
+            f"{len(result.opened)} case{'s' if len(result.opened) > 1 else ''} opened "
+            f"({', '.join(e.reference for e in result.opened)})"
+        )
+    if result.attached:
+        parts.append(
+            "added to the open case"
+            f"{'s' if len(result.attached) > 1 else ''} "
+            f"{', '.join(e.reference for e in result.attached)}"
+        )
+    messages.success(request, f"Referral {result.referral.reference} saved: " + "; ".join(parts))
