@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .forms import officer_choices
-from .models import EthnicityGroup, Episode, Locality, PresentingNeed, SchoolPhase
+from .models import Episode, EthnicityGroup, Locality, PresentingNeed, SchoolPhase
 
 TIME_OPEN = [
     ("0-6", "6 months or less"),
@@ -53,7 +53,7 @@ class EpisodeFilter(filters.FilterSet):
     )
     time_open = filters.ChoiceFilter(
         label="Time open", choices=TIME_OPEN, method="by_time_open", empty_label="Any",
-        
+
     )  # fmt: skip
     overdue = filters.ChoiceFilter(
         label="Overdue enquiries",

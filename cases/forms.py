@@ -323,4 +323,3 @@ class EpisodeForm(GovukModelForm):
         if left and left > (self.instance.referral_date or timezone.localdate()):
             raise ValidationError("The date the child left school must be on or before referral")
         return left
-

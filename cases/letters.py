@@ -55,8 +55,11 @@ def removal_from_roll_letter(episode: Episode) -> bytes:
         Spacer(1, 6 * mm),
         Paragraph(_date(timezone.localdate()), body),
         Spacer(1, 4 * mm),
-        Paragraph(f"To the headteacher, {school.name if school else 'the school'}"
-                  f"{f' (URN {school.urn})' if school else ''}", body),  # fmt: skip
+        Paragraph(
+            f"To the headteacher, {school.name if school else 'the school'}"
+            f"{f' (URN {school.urn})' if school else ''}",
+            body,
+        ),  # fmt: skip
         Spacer(1, 4 * mm),
         Paragraph("<b>Authorisation to remove a pupil from the admission register</b>", body),
         Spacer(1, 3 * mm),

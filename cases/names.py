@@ -43,6 +43,8 @@ def _close(a: str, b: str) -> bool:
 def names_match(forename: str, surname: str, other_forename: str, other_surname: str) -> bool:
     """True when two children's names are probably the same name, in either order."""
     f1, s1, f2, s2 = map(normalise, (forename, surname, other_forename, other_surname))
-    return (_close(f1, f2) and _close(s1, s2)) or (_close(f1, s2) and _close(s1, f2)) or (
-        f1 + s1 == f2 + s2 or f1 + s1 == s2 + f2
+    return (
+        (_close(f1, f2) and _close(s1, s2))
+        or (_close(f1, s2) and _close(s1, f2))
+        or (f1 + s1 == f2 + s2 or f1 + s1 == s2 + f2)
     )

@@ -113,8 +113,8 @@ def family_details(episode: Episode) -> dict:
 
 
 def episode_history(episode: Episode):
-    return Event.objects.filter(episode=episode).select_related("actor").order_by(
-        "-created_at", "-pk"
+    return (
+        Event.objects.filter(episode=episode).select_related("actor").order_by("-created_at", "-pk")
     )
 
 
@@ -169,8 +169,10 @@ def duplicate_candidates(
     query = Q(date_of_birth=date_of_birth)
     if upn:
         query |= Q(upn=upn.upper()) | Q(former_upn=upn.upper())
-    children = Child.objects.filter(query).select_related("family", "ethnicity").prefetch_related(
-        Prefetch("episodes", queryset=Episode.objects.order_by("-referral_date"))
+    children = (
+        Child.objects.filter(query)
+        .select_related("family", "ethnicity")
+        .prefetch_related(Prefetch("episodes", queryset=Episode.objects.order_by("-referral_date")))
     )
     for child in children:
         if upn and upn.upper() in (child.upn, child.former_upn):
@@ -193,8 +195,10 @@ def area_for_postcode(postcode: str):
     outward = postcode.strip().upper().split(" ")[0] if postcode else ""
     if not outward:
         return None
-    for area in Area.objects.filter(is_active=True).exclude(postcode_districts="").select_related(
-        "locality"
+    for area in (
+        Area.objects.filter(is_active=True)
+        .exclude(postcode_districts="")
+        .select_related("locality")
     ):
         if outward in area.postcode_districts.upper().split():
             return area
@@ -209,9 +213,9 @@ def can_see_sensitive(user, episode: Episode) -> bool:
 
 
 def pending_closures():
-    return ClosureProposal.objects.filter(
-        decision=ClosureProposal.Decision.PENDING
-    ).select_related("episode__child", "episode__allocated_officer", "proposed_by", "outcome")
+    return ClosureProposal.objects.filter(decision=ClosureProposal.Decision.PENDING).select_related(
+        "episode__child", "episode__allocated_officer", "proposed_by", "outcome"
+    )
 
 
 _NAMED_FIELDS = {

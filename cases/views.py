@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import letters, selectors, services
 from .errors import CaseError, StaleEdit
 from .filters import EpisodeFilter
 from .forms import (
@@ -23,7 +23,6 @@ from .forms import (
     RemovalFromRollForm,
     ReopenForm,
 )
-from .letters import removal_from_roll_letter
 from .models import ClosureOutcome, ClosureProposal, Enquiry, Episode
 from .timeline import describe
 
@@ -111,8 +110,9 @@ def episode_list(request):
             "filter": case_filter,
             "page": page,
             "can_allocate": request.user.has_perm("cases.allocate_episode"),
-            "allocate_form": BulkAllocateForm() if request.user.has_perm(
-                "cases.allocate_episode") else None,  # fmt: skip
+            "allocate_form": BulkAllocateForm()
+            if request.user.has_perm("cases.allocate_episode")
+            else None,  # fmt: skip
         },
     )
 
@@ -153,8 +153,12 @@ def episode_detail(request, pk):
         next_enquiry=selectors.next_due_enquiry(episode),
         family=selectors.family_details(episode),
         pending=next(
-            (p for p in episode.closure_proposals.all()
-             if p.decision == ClosureProposal.Decision.PENDING), None,
+            (
+                p
+                for p in episode.closure_proposals.all()
+                if p.decision == ClosureProposal.Decision.PENDING
+            ),
+            None,
         ),  # fmt: skip
         tab="summary",
     )
@@ -418,7 +422,7 @@ def removal_from_roll_letter(request, pk):
         raise PermissionDenied
     if not selectors.can_see_sensitive(request.user, episode):
         raise PermissionDenied
-    pdf = removal_from_roll_letter(episode)
+    pdf = letters.removal_from_roll_letter(episode)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="removal-from-roll-{episode.reference}.pdf"'

@@ -47,7 +47,9 @@ class ReferralForm(GovukForm):
     referrer_contact = forms.CharField(
         label="Referrer's phone number or email address", max_length=200, required=False
     )
-    received_on = DateField(label="Date the referral was received", help_text="For example, 27 3 2026")
+    received_on = DateField(
+        label="Date the referral was received", help_text="For example, 27 3 2026"
+    )
     reason = forms.CharField(
         label="Reason for the referral",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -210,6 +212,12 @@ class CaseDetailsForm(GovukForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Leave all unticked if none.",
+    )
+    allocate_to_me = forms.BooleanField(
+        label="Allocate the new cases to me",
+        required=False,
+        initial=True,
+        help_text="Untick to leave them for a manager to allocate.",
     )
     is_sensitive = forms.BooleanField(
         label="Sensitive: show the address, school and contacts only to the allocated officer and "

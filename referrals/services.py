@@ -51,6 +51,9 @@ def referral_intake(
 ) -> IntakeResult:
     """Record a referral of a sibling group, all or nothing.
 
+    ``case`` holds what applies to every child's case: presenting need, reason, services,
+    sensitivity, area, and ``allocate_to_me`` to give new cases to the person referring.
+
     Each child is new or a known child the officer picked. A known child with an open case
     has the referral added to it; otherwise a new episode opens (and that child counts as
     previously missing education).
@@ -68,9 +71,7 @@ def referral_intake(
         )
     else:
         family = case_services.family_create(carers=carers, addresses=addresses, by=by)
-    record = referral_record(
-        by=by, **{k: v for k, v in referral.items() if k != "left_school_on"}
-    )
+    record = referral_record(by=by, **{k: v for k, v in referral.items() if k != "left_school_on"})
     result = IntakeResult(referral=record)
     area = case.get("area") or case_selectors.area_for_postcode((address or {}).get("postcode"))
     last_school = referral.get("last_school")
@@ -100,6 +101,7 @@ def referral_intake(
             missing_reason=case.get("missing_reason"),
             fsm_at_referral=child.fsm_eligible,
             is_sensitive=case.get("is_sensitive", False),
+            allocated_officer=by if case.get("allocate_to_me") else None,
         )
         referral_add_child(referral=record, child=child, episode=episode)
         result.opened.append(episode)

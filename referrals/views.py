@@ -24,8 +24,8 @@ def _bind(data=None):
 
 
 def _valid(forms) -> bool:
-    valid = all([form.is_valid() for form in forms.values()])  # validate every form, not just one
-    if not valid:
+    results = [form.is_valid() for form in forms.values()]  # every form, so all errors show
+    if not all(results):
         return False
     referral_date = forms["referral"].cleaned_data["received_on"]
     for child in _children(forms):
@@ -80,8 +80,10 @@ def _candidates(forms):
                 "form": child,
                 "data": data,
                 "candidates": case_selectors.duplicate_candidates(
-                    forename=data["forename"], surname=data["surname"],
-                    date_of_birth=data["date_of_birth"], upn=data.get("upn", ""),
+                    forename=data["forename"],
+                    surname=data["surname"],
+                    date_of_birth=data["date_of_birth"],
+                    upn=data.get("upn", ""),
                 ),  # fmt: skip
             }
         )
@@ -104,8 +106,10 @@ def referral_check(request):
         entries = []
         for row in rows:
             choice = request.POST.get(f"child-{row['number']}", "new")
-            if row["candidates"] and request.method == "POST" and not request.POST.get(
-                f"child-{row['number']}"
+            if (
+                row["candidates"]
+                and request.method == "POST"
+                and not request.POST.get(f"child-{row['number']}")
             ):
                 errors[row["number"]] = (
                     f"Say whether {row['data']['forename']} is a child already known or a new child"

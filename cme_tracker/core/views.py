@@ -18,4 +18,3 @@ def healthz(request):
         "checks": {name: problem or "ok" for name, problem in checks.items()},
     }
     return JsonResponse(body, status=503 if failing else 200)
-

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "crispy_forms",
     "crispy_forms_gds",
     "django_filters",
@@ -110,6 +111,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render from the project's templates too (cases/widgets/...).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
