@@ -58,6 +58,9 @@ def referral_new(request):
         data = _pending_data(request.session[SESSION_KEY])
     forms = _bind(data)
     if request.method == "POST" and _valid(forms):
+        rows = _candidates(forms)
+        if not any(row["candidates"] for row in rows):  # nobody to compare: save it now
+            return _save(request, forms, [_entry(row, "new") for row in rows])
         request.session[SESSION_KEY] = dict(request.POST.lists())
         return redirect("referrals:check")
     return render(request, "referrals/new.html", {"forms": forms})
@@ -102,36 +105,34 @@ def referral_check(request):
         return render(request, "referrals/new.html", {"forms": forms})
     rows = _candidates(forms)
     errors = {}
-    if request.method == "POST" or not any(row["candidates"] for row in rows):
+    if request.method == "POST":
         entries = []
         for row in rows:
-            choice = request.POST.get(f"child-{row['number']}", "new")
-            if (
-                row["candidates"]
-                and request.method == "POST"
-                and not request.POST.get(f"child-{row['number']}")
-            ):
+            choice = request.POST.get(f"child-{row['number']}")
+            if row["candidates"] and not choice:
                 errors[row["number"]] = (
                     f"Say whether {row['data']['forename']} is a child already known or a new child"
                 )
-                continue
-            entries.append(_entry(row, choice))
+            entries.append(_entry(row, choice or "new"))
         if not errors:
-            result = services.referral_intake(
-                referral=forms["referral"].cleaned_data,
-                children=entries,
-                carer=_carer(forms["family"].cleaned_data),
-                address=_address(
-                    forms["family"].cleaned_data, forms["case"].cleaned_data["is_sensitive"]
-                ),
-                case=forms["case"].cleaned_data | {"area": forms["family"].cleaned_data["area"]},
-                by=request.user,
-            )
             del request.session[SESSION_KEY]
-            _report(request, result)
-            first = (result.opened + result.attached)[0]
-            return redirect(first)
+            return _save(request, forms, entries)
     return render(request, "referrals/check.html", {"rows": rows, "errors": errors})
+
+
+def _save(request, forms, entries):
+    family = forms["family"].cleaned_data
+    case = forms["case"].cleaned_data
+    result = services.referral_intake(
+        referral=forms["referral"].cleaned_data,
+        children=entries,
+        carer=_carer(family),
+        address=_address(family, case["is_sensitive"]),
+        case=case | {"area": family["area"]},
+        by=request.user,
+    )
+    _report(request, result)
+    return redirect((result.opened + result.attached)[0])
 
 
 def _entry(row, choice) -> services.ChildEntry:

@@ -1,0 +1,246 @@
+"""Case pages: who may do what, sensitive cases, headers, and query counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Enquiry, Event
+from tests.cases.factories import (
+    ChildFactory,
+    ClosedEpisodeFactory,
+    EnquiryFactory,
+    EpisodeFactory,
+    FamilyFactory,
+    SchoolFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def episode(officer):
+    family = FamilyFactory()
+    family.carers.create(name="Rosa Example", relationship="Mother", phone="01632 960123")
+    family.addresses.create(line_1="7 Hidden Lane", postcode="DB1 1AA")
+    school = SchoolFactory(name="Secret Primary School")
+    return EpisodeFactory(child=ChildFactory(family=family), last_school=school)
+
+
+def page(client, user, name, *args, method="get", data=None):
+    client.force_login(user)
+    url = reverse(name, args=args)
+    return client.post(url, data or {}) if method == "post" else client.get(url)
+
+
+ACTIONS = {
+    # action: (url name, needs the episode, officer, manager, head of service, administrator)
+    "list": ("cases:list", False, 200, 200, 200, 200),
+    "view": ("cases:detail", True, 200, 200, 200, 200),
+    "history": ("cases:history", True, 200, 200, 200, 200),
+    "add enquiry": ("cases:enquiry_add", True, 200, 200, 403, 403),
+    "edit": ("cases:edit", True, 200, 200, 403, 403),
+    "close": ("cases:close", True, 200, 200, 403, 403),
+    "allocate": ("cases:allocate", True, 403, 200, 403, 403),
+    "removal from roll": ("cases:removal_from_roll", True, 403, 200, 403, 403),
+    "approve closures": ("cases:closures_pending", False, 403, 200, 403, 403),
+    "new referral": ("referrals:new", False, 200, 200, 403, 403),
+}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+def test_permission_matrix(
+    action, client, episode, officer, manager, head_of_service, administrator
+):
+    name, needs_episode, *expected = ACTIONS[action]
+    args = [episode.pk] if needs_episode else []
+    people = [officer, manager, head_of_service, administrator]
+    assert [page(client, who, name, *args).status_code for who in people] == expected
+
+
+def test_reopen_is_for_managers(client, officer, manager):
+    closed = ClosedEpisodeFactory()
+    assert page(client, officer, "cases:reopen", closed.pk).status_code == 403
+    assert page(client, manager, "cases:reopen", closed.pk).status_code == 200
+
+
+def test_sensitive_details_are_absent_for_everyone_else(
+    client, episode, officer, manager, head_of_service
+):
+    episode.is_sensitive = True
+    episode.allocated_officer = officer
+    episode.save()
+    other_officer = type(officer).objects.create(username="other")
+    other_officer.groups.set(officer.groups.all())
+    secrets = ["7 Hidden Lane", "Secret Primary School", "01632 960123"]
+    for allowed in (officer, manager):
+        html = page(client, allowed, "cases:detail", episode.pk).content.decode()
+        assert all(secret in html for secret in secrets), allowed
+    for denied in (other_officer, head_of_service):
+        html = page(client, denied, "cases:detail", episode.pk).content.decode()
+        assert not any(secret in html for secret in secrets), denied
+        assert "Rosa Example" in html  # the carer's name is not a locating detail
+    assert page(client, other_officer, "cases:edit", episode.pk).status_code == 403
+
+
+def test_every_view_of_a_sensitive_case_is_recorded(client, episode, head_of_service):
+    episode.is_sensitive = True
+    episode.save()
+    page(client, head_of_service, "cases:detail", episode.pk)
+    page(client, head_of_service, "cases:history", episode.pk)
+    views = Event.objects.filter(episode=episode, verb="episode.viewed")
+    assert [event.actor for event in views] == [head_of_service, head_of_service]
+
+
+def test_ordinary_cases_do_not_log_views(client, episode, officer):
+    page(client, officer, "cases:detail", episode.pk)
+    assert not Event.objects.filter(verb="episode.viewed").exists()
+
+
+def test_case_pages_are_never_stored(client, episode, officer):
+    response = page(client, officer, "cases:detail", episode.pk)
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_pages_do_not_change_data_on_get(client, episode, manager):
+    before = Event.objects.count()
+    for name in ["cases:close", "cases:allocate", "cases:edit", "cases:removal_from_roll"]:
+        page(client, manager, name, episode.pk)
+    assert Event.objects.count() == before
+    client.force_login(manager)
+    assert client.get(reverse("cases:allocate_many")).status_code == 405
+
+
+def test_forms_are_csrf_protected(episode, officer):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(officer)
+    response = strict.post(reverse("cases:enquiry_add", args=[episode.pk]), {})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_case_list_queries_do_not_grow_with_rows(
+    rows, client, manager, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        EnquiryFactory(episode=EpisodeFactory(allocated_officer=manager))
+    client.force_login(manager)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("cases:list"), {"status": "open", "sort": "-overdue"})
+    assert response.status_code == 200
+    assert response.content.decode().count("cases/") >= rows
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_caseload_queries_do_not_grow_with_rows(
+    rows, client, officer, django_assert_max_num_queries
+):
+    for _ in range(rows):
+        EpisodeFactory(allocated_officer=officer)
+    client.force_login(officer)
+    with django_assert_max_num_queries(14):
+        assert client.get("/").status_code == 200
+
+
+def test_case_page_query_count_is_fixed(client, episode, officer, django_assert_max_num_queries):
+    for _ in range(10):
+        EnquiryFactory(episode=episode)
+    client.force_login(officer)
+    with django_assert_max_num_queries(24):
+        assert client.get(reverse("cases:detail", args=[episode.pk])).status_code == 200
+
+
+def test_search_by_name_upn_and_reference(client, officer):
+    found = EpisodeFactory(
+        child=ChildFactory(forename="Zofia", surname="Nowak", upn="M999200025001")
+    )
+    EpisodeFactory(child=ChildFactory(forename="Adam", surname="Smith"))
+    client.force_login(officer)
+    for term in ["nowak", "Zofia Nowak", "M999200025001", found.reference, found.reference.lower()]:
+        html = client.get(reverse("cases:list"), {"q": term}).content.decode()
+        assert found.reference in html and "Smith" not in html, term
+
+
+def test_filters_overdue_and_unallocated(client, manager):
+    overdue = EpisodeFactory()
+    EnquiryFactory(episode=overdue, due_on=datetime.date(2024, 10, 10))
+    calm = EpisodeFactory(allocated_officer=manager)
+    client.force_login(manager)
+    html = client.get(reverse("cases:list"), {"overdue": "yes"}).content.decode()
+    assert overdue.reference in html and calm.reference not in html
+    html = client.get(reverse("cases:list"), {"officer": "none"}).content.decode()
+    assert overdue.reference in html and calm.reference not in html
+
+
+def test_removal_from_roll_letter_is_a_pdf(client, episode, manager):
+    client.force_login(manager)
+    response = client.post(
+        reverse("cases:removal_from_roll", args=[episode.pk]),
+        {"version": episode.version, "authorised_on_0": "8", "authorised_on_1": "10",
+         "authorised_on_2": "2024", "school": str(episode.last_school.urn)},
+    )  # fmt: skip
+    assert response.status_code == 302
+    letter = client.get(reverse("cases:removal_from_roll_letter", args=[episode.pk]))
+    assert letter["Content-Type"] == "application/pdf"
+    assert letter.content.startswith(b"%PDF")
+
+
+def test_stale_allocation_is_refused_with_what_changed(client, episode, manager, officer):
+    from cases import services
+
+    seen_version = episode.version  # the manager opens the allocation page
+    services.episode_allocate(episode=episode, officer=officer, by=officer)  # someone else acts
+    client.force_login(manager)
+    response = client.post(
+        reverse("cases:allocate", args=[episode.pk]), {"version": seen_version, "officer": ""}
+    )
+    html = response.content.decode()
+    assert "changed this case while you were working on it" in html
+    assert "Case allocated" in html and str(officer) in html
+    episode.refresh_from_db()
+    assert episode.allocated_officer == officer  # not silently overwritten
+
+
+def test_closing_a_sibling_group_in_one_action(client, officer):
+    family = FamilyFactory()
+    first = EpisodeFactory(child=ChildFactory(family=family))
+    second = EpisodeFactory(child=ChildFactory(family=family))
+    client.force_login(officer)
+    response = client.post(
+        reverse("cases:close", args=[first.pk]),
+        {
+            "version": first.version,
+            "outcome": _outcome_pk("LEFT_UK_VERIFIED"),
+            "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024",
+            "how_verified": "Border Force record",
+            "siblings": [second.pk],
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == second.status == "CLOSED"
+    assert second.closure_details["how_verified"] == "Border Force record"
+
+
+def test_closure_form_asks_for_what_the_outcome_needs(client, officer):
+    episode = EpisodeFactory()
+    client.force_login(officer)
+    response = client.post(
+        reverse("cases:close", args=[episode.pk]),
+        {"version": episode.version, "outcome": _outcome_pk("FOUND_SCHOOL_THIS_LA"),
+         "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024"},
+    )  # fmt: skip
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Enter the school the child is now at" in html
+    assert "Enter the date the child started at the school" in html
+    assert not Enquiry.objects.exists()
+
+
+def _outcome_pk(code):
+    from cases.models import ClosureOutcome
+
+    return ClosureOutcome.objects.get(code=code).pk

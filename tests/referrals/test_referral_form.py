@@ -1,0 +1,167 @@
+"""The referral form: plain-English errors, the school-age confirmation, nothing half-saved."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases.models import Child, Episode, Event, Family
+from cases.upn import expected_check_letter
+from referrals.models import Referral, ReferralSource
+from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def referral_data(**overrides):
+    data = {
+        "referral-source": ReferralSource.objects.get(code="SCHOOL").pk,
+        "referral-received_on_0": "20", "referral-received_on_1": "11",
+        "referral-received_on_2": "2026",
+        "referral-reason": "Removed from roll",
+        "child-TOTAL_FORMS": "1", "child-INITIAL_FORMS": "0",
+        "child-MIN_NUM_FORMS": "1", "child-MAX_NUM_FORMS": "12",
+        "child-0-forename": "Lena", "child-0-surname": "Kowalska",
+        "child-0-date_of_birth_0": "4", "child-0-date_of_birth_1": "2",
+        "child-0-date_of_birth_2": "2015",
+        "child-0-gender": "FEMALE", "child-0-sen_status": "NOT_KNOWN",
+        "case-missing_reason": "",
+        "case-allocate_to_me": "on",
+    }  # fmt: skip
+    from cases.models import MissingReason
+
+    data["case-missing_reason"] = MissingReason.objects.get(code="WHEREABOUTS_UNKNOWN").pk
+    data.update(overrides)
+    return data
+
+
+def post(client, user, data):
+    client.force_login(user)
+    return client.post(reverse("referrals:new"), data)
+
+
+def nothing_saved():
+    return not (Referral.objects.exists() or Child.objects.exists() or Family.objects.exists())
+
+
+def test_a_wrong_upn_check_letter_names_the_expected_letter(client, officer):
+    response = post(client, officer, referral_data(**{"child-0-upn": "A999200025001"}))
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "The UPN the check letter should be M" in html
+    assert 'href="#id_child-0-upn"' in html  # the summary links to the field
+    assert nothing_saved()
+
+
+def test_a_temporary_upn_is_accepted(client, officer):
+    body = "99920002600A"
+    upn = expected_check_letter("A" + body) + body
+    response = post(client, officer, referral_data(**{"child-0-upn": upn.lower()}))
+    assert response.status_code == 302  # nobody to compare with: saved at once
+    assert Child.objects.get().upn == upn
+
+
+def test_dates_cannot_be_in_the_future(client, officer):
+    html = post(
+        client, officer,
+        referral_data(**{"referral-received_on_0": "24", "child-0-date_of_birth_2": "2027"}),
+    ).content.decode()  # fmt: skip
+    assert "The date the referral was received must be today or in the past" in html
+    assert "The date of birth must be today or in the past" in html
+    assert nothing_saved()
+
+
+def test_an_impossible_date_is_explained(client, officer):
+    impossible = referral_data(**{"child-0-date_of_birth_0": "31", "child-0-date_of_birth_1": "2"})
+    html = post(client, officer, impossible).content.decode()
+    assert "The date of birth must be a real date" in html
+
+
+def test_a_child_outside_school_age_needs_explicit_confirmation(client, officer):
+    too_young = {"child-0-date_of_birth_2": "2022"}
+    html = post(client, officer, referral_data(**too_young)).content.decode()
+    assert "is not of compulsory school age on the referral date" in html
+    assert nothing_saved()
+    confirmed = referral_data(**too_young, **{"child-0-confirm_outside_school_age": "on"})
+    response = post(client, officer, confirmed)
+    assert response.status_code == 302
+    assert Child.objects.filter(date_of_birth__year=2022).exists()
+
+
+def test_required_fields_and_postcode_format(client, officer):
+    data = referral_data(**{"child-0-forename": "", "family-line_1": "1 Road",
+                            "family-postcode": "NOT A CODE"})  # fmt: skip
+    data.pop("case-missing_reason")
+    html = post(client, officer, data).content.decode()
+    assert "Enter the child&#x27;s first name" in html
+    assert "Enter a real postcode, like DB1 4AB" in html
+    assert "Choose why the children are missing education" in html
+
+
+def test_adding_a_child_keeps_what_was_typed_and_shows_no_errors(client, officer):
+    data = referral_data(add_child="1")
+    html = post(client, officer, data).content.decode()
+    assert "Child 2" in html and 'value="Lena"' in html
+    assert "There is a problem" not in html
+
+
+def test_a_referral_of_a_child_with_an_open_case_joins_that_case(client, officer):
+    known = ChildFactory(
+        forename="Lena", surname="Kowalska", date_of_birth=datetime.date(2015, 2, 4)
+    )
+    open_case = EpisodeFactory(child=known, referral_date=datetime.date(2026, 9, 1))
+    response = post(client, officer, referral_data())
+    check = client.get(response.url).content.decode()
+    assert "Same date of birth and a similar name" in check
+    assert f"add the referral to open case {open_case.reference}" in check
+    response = client.post(reverse("referrals:check"), {"child-1": known.pk})
+    assert response.status_code == 302
+    assert Episode.objects.filter(child=known).count() == 1  # never a second open case
+    assert Event.objects.filter(episode=open_case, verb="episode.referral_attached").exists()
+    assert Referral.objects.get().children.get() == known
+
+
+def test_the_officer_must_decide_about_each_candidate(client, officer):
+    ChildFactory(forename="Lena", surname="Kowalska", date_of_birth=datetime.date(2015, 2, 4))
+    response = post(client, officer, referral_data())
+    html = client.post(response.url, {}).content.decode()
+    assert "Say whether Lena is a child already known or a new child" in html
+    assert not Referral.objects.exists()
+
+
+def test_a_new_child_confirmed_by_the_officer(client, officer):
+    ChildFactory(forename="Lena", surname="Kowalski", date_of_birth=datetime.date(2015, 2, 4))
+    response = post(client, officer, referral_data())
+    client.post(response.url, {"child-1": "new"})
+    assert Child.objects.filter(forename="Lena").count() == 2
+    episode = Episode.objects.get(child__surname="Kowalska")
+    assert episode.allocated_officer == officer
+
+
+def test_a_sibling_group_shares_one_family_and_locality_comes_from_the_postcode(client, officer):
+    SchoolFactory(name="Brook Lane Primary School", urn=990123)
+    data = referral_data(**{
+        "child-TOTAL_FORMS": "2",
+        "child-1-forename": "Marek", "child-1-surname": "Kowalski",
+        "child-1-date_of_birth_0": "9", "child-1-date_of_birth_1": "9",
+        "child-1-date_of_birth_2": "2012", "child-1-gender": "MALE",
+        "child-1-sen_status": "NOT_KNOWN",
+        "referral-last_school": "Brook Lane",
+        "family-carer_name": "Ola Kowalska", "family-carer_relationship": "Mother",
+        "family-line_1": "3 Canal Side", "family-postcode": "db3 4xy",
+    })  # fmt: skip
+    post(client, officer, data)
+    episodes = Episode.objects.select_related("child", "locality", "area", "last_school")
+    assert episodes.count() == 2
+    assert len({e.child.family_id for e in episodes}) == 1
+    assert {e.area.code for e in episodes} == {"WINGFIELD"}
+    assert {e.locality.code for e in episodes} == {"CENTRAL"}
+    assert {e.school_phase for e in episodes} == {"PRIMARY"}
+    assert Family.objects.get().addresses.get().postcode == "DB3 4XY"
