@@ -41,8 +41,26 @@ def browser_type_launch_args(browser_type_launch_args):
     }  # fmt: skip
 
 
+def load_reference_data():
+    """Live-server tests run in real transactions and tables are flushed after each one,
+    taking the reference lists the data migrations loaded; load them again (idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in (
+        "cases.migrations.0003_reference_data",
+        "cases.migrations.0006_demo_postcode_districts",
+        "referrals.migrations.0002_referral_sources",
+    ):
+        import_module(module).load(apps, None)
+    roles.sync_roles()
+
+
 @pytest.fixture
 def people(transactional_db):
+    load_reference_data()
+
     def person(username, first, last, role):
         user = UserFactory(username=username, first_name=first, last_name=last)
         user.groups.add(Group.objects.get(name=role))

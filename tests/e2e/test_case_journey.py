@@ -12,12 +12,7 @@ from playwright.sync_api import expect
 from cases.models import Child, EnquiryType, Episode
 from tests.cases.factories import ChildFactory, ClosedEpisodeFactory, SchoolFactory
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    # Live-server tests flush tables; this restores the reference data migrations loaded.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def fill_date(page, field_id, day):

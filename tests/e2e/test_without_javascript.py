@@ -11,12 +11,7 @@ from tests.cases.factories import ChildFactory, EnquiryFactory, EpisodeFactory, 
 
 from .conftest import PASSWORD, Journey
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    # Live-server tests flush tables; this restores the reference data migrations loaded.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture
