@@ -222,17 +222,15 @@ class ReopenForm(VersionedForm):
     )
 
 
-class AllocateForm(VersionedForm):
-    officer = forms.ModelChoiceField(
-        label="Officer",
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label="Unallocated",
+def officer_field(label: str) -> forms.ModelChoiceField:
+    # The queryset is lazy and copied for each form, so the list is read when a form renders.
+    return forms.ModelChoiceField(
+        label=label, queryset=officer_choices(), required=False, empty_label="Unallocated"
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officer_choices()
+
+class AllocateForm(VersionedForm):
+    officer = officer_field("Officer")
 
 
 class BulkAllocateForm(GovukForm):
@@ -241,16 +239,7 @@ class BulkAllocateForm(GovukForm):
         widget=forms.MultipleHiddenInput,
         error_messages={"required": "Select the cases to allocate"},
     )
-    officer = forms.ModelChoiceField(
-        label="Allocate the selected cases to",
-        queryset=get_user_model().objects.none(),
-        required=False,
-        empty_label="Unallocated",
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["officer"].queryset = officer_choices()
+    officer = officer_field("Allocate the selected cases to")
 
 
 class RemovalFromRollForm(VersionedForm):

@@ -68,6 +68,21 @@ def _stale(request, episode, error: StaleEdit, form, **page):
     return _form_page(request, episode, form, stale_changes=changes, **page)
 
 
+def _act(request, episode, form, *, act, success, **page):
+    """Bind, call the service, and explain a refusal: the shape of every case action."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = act(form.cleaned_data)
+        except StaleEdit as error:
+            return _stale(request, episode, error, form, **page)
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, message or success)
+            return redirect(episode)
+    return _form_page(request, episode, form, **page)
+
+
 # Lists ---------------------------------------------------------------------------------------
 
 
@@ -190,23 +205,16 @@ def episode_edit(request, pk):
         return redirect(episode)
     if not selectors.can_see_sensitive(request.user, episode):
         raise PermissionDenied
-    initial = {"version": episode.version}
-    form = EpisodeForm(request.POST or None, instance=episode, initial=initial)
-    page = {"title": "Change case details", "submit": "Save changes"}
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in EpisodeForm.Meta.fields}
-        try:
-            services.episode_update(
-                episode=episode,
-                expected_version=form.cleaned_data["version"],
-                by=request.user,
-                **fields,
-            )
-        except StaleEdit as error:
-            return _stale(request, selectors.episode_detail(pk), error, form, **page)
-        messages.success(request, "Case details saved")
-        return redirect(episode)
-    return _form_page(request, episode, form, **page)
+    form = EpisodeForm(request.POST or None, instance=episode, initial={"version": episode.version})
+
+    def act(data):
+        services.episode_update(
+            episode=selectors.episode_detail(pk), expected_version=data["version"],
+            by=request.user, **{name: data[name] for name in EpisodeForm.Meta.fields},
+        )  # fmt: skip
+
+    return _act(request, episode, form, act=act, success="Case details saved",
+                title="Change case details", submit="Save changes")  # fmt: skip
 
 
 @permission_required("cases.add_enquiry", raise_exception=True)
@@ -347,21 +355,15 @@ def closure_decide(request, pk, proposal_pk):
 def episode_reopen(request, pk):
     episode = _episode(request, pk)
     form = ReopenForm(request.POST or None, initial={"version": episode.version})
-    page = {"title": "Reopen the case", "submit": "Reopen case"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_reopen(
-                episode=episode, reason=form.cleaned_data["reason"], by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )  # fmt: skip
-        except StaleEdit as error:
-            return _stale(request, episode, error, form, **page)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Case reopened")
-            return redirect(episode)
-    return _form_page(request, episode, form, **page)
+
+    def act(data):
+        services.episode_reopen(
+            episode=episode, reason=data["reason"], by=request.user,
+            expected_version=data["version"],
+        )  # fmt: skip
+
+    return _act(request, episode, form, act=act, success="Case reopened",
+                title="Reopen the case", submit="Reopen case")  # fmt: skip
 
 
 @permission_required("cases.allocate_episode", raise_exception=True)
@@ -371,23 +373,16 @@ def episode_allocate(request, pk):
         request.POST or None,
         initial={"version": episode.version, "officer": episode.allocated_officer},
     )
-    page = {"title": "Allocate the case", "submit": "Allocate"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_allocate(
-                episode=episode, officer=form.cleaned_data["officer"], by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )  # fmt: skip
-        except StaleEdit as error:
-            return _stale(request, episode, error, form, **page)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, f"Case allocated to {form.cleaned_data['officer'] or 'nobody'}"
-            )
-            return redirect(episode)
-    return _form_page(request, episode, form, **page)
+
+    def act(data):
+        services.episode_allocate(
+            episode=episode, officer=data["officer"], by=request.user,
+            expected_version=data["version"],
+        )  # fmt: skip
+        return f"Case allocated to {data['officer'] or 'nobody'}"
+
+    return _act(request, episode, form, act=act, success="Case allocated",
+                title="Allocate the case", submit="Allocate")  # fmt: skip
 
 
 @permission_required("cases.authorise_removal_from_roll", raise_exception=True)
@@ -398,22 +393,18 @@ def removal_from_roll(request, pk):
         initial={"version": episode.version,
                  "school": episode.removal_from_roll_school or episode.last_school},
     )  # fmt: skip
-    page = {"title": "Authorise removal from roll", "submit": "Record authorisation"}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.removal_from_roll_authorise(
-                episode=episode, authorised_on=form.cleaned_data["authorised_on"],
-                school=form.cleaned_data["school"], by=request.user,
-                expected_version=form.cleaned_data["version"],
-            )  # fmt: skip
-        except StaleEdit as error:
-            return _stale(request, episode, error, form, **page)
-        except CaseError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "Authorisation recorded: download the letter to the school")
-            return redirect(episode)
-    return _form_page(request, episode, form, **page)
+
+    def act(data):
+        services.removal_from_roll_authorise(
+            episode=episode, authorised_on=data["authorised_on"], school=data["school"],
+            by=request.user, expected_version=data["version"],
+        )  # fmt: skip
+
+    return _act(
+        request, episode, form, act=act,
+        success="Authorisation recorded: download the letter to the school",
+        title="Authorise removal from roll", submit="Record authorisation",
+    )  # fmt: skip
 
 
 def removal_from_roll_letter(request, pk):
