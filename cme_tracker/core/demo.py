@@ -482,6 +482,9 @@ class _Generator:
             if closes_on is None:
                 self.result.open_episodes += 1
                 still_open = True
+                old = referral_on < self.today - timedelta(days=120)
+                if outcome == "ENQUIRIES_EXHAUSTED" and old and rng.random() < 0.4:
+                    self._propose_closure(episode, officer)
                 continue
             if group >= 11 and rng.random() < 0.3:
                 outcome = "NO_LONGER_CSA"
@@ -522,6 +525,19 @@ class _Generator:
                 enquiry=enquiry, completed_on=max(answered, requested),
                 response=rng.choice(RESPONSES), by=officer, at=_at(max(answered, requested), 15),
             )  # fmt: skip
+
+    def _propose_closure(self, episode, officer):
+        """Leave a case waiting for a manager: its core enquiries done, closure proposed today."""
+        for enquiry in episode.enquiries.filter(
+            completed_on__isnull=True, enquiry_type__is_core=True
+        ):
+            case_services.enquiry_complete(
+                enquiry=enquiry, completed_on=self.today, response=self.rng.choice(RESPONSES),
+                by=officer, at=_at(self.today, 9),
+            )  # fmt: skip
+        case_services.closure_propose(
+            episode=episode, closed_on=self.today, by=officer, at=_at(self.today, 10)
+        )
 
     def _close(self, episode, outcome_code, closes_on, officer, phase):
         rng = self.rng
