@@ -14,6 +14,10 @@ class SchoolInput(forms.TextInput):
 
     template_name = "cases/widgets/school_input.html"
 
+    def __init__(self, attrs=None):
+        super().__init__({"class": "govuk-input", "autocomplete": "off", "spellcheck": "false",
+                          **(attrs or {})})  # fmt: skip
+
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         context["widget"]["list_id"] = f"{context['widget']['attrs'].get('id', name)}-schools"

@@ -112,6 +112,9 @@ class ChildForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ethnicity"].label_from_instance = lambda e: f"{e.label} ({e.group.label})"
+        confirm = self.fields["confirm_outside_school_age"]
+        if not (self.is_bound and self.data.get(self.add_prefix("confirm_outside_school_age"))):
+            confirm.widget = forms.HiddenInput()  # asked only when the age needs confirming
 
     def check_school_age(self, referral_date):
         """Outside compulsory school age needs the officer's confirmation, never silence."""
@@ -122,6 +125,7 @@ class ChildForm(GovukForm):
             self.add_error("date_of_birth", "The date of birth must be before the referral date")
         elif not is_compulsory_school_age(born, referral_date):
             starts, ends = compulsory_school_age_starts(born), compulsory_school_age_ends(born)
+            self.fields["confirm_outside_school_age"].widget = forms.CheckboxInput()
             self.add_error(
                 "confirm_outside_school_age",
                 f"{self.cleaned_data.get('forename') or 'This child'} is not of compulsory school "
@@ -132,6 +136,13 @@ class ChildForm(GovukForm):
 
 
 class BaseChildFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if index:  # the first child stays; others can be taken off again
+            form.fields["DELETE"].label = "Remove this child from the referral"
+        else:
+            del form.fields["DELETE"]
+
     def clean(self):
         if any(self.errors):
             return
