@@ -148,6 +148,13 @@ def open_sibling_episodes(episode: Episode) -> list[Episode]:
     return [episode, *siblings]
 
 
+def previously_cme(episode: Episode) -> bool:
+    """The child has another episode with an earlier referral date."""
+    return Episode.objects.filter(
+        child_id=episode.child_id, referral_date__lt=episode.referral_date
+    ).exists()
+
+
 def next_due_enquiry(episode: Episode):
     outstanding = [e for e in episode.enquiries.all() if e.completed_on is None]
     return min(outstanding, key=lambda e: e.due_on, default=None)

@@ -166,6 +166,7 @@ def episode_detail(request, pk):
         episode,
         siblings=selectors.siblings_with_status(episode),
         next_enquiry=selectors.next_due_enquiry(episode),
+        previously_cme=selectors.previously_cme(episode),
         family=selectors.family_details(episode),
         pending=next(
             (
