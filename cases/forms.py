@@ -312,3 +312,23 @@ class EpisodeForm(GovukModelForm):
         if left and left > (self.instance.referral_date or timezone.localdate()):
             raise ValidationError("The date the child left school must be on or before referral")
         return left
+
+
+class HistoryImportForm(GovukForm):
+    file = forms.FileField(
+        label="Case history file",
+        help_text="CSV (UTF-8) or Excel (.xlsx), one row per episode, with a header row.",
+        error_messages={"required": "Choose the file to import"},
+    )
+    dry_run = forms.BooleanField(
+        label="Check the file only: do not import anything", required=False, initial=True
+    )
+    skip_invalid = forms.BooleanField(
+        label="Import the valid rows even if some rows have problems", required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("The file must be a CSV or an Excel (.xlsx) file")
+        return upload

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,6 +20,7 @@ from .forms import (
     EnquiryForm,
     EnquiryResponseForm,
     EpisodeForm,
+    HistoryImportForm,
     RemovalFromRollForm,
     ReopenForm,
 )
@@ -419,4 +420,45 @@ def removal_from_roll_letter(request, pk):
     response["Content-Disposition"] = (
         f'attachment; filename="removal-from-roll-{episode.reference}.pdf"'
     )
+    return response
+
+
+# Case history --------------------------------------------------------------------------------
+
+
+@permission_required("cases.import_history", raise_exception=True)
+def history_import(request):
+    """Upload a history file; the same checks and report as `manage.py import_cases`."""
+    from .history.importer import import_history
+
+    form = HistoryImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        report = import_history(
+            upload.file if hasattr(upload, "file") else upload,
+            file_name=upload.name,
+            by=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            skip_invalid=form.cleaned_data["skip_invalid"],
+        )
+    return render(request, "cases/history_import.html", {"form": form, "report": report})
+
+
+@permission_required("cases.import_history", raise_exception=True)
+def history_export(request):
+    """Every episode in the import format, as CSV."""
+    import csv
+
+    from .history.columns import COLUMNS
+    from .history.exporter import history_rows
+
+    class Echo:
+        def write(self, value):
+            return value
+
+    writer = csv.writer(Echo())
+    lines = (writer.writerow(row) for row in [COLUMNS, *history_rows()])
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="cme-case-history.csv"'
     return response

@@ -90,6 +90,7 @@ def referral_intake(
             child=child,
             referral=record,
             referral_date=received_on,
+            referral_source=record.source,
             by=by,
             open_to_services=case.get("open_to_services") or [],
             area=area,

@@ -1,4 +1,4 @@
-from .episodes import ClosureProposal, Enquiry, Episode, Event
+from .episodes import ClosureProposal, Enquiry, Episode, Event, HistoryImport
 from .people import Address, Carer, Child, Family, Gender, SENStatus
 from .reference import (
     Area,
@@ -29,6 +29,7 @@ __all__ = [
     "Event",
     "Family",
     "Gender",
+    "HistoryImport",
     "Locality",
     "MissingReason",
     "OpenToService",

@@ -32,6 +32,15 @@ class Episode(models.Model):
         help_text="The referral that opened this episode; imported history may have none.",
     )
     referral_date = models.DateField()
+    referral_source = models.ForeignKey(
+        "referrals.ReferralSource", on_delete=models.PROTECT, null=True, blank=True
+    )
+    episode_ref = models.CharField(
+        "council's episode reference",
+        max_length=60,
+        blank=True,
+        help_text="The id of this episode in the system history was imported from.",
+    )
     left_school_on = models.DateField(
         "date left last school", null=True, blank=True, help_text="When known."
     )
@@ -115,6 +124,9 @@ class Episode(models.Model):
             ("authorise_removal_from_roll", "Can authorise removal from a school roll"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["episode_ref"], condition=~Q(episode_ref=""), name="episode_ref_unique"
+            ),
             models.UniqueConstraint(
                 fields=["child"],
                 condition=Q(status="OPEN"),
@@ -210,6 +222,31 @@ class Enquiry(models.Model):
 
     def is_overdue(self, today: date | None = None) -> bool:
         return self.completed_on is None and self.due_on < (today or timezone.localdate())
+
+
+class HistoryImport(models.Model):
+    """One run of the case-history import: who, which file, and what it changed."""
+
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    dry_run = models.BooleanField(default=False)
+    rows = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0)
+    children_created = models.PositiveIntegerField(default=0)
+    children_updated = models.PositiveIntegerField(default=0)
+    episodes_created = models.PositiveIntegerField(default=0)
+    episodes_updated = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("import_history", "Can import and export case history")]
+
+    def __str__(self):
+        return f"import of {self.file_name} on {self.created_at:%Y-%m-%d}"
 
 
 class ClosureProposal(models.Model):

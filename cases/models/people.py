@@ -27,11 +27,22 @@ class SENStatus(models.TextChoices):
 class Family(models.Model):
     """A sibling group. A child with no family is counted as a family of one."""
 
+    family_ref = models.CharField(
+        "council's family reference",
+        max_length=60,
+        blank=True,
+        help_text="The id of this family in the system history was imported from.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name_plural = "families"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family_ref"], condition=~Q(family_ref=""), name="family_ref_unique"
+            )
+        ]
 
     def __str__(self):
         return self.reference
@@ -131,6 +142,10 @@ class Child(models.Model):
 
     def __str__(self):
         return f"child {self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"CH{self.pk:06d}"
 
     @property
     def full_name(self) -> str:

@@ -446,6 +446,7 @@ class _Generator:
                 child=child,
                 referral=referral,
                 referral_date=referral_on,
+                referral_source=source,
                 by=officer,
                 at=at,
                 open_to_services=open_to,

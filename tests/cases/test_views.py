@@ -251,6 +251,6 @@ def test_previously_cme_only_when_an_earlier_episode_exists(client, officer):
     later = EpisodeFactory(child=first.child, referral_date=datetime.date(2025, 6, 2))
     client.force_login(officer)
     assert "Previously missing education" in client.get(later.get_absolute_url()).content.decode()
-    assert "Previously missing education" not in client.get(
-        first.get_absolute_url()
-    ).content.decode()
+    assert (
+        "Previously missing education" not in client.get(first.get_absolute_url()).content.decode()
+    )

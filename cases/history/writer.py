@@ -1,0 +1,370 @@
+"""The set-based half of the import: matching rows to known records, the checks across
+rows, and the writes, all as SQL over the temporary ``import_row`` table."""
+
+from __future__ import annotations
+
+
+class Writer:
+    """The set-based half: matching, checks across rows, and the writes."""
+
+    def __init__(self, cursor, report, *, present: set[str], by):
+        self.cursor = cursor
+        self.report = report
+        self.present = present
+        self.by = by
+
+    def sql(self, statement: str, params=()) -> list[tuple]:
+        self.cursor.execute(statement, params)
+        return self.cursor.fetchall() if self.cursor.description else []
+
+    def count_rows(self) -> int:
+        return self.sql("SELECT count(*) FROM import_row")[0][0]
+
+    def drop_lines(self, lines: set[int]) -> None:
+        if lines:
+            self.sql("DELETE FROM import_row WHERE line = ANY(%s)", [sorted(lines)])
+            self.prepare()
+
+    # Matching ---------------------------------------------------------------------------
+
+    def prepare(self) -> None:
+        """Find each row's child and episode among those already known."""
+        self.sql("CREATE INDEX IF NOT EXISTS import_row_child_ref ON import_row (child_ref)")
+        self.sql("ANALYZE import_row")
+        self.sql("DROP TABLE IF EXISTS import_child")
+        # A child's details come from their latest row.
+        self.sql(
+            """
+            CREATE TEMP TABLE import_child ON COMMIT DROP AS
+            SELECT DISTINCT ON (child_ref) child_ref, upn, forename, surname, dob, gender,
+                   ethnicity_id, fsm, family_ref, NULL::bigint AS child_id,
+                   NULL::bigint AS family_id, line
+            FROM import_row ORDER BY child_ref, referral_date DESC, line DESC
+            """
+        )
+        self.sql("CREATE UNIQUE INDEX ON import_child (child_ref)")
+        self.sql(
+            "UPDATE import_child i SET child_id = c.id FROM cases_child c "
+            "WHERE c.child_ref = i.child_ref"
+        )
+        self.sql(
+            "UPDATE import_child i SET child_id = c.id FROM cases_child c "
+            "WHERE i.child_id IS NULL AND i.child_ref ~ '^CH[0-9]{6,}$' AND c.child_ref = '' "
+            "AND c.id = substr(i.child_ref, 3)::bigint"
+        )
+        self.sql(
+            "UPDATE import_child i SET child_id = c.id FROM cases_child c "
+            "WHERE i.child_id IS NULL AND i.upn <> '' AND c.upn = i.upn "
+            "AND NOT EXISTS (SELECT 1 FROM import_child o WHERE o.child_id = c.id)"
+        )
+        self.sql(
+            "UPDATE import_row r SET child_id = i.child_id, episode_id = NULL "
+            "FROM import_child i WHERE i.child_ref = r.child_ref"
+        )
+        self.sql(
+            "UPDATE import_row r SET episode_id = e.id FROM cases_episode e "
+            "WHERE r.episode_ref <> '' AND e.episode_ref = r.episode_ref"
+        )
+        self.sql(
+            "UPDATE import_row r SET episode_id = e.id FROM cases_episode e "
+            "WHERE r.episode_id IS NULL AND r.episode_ref ~ '^CME[0-9]{6,}$' "
+            "AND e.episode_ref = '' AND e.id = substr(r.episode_ref, 4)::bigint"
+        )
+        self.sql(
+            "UPDATE import_row r SET episode_id = e.id FROM cases_episode e "
+            "WHERE r.episode_id IS NULL AND e.child_id = r.child_id "
+            "AND e.referral_date = r.referral_date"
+        )
+
+    # Checks across rows ---------------------------------------------------------------------
+
+    def check_across_rows(self) -> set[int]:
+        checks = [
+            # The same episode twice, or one child referred twice on one day.
+            """SELECT line, format('line %%s, episode_ref "%%s": appears more than once '
+                                   '(first on line %%s)', line, episode_ref, first_line)
+               FROM (SELECT line, episode_ref, first_value(line) OVER (
+                         PARTITION BY episode_ref ORDER BY line) AS first_line
+                     FROM import_row WHERE episode_ref <> '') AS t
+               WHERE line <> first_line""",
+            """SELECT line, format('line %%s, referral_date "%%s": child %%s already has an '
+                                   'episode referred that day, on line %%s',
+                                   line, referral_date, child_ref, first_line)
+               FROM (SELECT line, referral_date, child_ref, first_value(line) OVER (
+                         PARTITION BY child_ref, referral_date ORDER BY line) AS first_line
+                     FROM import_row) AS t
+               WHERE line <> first_line""",
+            # One child, two dates of birth.
+            """SELECT r.line, format('line %%s, date_of_birth "%%s": child %%s has another '
+                                     'date of birth, %%s, on line %%s',
+                                     r.line, r.dob, r.child_ref, i.dob, i.line)
+               FROM import_row r JOIN import_child i USING (child_ref) WHERE r.dob <> i.dob""",
+            # One UPN, two children.
+            """SELECT i.line, format('line %%s, upn "%%s": also belongs to child %%s',
+                      i.line, i.upn, o.child_ref)
+               FROM import_child i
+               JOIN import_child o ON o.upn = i.upn AND o.child_ref < i.child_ref
+               WHERE i.upn <> ''""",
+            """SELECT i.line, format('line %%s, upn "%%s": already belongs to another child (%%s)',
+                      i.line, i.upn,
+                      COALESCE(NULLIF(c.child_ref, ''), 'CH' || lpad(c.id::text, 6, '0')))
+               FROM import_child i JOIN cases_child c ON c.upn = i.upn
+               WHERE i.upn <> '' AND c.id IS DISTINCT FROM i.child_id""",
+        ]
+        bad = set()
+        for query in checks:
+            for line, message in self._flagged(query):
+                bad.add(line)
+                self.report.error(message)
+        for line, message in self._overlaps():
+            bad.add(line)
+            self.report.error(message)
+        return bad
+
+    def _flagged(self, query):
+        return self.sql(f"SELECT line, message FROM ({query}) AS flagged(line, message)")
+
+    def _overlaps(self):
+        """Episodes of one child that overlap, in the file or with those already recorded."""
+        return self.sql(
+            """
+            WITH spans AS (
+                SELECT child_ref, line, referral_date, closed_on FROM import_row
+                UNION ALL
+                SELECT i.child_ref, NULL, e.referral_date, e.closed_on
+                FROM cases_episode e JOIN import_child i ON i.child_id = e.child_id
+                WHERE NOT EXISTS (SELECT 1 FROM import_row r WHERE r.episode_id = e.id)
+            ), ordered AS (
+                SELECT *, lag(closed_on) OVER w AS previous_closed,
+                       lag(referral_date) OVER w AS previous_referral,
+                       lag(line) OVER w AS previous_line
+                FROM spans WINDOW w AS (PARTITION BY child_ref ORDER BY referral_date, line)
+            )
+            SELECT COALESCE(line, previous_line),
+                   format('line %%s, referral_date "%%s": child %%s already has an episode '
+                          'from %%s %%s', COALESCE(line, previous_line), referral_date, child_ref,
+                          previous_referral,
+                          CASE WHEN previous_closed IS NULL THEN 'that is still open'
+                               ELSE 'to ' || previous_closed END)
+            FROM ordered
+            WHERE previous_referral IS NOT NULL
+              AND (previous_closed IS NULL OR previous_closed > referral_date)
+              AND COALESCE(line, previous_line) IS NOT NULL
+            """
+        )
+
+    # Writes ---------------------------------------------------------------------------------
+
+    def write(self, import_id: int) -> None:
+        self._families()
+        self._children()
+        self._episodes(import_id)
+
+    def _families(self):
+        self.sql(
+            "UPDATE import_child i SET family_id = f.id FROM cases_family f "
+            "WHERE i.family_ref <> '' AND f.family_ref = i.family_ref"
+        )
+        self.sql(
+            "UPDATE import_child i SET family_id = f.id FROM cases_family f "
+            "WHERE i.family_id IS NULL AND i.family_ref ~ '^FAM[0-9]{6,}$' "
+            "AND f.family_ref = '' AND f.id = substr(i.family_ref, 4)::bigint"
+        )
+        self.sql(
+            """
+            WITH new AS (
+                INSERT INTO cases_family (family_ref, created_at, updated_at)
+                SELECT DISTINCT family_ref, now(), now() FROM import_child
+                WHERE family_ref <> '' AND family_id IS NULL
+                RETURNING id, family_ref
+            )
+            UPDATE import_child i SET family_id = new.id FROM new
+            WHERE i.family_ref = new.family_ref AND i.family_id IS NULL
+            """
+        )
+
+    def _children(self):
+        created = self.sql(
+            """
+            WITH new AS (
+                INSERT INTO cases_child (family_id, child_ref, forename, surname, preferred_name,
+                    other_names, date_of_birth, gender, ethnicity_id, upn, former_upn,
+                    fsm_eligible, sen_status, first_language, created_at, updated_at)
+                SELECT family_id, child_ref, forename, surname, '', '', dob, gender,
+                    ethnicity_id, upn, '', fsm, 'NOT_KNOWN', '', now(), now()
+                FROM import_child WHERE child_id IS NULL
+                RETURNING id, child_ref
+            )
+            UPDATE import_child i SET child_id = new.id FROM new WHERE i.child_ref = new.child_ref
+            RETURNING i.child_id
+            """
+        )
+        self.report.children_created = len(created)
+        ethnicity = "i.ethnicity_id" if "ethnicity" in self.present else "c.ethnicity_id"
+        family = "COALESCE(i.family_id, c.family_id)" if "family_ref" in self.present else (
+            "c.family_id"
+        )  # fmt: skip
+        fsm = "COALESCE(i.fsm, c.fsm_eligible)" if "fsm_eligible" in self.present else (
+            "c.fsm_eligible"
+        )  # fmt: skip
+        new_values = (
+            f"i.forename, i.surname, i.dob, i.gender, {ethnicity}, "
+            f"COALESCE(NULLIF(i.upn, ''), c.upn), {family}, {fsm}, "
+            "CASE WHEN c.child_ref = '' AND i.child_ref !~ '^CH[0-9]{6,}$' "
+            "THEN i.child_ref ELSE c.child_ref END"
+        )
+        updated = self.sql(
+            f"""
+            UPDATE cases_child c SET (forename, surname, date_of_birth, gender, ethnicity_id,
+                upn, family_id, fsm_eligible, child_ref) = ({new_values}), updated_at = now()
+            FROM import_child i
+            WHERE c.id = i.child_id AND i.child_id NOT IN (SELECT unnest(%s::bigint[]))
+              AND (c.forename, c.surname, c.date_of_birth, c.gender, c.ethnicity_id, c.upn,
+                   c.family_id, c.fsm_eligible, c.child_ref) IS DISTINCT FROM ({new_values})
+            RETURNING c.id
+            """,
+            [[child_id for (child_id,) in created]],
+        )
+        self.report.children_updated = len(updated)
+        self.sql(
+            "UPDATE import_row r SET child_id = i.child_id FROM import_child i "
+            "WHERE i.child_ref = r.child_ref AND r.child_id IS NULL"
+        )
+
+    def _episode_values(self, alias: str) -> tuple[list[str], list[str]]:
+        """Episode columns and the values this file gives them (absent columns keep theirs)."""
+        keep = {
+            "locality": ["locality_id", "area_id"],
+            "school_phase": ["school_phase"],
+            "presenting_need": ["presenting_need_id"],
+            "fsm_eligible": ["fsm_at_referral"],
+            "removal_from_roll_authorised_date": ["removal_from_roll_authorised_on"],
+            "allocated_officer": ["allocated_officer_id"],
+            "referral_source": ["referral_source_id"],
+            "cme_reason": ["missing_reason_id"],
+        }
+        source = {
+            "referral_date": "r.referral_date",
+            "status": "CASE WHEN r.closed_on IS NULL THEN 'OPEN' ELSE 'CLOSED' END",
+            "closed_on": "r.closed_on",
+            "closure_outcome_id": "r.outcome_id",
+            "locality_id": "r.locality_id",
+            "area_id": "r.area_id",
+            "school_phase": "r.school_phase",
+            "presenting_need_id": "r.presenting_need_id",
+            "fsm_at_referral": "r.fsm",
+            "removal_from_roll_authorised_on": "r.removal_on",
+            "allocated_officer_id": "r.officer_id",
+            "referral_source_id": "r.source_id",
+            "missing_reason_id": "r.reason_id",
+        }
+        kept = {name for column, names in keep.items() if column not in self.present
+                for name in names}  # fmt: skip
+        names = list(source)
+        values = [f"{alias}.{name}" if name in kept else source[name] for name in names]
+        return names, values
+
+    def _episodes(self, import_id: int):
+        names, values = self._episode_values("e")
+        insert_values = [value if not value.startswith("e.") else "DEFAULT_" for value in values]
+        defaults = {"school_phase": "'UNKNOWN'"}
+        insert_values = [
+            defaults.get(name, "NULL") if value == "DEFAULT_" else value
+            for name, value in zip(names, insert_values, strict=True)
+        ]
+        created = self.sql(
+            f"""
+            WITH new AS (
+                INSERT INTO cases_episode (child_id, episode_ref, {", ".join(names)},
+                    is_sensitive, closure_details, version, created_at, updated_at)
+                SELECT r.child_id, CASE WHEN r.episode_ref ~ '^CME[0-9]{{6,}}$' THEN ''
+                                        ELSE r.episode_ref END,
+                       {", ".join(insert_values)}, false, '{{}}'::jsonb, 1, now(), now()
+                FROM import_row r WHERE r.episode_id IS NULL
+                RETURNING id, child_id, referral_date
+            )
+            UPDATE import_row r SET episode_id = new.id FROM new
+            WHERE r.child_id = new.child_id AND r.referral_date = new.referral_date
+              AND r.episode_id IS NULL
+            RETURNING r.episode_id, r.line
+            """
+        )
+        self.report.episodes_created = len(created)
+        new_ids = [episode_id for episode_id, _ in created]
+        assignments = ", ".join(
+            f"{name} = {value}" for name, value in zip(names, values, strict=True)
+        )
+        changed = self.sql(
+            f"""
+            UPDATE cases_episode e SET {assignments},
+                episode_ref = CASE WHEN e.episode_ref = '' AND r.episode_ref <> ''
+                                    AND r.episode_ref !~ '^CME[0-9]{{6,}}$'
+                               THEN r.episode_ref ELSE e.episode_ref END,
+                version = e.version + 1, updated_at = now()
+            FROM import_row r
+            WHERE e.id = r.episode_id AND NOT (e.id = ANY(%s))
+              AND (({", ".join(f"e.{n}" for n in names)}) IS DISTINCT FROM ({", ".join(values)})
+                   OR (e.episode_ref = '' AND r.episode_ref <> ''
+                       AND r.episode_ref !~ '^CME[0-9]{{6,}}$'))
+            RETURNING e.id, r.line
+            """,
+            [new_ids],
+        )
+        changed_services = self._open_to(new_ids) if "open_to" in self.present else []
+        updated = dict(changed)
+        for episode_id, line in changed_services:
+            updated.setdefault(episode_id, line)
+        self.report.episodes_updated = len(updated)
+        events = [(episode_id, line, "created") for episode_id, line in created] + [
+            (episode_id, line, "updated") for episode_id, line in updated.items()
+        ]
+        if events:
+            self.sql(
+                """
+                INSERT INTO cases_event (actor_id, verb, episode_id, payload, created_at)
+                SELECT %s, 'episode.imported', e.episode_id,
+                       jsonb_build_object('import', %s, 'line', e.line, 'action', e.action),
+                       now()
+                FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS e(episode_id, line, action)
+                """,
+                [
+                    self.by.pk if self.by else None,
+                    import_id,
+                    [e[0] for e in events],
+                    [e[1] for e in events],
+                    [e[2] for e in events],
+                ],
+            )
+
+    def _open_to(self, new_ids) -> list[tuple[int, int]]:
+        """Make each episode's services exactly the file's; return (episode, line) changed."""
+        changed = self.sql(
+            """
+            WITH wanted AS (
+                SELECT r.episode_id, r.line, s.service
+                FROM import_row r CROSS JOIN LATERAL unnest(r.open_to) AS s(service)
+            ), current AS (
+                SELECT m.episode_id, m.opentoservice_id AS service
+                FROM cases_episode_open_to_services m JOIN import_row r USING (episode_id)
+            ), difference AS (
+                (SELECT episode_id, service FROM wanted EXCEPT SELECT * FROM current)
+                UNION
+                (SELECT * FROM current EXCEPT SELECT episode_id, service FROM wanted)
+            )
+            SELECT DISTINCT d.episode_id, r.line
+            FROM difference d JOIN import_row r USING (episode_id)
+            """
+        )
+        if changed:
+            ids = [episode_id for episode_id, _ in changed]
+            self.sql("DELETE FROM cases_episode_open_to_services WHERE episode_id = ANY(%s)", [ids])
+            self.sql(
+                """
+                INSERT INTO cases_episode_open_to_services (episode_id, opentoservice_id)
+                SELECT DISTINCT r.episode_id, s.service FROM import_row r
+                CROSS JOIN LATERAL unnest(r.open_to) AS s(service)
+                WHERE r.episode_id = ANY(%s)
+                """,
+                [ids],
+            )
+        return [(e, line) for e, line in changed if e not in set(new_ids)]
