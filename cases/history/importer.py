@@ -279,6 +279,8 @@ def import_history(
         return report
     parser = _RowParser(header, lookups, report)
     with transaction.atomic(), connection.cursor() as cursor:
+        # ON COMMIT DROP tidies up, but imports inside one outer transaction share the table.
+        cursor.execute("DROP TABLE IF EXISTS import_row, import_child")
         cursor.execute(
             "CREATE TEMP TABLE import_row ("
             + ", ".join(f"{name} {kind}" for name, kind in _TEMP_COLUMNS)
