@@ -179,7 +179,7 @@ def test_officer_runs_two_sibling_cases_to_closure(journey, people, setting, kno
         eva.refresh_from_db()
         assert eva.status == "OPEN" and eva.closed_on is None
 
-        page.get_by_role("link", name="History").click()
+        page.get_by_role("link", name="History", exact=True).click()
         expect(page.get_by_text("Case reopened")).to_be_visible()
         expect(page.get_by_text("The family was seen in town.")).to_be_visible()
         journey.check_accessibility()
