@@ -6,12 +6,13 @@ PY := $(VENV)/bin/python
 UV_VERSION := $(shell sed -n 's/^uv==\([0-9.]*\).*/\1/p' requirements-dev.lock)
 export PORT ?= 8000
 
-.PHONY: run test check format assets install stop clean help lock
+.PHONY: run test check format assets install stop clean help lock bench
 
 help:
 	@echo "make run     start the web server, worker and beat with demo data (http://127.0.0.1:$(PORT)/)"
 	@echo "make test    run the whole test suite against real PostgreSQL and Redis"
 	@echo "make check   ruff, formatting and missing migrations"
+	@echo "make bench   print performance figures (import speed)"
 	@echo "make stop    stop the embedded PostgreSQL and Redis"
 
 install: $(VENV)/.installed node_modules/.installed static/vendor/.built
@@ -40,6 +41,9 @@ run: install
 test: install
 	$(MAKE) --no-print-directory check
 	$(VENV)/bin/pytest
+
+bench: install  ## performance figures, printed (not asserted)
+	$(PY) benchmarks/import_history.py
 
 check: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.contrib.auth import get_user_model
 
@@ -56,6 +57,11 @@ class Problem(ValueError):
 
 
 def parse_date(text: str) -> date:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # explained below
     match = _ISO.match(text) or _UK.match(text)
     if not match:
         raise Problem("is not a date: use YYYY-MM-DD or DD/MM/YYYY")
@@ -158,6 +164,7 @@ def parse_yes_no(text: str) -> bool | None:
     raise Problem("is not Y or N")
 
 
+@lru_cache(maxsize=4096)  # a child's UPN repeats on each of their rows, usually together
 def parse_upn(text: str) -> str:
     upn = text.replace(" ", "").upper()
     problem = upn_problem(upn)

@@ -44,6 +44,7 @@ class Report:
     errors: list[str] = field(default_factory=list)
     error_count: int = 0
     warning_lines: dict[str, list[int]] = field(default_factory=dict)
+    warning_totals: dict[str, int] = field(default_factory=dict)
     warning_count: int = 0
     rows_skipped: int = 0
     children_created: int = 0
@@ -61,16 +62,20 @@ class Report:
     def warning(self, kind: str, line: int) -> None:
         """Warnings are grouped by kind: one sentence, with the lines it applies to."""
         self.warning_count += 1
-        self.warning_lines.setdefault(kind, []).append(line)
+        self.warning_totals[kind] = self.warning_totals.get(kind, 0) + 1
+        lines = self.warning_lines.setdefault(kind, [])
+        if len(lines) < 20:  # enough to find them; memory stays flat however long the file
+            lines.append(line)
 
     @property
     def warnings(self) -> list[str]:
         listed = []
         for kind, lines in self.warning_lines.items():
-            shown = ", ".join(str(line) for line in lines[:20])
-            more = f" and {len(lines) - 20} more" if len(lines) > 20 else ""
-            rows = "row" if len(lines) == 1 else "rows"
-            listed.append(f"{len(lines)} {rows}: {kind} (line {shown}{more})")
+            total = self.warning_totals[kind]
+            shown = ", ".join(str(line) for line in lines)
+            more = f" and {total - len(lines)} more" if total > len(lines) else ""
+            rows = "row" if total == 1 else "rows"
+            listed.append(f"{total} {rows}: {kind} (line {shown}{more})")
         return listed
 
     @property
@@ -136,95 +141,106 @@ def read_table(source, name: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class _RowParser:
-    """Turns one row's text into database values, collecting every problem it has."""
+    """Turns one row's text into database values, collecting every problem it has.
+
+    The plan (column, position, converter) is worked out once, so a row costs a loop.
+    """
 
     def __init__(self, header: list[str], lookups: col.Lookups, report: Report):
-        self.index = {name: position for position, name in enumerate(header) if name}
+        index = {name: position for position, name in enumerate(header) if name}
         self.lookups = lookups
         self.report = report
+        self.today = timezone.localdate()
+        lk = lookups
+
+        def coded(lookup, what):
+            return lambda text: col.coded(text, lookup, what)
+
+        def services(text):
+            return [col.coded(part.strip(), lk.open_to, "service")
+                    for part in text.split(";") if part.strip()]  # fmt: skip
+
+        converters = {
+            "upn": col.parse_upn,
+            "date_of_birth": col.parse_date,
+            "gender": col.parse_gender,
+            "ethnicity": coded(lk.ethnicity, "ethnicity code or group"),
+            "locality": coded(lk.locality, "locality or area"),
+            "school_phase": col.parse_phase,
+            "referral_date": col.parse_date,
+            "presenting_need": coded(lk.presenting_need, "presenting need"),
+            "fsm_eligible": col.parse_yes_no,
+            "open_to": services,
+            "closed_date": col.parse_date,
+            "closure_outcome": coded(lk.closure_outcome, "closure outcome"),
+            "removal_from_roll_authorised_date": col.parse_date,
+            "allocated_officer": coded(lk.officers, "user (username or email)"),
+            "referral_source": coded(lk.referral_source, "referral source"),
+            "cme_reason": coded(lk.cme_reason, "reason for missing education"),
+        }
+        required = set(col.REQUIRED)
+        self.plan = [(name, index.get(name), converters.get(name), name in required)
+                     for name in col.COLUMNS]  # fmt: skip
 
     def parse(self, line: int, cells: list[str]) -> tuple | None:
-        text = {name: (cells[i] if i < len(cells) else "") for name, i in self.index.items()}
+        count = len(cells)
         problems = []
-
-        def value(name, parse, *args):
-            raw = text.get(name, "")
+        v = {}
+        for name, position, convert, required in self.plan:
+            raw = cells[position] if position is not None and position < count else ""
             if not raw:
-                if name in col.REQUIRED:
+                if required:
                     problems.append(f"line {line}, {name}: is blank, and it is required")
-                return None
-            try:
-                return parse(raw, *args)
-            except col.Problem as problem:
-                problems.append(f'line {line}, {name} "{raw}": {problem}')
-                return None
-
-        lk = self.lookups
-        child_ref = text.get("child_ref", "")
-        if not child_ref:
-            problems.append(f"line {line}, child_ref: is blank, and it is required")
-        forename, surname = text.get("forename", ""), text.get("surname", "")
-        for name, raw in (("forename", forename), ("surname", surname)):
-            if not raw:
-                problems.append(f"line {line}, {name}: is blank, and it is required")
-        upn = value("upn", col.parse_upn) or ""
-        dob = value("date_of_birth", col.parse_date)
-        gender = value("gender", col.parse_gender)
-        ethnicity = value("ethnicity", col.coded, lk.ethnicity, "ethnicity code or group")
-        place = value("locality", col.coded, lk.locality, "locality or area") or (None, None)
-        phase = (
-            col.parse_phase("")
-            if not text.get("school_phase")
-            else value("school_phase", col.parse_phase)
-        )
-        referral = value("referral_date", col.parse_date)
-        need = value("presenting_need", col.coded, lk.presenting_need, "presenting need")
-        fsm = value("fsm_eligible", col.parse_yes_no)
-        open_to = []
-        for part in filter(None, (p.strip() for p in text.get("open_to", "").split(";"))):
-            found = value_of(part, lk.open_to, "service", line, "open_to", problems)
-            if found:
-                open_to.append(found)
-        closed = value("closed_date", col.parse_date)
-        outcome = value("closure_outcome", col.coded, lk.closure_outcome, "closure outcome")
-        removal = value("removal_from_roll_authorised_date", col.parse_date)
-        officer = value("allocated_officer", col.coded, lk.officers, "user (username or email)")
-        source = value("referral_source", col.coded, lk.referral_source, "referral source")
-        reason = value("cme_reason", col.coded, lk.cme_reason, "reason for missing education")
-
-        today = timezone.localdate()
+                v[name] = "" if convert is None else None
+            elif convert is None:
+                v[name] = raw
+            else:
+                try:
+                    v[name] = convert(raw)
+                except col.Problem as problem:
+                    problems.append(f'line {line}, {name} "{raw}": {problem}')
+                    v[name] = None
+        dob, referral, closed = v["date_of_birth"], v["referral_date"], v["closed_date"]
+        outcome = v["closure_outcome"]
+        raw = {name: cells[position] for name, position, _, _ in self.plan
+               if position is not None and position < count}  # fmt: skip
+        today = self.today
         for name, day in (("date_of_birth", dob), ("referral_date", referral),
                           ("closed_date", closed)):  # fmt: skip
             if day and day > today:
-                problems.append(f'line {line}, {name} "{text[name]}": is in the future')
+                problems.append(f'line {line}, {name} "{raw[name]}": is in the future')
         if dob and referral and dob > referral:
             problems.append(
-                f'line {line}, date_of_birth "{text["date_of_birth"]}": is after the referral '
+                f'line {line}, date_of_birth "{raw["date_of_birth"]}": is after the referral '
                 f"date {referral.isoformat()}"
             )
         if closed and referral and closed < referral:
             problems.append(
-                f'line {line}, closed_date "{text["closed_date"]}": is before the referral date '
+                f'line {line}, closed_date "{raw["closed_date"]}": is before the referral date '
                 f"{referral.isoformat()}"
             )
-        if closed and not outcome and not text.get("closure_outcome"):
+        if closed and not outcome and not raw.get("closure_outcome"):
             problems.append(
                 f"line {line}, closure_outcome: is blank, and a closed episode needs one"
             )
-        if outcome and not closed and not text.get("closed_date"):
+        if outcome and not closed and not raw.get("closed_date"):
             problems.append(
-                f'line {line}, closure_outcome "{text["closure_outcome"]}": is given but '
+                f'line {line}, closure_outcome "{raw["closure_outcome"]}": is given but '
                 "closed_date is blank"
             )
         if problems:
             for problem in problems:
                 self.report.error(problem)
             return None
-        self._warn(line, dob, referral, removal, outcome)
+        self._warn(line, dob, referral, v["removal_from_roll_authorised_date"], outcome)
+        place = v["locality"] or (None, None)
         return (
-            line, text.get("episode_ref", ""), child_ref, upn, forename, surname, dob, gender,
-            ethnicity, text.get("family_ref", ""), place[0], place[1], phase, referral, need,
-            fsm, open_to, closed, outcome, removal, officer, source, reason,
+            line, v["episode_ref"], v["child_ref"], v["upn"] or "", v["forename"],
+            v["surname"], dob, v["gender"], v["ethnicity"], v["family_ref"], place[0],
+            place[1], v["school_phase"] or "UNKNOWN", referral, v["presenting_need"],
+            v["fsm_eligible"], v["open_to"] or [], closed, outcome,
+            v["removal_from_roll_authorised_date"], v["allocated_officer"],
+            v["referral_source"], v["cme_reason"],
         )  # fmt: skip
 
     def _warn(self, line, dob, referral, removal, outcome):
@@ -245,14 +261,6 @@ class _RowParser:
                     "the file does not carry",
                     line,
                 )
-
-
-def value_of(text, lookup, what, line, column, problems):
-    try:
-        return col.coded(text, lookup, what)
-    except col.Problem as problem:
-        problems.append(f'line {line}, {column} "{text}": {problem}')
-        return None
 
 
 # The import -----------------------------------------------------------------------------------
@@ -281,10 +289,16 @@ def import_history(
     with transaction.atomic(), connection.cursor() as cursor:
         # ON COMMIT DROP tidies up, but imports inside one outer transaction share the table.
         cursor.execute("DROP TABLE IF EXISTS import_row, import_child")
+        # An import can simply be run again, so it need not wait for its WAL to reach disk.
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # Check foreign keys as rows go in, not in one long wait at commit.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
             "CREATE TEMP TABLE import_row ("
             + ", ".join(f"{name} {kind}" for name, kind in _TEMP_COLUMNS)
-            + ", child_id bigint, episode_id bigint) ON COMMIT DROP"
+            + ", child_id bigint, episode_id bigint, created boolean NOT NULL DEFAULT false,"
+            + " changed boolean NOT NULL DEFAULT false)"
+            + " ON COMMIT DROP"
         )
         names = ", ".join(name for name, _ in _TEMP_COLUMNS)
         try:

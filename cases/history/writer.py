@@ -38,7 +38,7 @@ class Writer:
             CREATE TEMP TABLE import_child ON COMMIT DROP AS
             SELECT DISTINCT ON (child_ref) child_ref, upn, forename, surname, dob, gender,
                    ethnicity_id, fsm, family_ref, NULL::bigint AS child_id,
-                   NULL::bigint AS family_id, line
+                   NULL::bigint AS family_id, false AS created, line
             FROM import_row ORDER BY child_ref, referral_date DESC, line DESC
             """
         )
@@ -195,7 +195,8 @@ class Writer:
                 FROM import_child WHERE child_id IS NULL
                 RETURNING id, child_ref
             )
-            UPDATE import_child i SET child_id = new.id FROM new WHERE i.child_ref = new.child_ref
+            UPDATE import_child i SET child_id = new.id, created = true
+            FROM new WHERE i.child_ref = new.child_ref
             RETURNING i.child_id
             """
         )
@@ -218,12 +219,11 @@ class Writer:
             UPDATE cases_child c SET (forename, surname, date_of_birth, gender, ethnicity_id,
                 upn, family_id, fsm_eligible, child_ref) = ({new_values}), updated_at = now()
             FROM import_child i
-            WHERE c.id = i.child_id AND i.child_id NOT IN (SELECT unnest(%s::bigint[]))
+            WHERE c.id = i.child_id AND NOT i.created
               AND (c.forename, c.surname, c.date_of_birth, c.gender, c.ethnicity_id, c.upn,
                    c.family_id, c.fsm_eligible, c.child_ref) IS DISTINCT FROM ({new_values})
             RETURNING c.id
-            """,
-            [[child_id for (child_id,) in created]],
+            """
         )
         self.report.children_updated = len(updated)
         self.sql(
@@ -265,14 +265,15 @@ class Writer:
         return names, values
 
     def _episodes(self, import_id: int):
+        """Insert new episodes, update changed ones, and write an event for each; the ids
+        stay in the database (flags on ``import_row``), never round-tripping through Python."""
         names, values = self._episode_values("e")
-        insert_values = [value if not value.startswith("e.") else "DEFAULT_" for value in values]
         defaults = {"school_phase": "'UNKNOWN'"}
         insert_values = [
-            defaults.get(name, "NULL") if value == "DEFAULT_" else value
-            for name, value in zip(names, insert_values, strict=True)
+            defaults.get(name, "NULL") if value.startswith("e.") else value
+            for name, value in zip(names, values, strict=True)
         ]
-        created = self.sql(
+        self.sql(
             f"""
             WITH new AS (
                 INSERT INTO cases_episode (child_id, episode_ref, {", ".join(names)},
@@ -283,88 +284,82 @@ class Writer:
                 FROM import_row r WHERE r.episode_id IS NULL
                 RETURNING id, child_id, referral_date
             )
-            UPDATE import_row r SET episode_id = new.id FROM new
+            UPDATE import_row r SET episode_id = new.id, created = true FROM new
             WHERE r.child_id = new.child_id AND r.referral_date = new.referral_date
               AND r.episode_id IS NULL
-            RETURNING r.episode_id, r.line
             """
         )
-        self.report.episodes_created = len(created)
-        new_ids = [episode_id for episode_id, _ in created]
         assignments = ", ".join(
             f"{name} = {value}" for name, value in zip(names, values, strict=True)
         )
-        changed = self.sql(
+        self.sql(
             f"""
-            UPDATE cases_episode e SET {assignments},
-                episode_ref = CASE WHEN e.episode_ref = '' AND r.episode_ref <> ''
-                                    AND r.episode_ref !~ '^CME[0-9]{{6,}}$'
-                               THEN r.episode_ref ELSE e.episode_ref END,
-                version = e.version + 1, updated_at = now()
-            FROM import_row r
-            WHERE e.id = r.episode_id AND NOT (e.id = ANY(%s))
-              AND (({", ".join(f"e.{n}" for n in names)}) IS DISTINCT FROM ({", ".join(values)})
-                   OR (e.episode_ref = '' AND r.episode_ref <> ''
-                       AND r.episode_ref !~ '^CME[0-9]{{6,}}$'))
-            RETURNING e.id, r.line
-            """,
-            [new_ids],
-        )
-        changed_services = self._open_to(new_ids) if "open_to" in self.present else []
-        updated = dict(changed)
-        for episode_id, line in changed_services:
-            updated.setdefault(episode_id, line)
-        self.report.episodes_updated = len(updated)
-        events = [(episode_id, line, "created") for episode_id, line in created] + [
-            (episode_id, line, "updated") for episode_id, line in updated.items()
-        ]
-        if events:
-            self.sql(
-                """
-                INSERT INTO cases_event (actor_id, verb, episode_id, payload, created_at)
-                SELECT %s, 'episode.imported', e.episode_id,
-                       jsonb_build_object('import', %s, 'line', e.line, 'action', e.action),
-                       now()
-                FROM unnest(%s::bigint[], %s::int[], %s::text[]) AS e(episode_id, line, action)
-                """,
-                [
-                    self.by.pk if self.by else None,
-                    import_id,
-                    [e[0] for e in events],
-                    [e[1] for e in events],
-                    [e[2] for e in events],
-                ],
+            WITH changed AS (
+                UPDATE cases_episode e SET {assignments},
+                    episode_ref = CASE WHEN e.episode_ref = '' AND r.episode_ref <> ''
+                                        AND r.episode_ref !~ '^CME[0-9]{{6,}}$'
+                                   THEN r.episode_ref ELSE e.episode_ref END,
+                    version = e.version + 1, updated_at = now()
+                FROM import_row r
+                WHERE e.id = r.episode_id AND NOT r.created
+                  AND (({", ".join(f"e.{n}" for n in names)})
+                       IS DISTINCT FROM ({", ".join(values)})
+                       OR (e.episode_ref = '' AND r.episode_ref <> ''
+                           AND r.episode_ref !~ '^CME[0-9]{{6,}}$'))
+                RETURNING e.id
             )
+            UPDATE import_row r SET changed = true FROM changed WHERE r.episode_id = changed.id
+            """
+        )
+        if "open_to" in self.present:
+            self._open_to()
+        [(created, updated)] = self.sql(
+            "SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE changed AND NOT "
+            "created) FROM import_row"
+        )
+        self.report.episodes_created, self.report.episodes_updated = created, updated
+        self.sql(
+            """
+            INSERT INTO cases_event (actor_id, verb, episode_id, payload, created_at)
+            SELECT %s, 'episode.imported', episode_id,
+                   jsonb_build_object('import', %s, 'line', line,
+                                      'action', CASE WHEN created THEN 'created'
+                                                     ELSE 'updated' END),
+                   now()
+            FROM import_row WHERE created OR changed
+            """,
+            [self.by.pk if self.by else None, import_id],
+        )
 
-    def _open_to(self, new_ids) -> list[tuple[int, int]]:
-        """Make each episode's services exactly the file's; return (episode, line) changed."""
-        changed = self.sql(
+    def _open_to(self) -> None:
+        """Make each episode's services exactly the file's, flagging those that changed."""
+        self.sql(
             """
             WITH wanted AS (
-                SELECT r.episode_id, r.line, s.service
+                SELECT r.episode_id, s.service
                 FROM import_row r CROSS JOIN LATERAL unnest(r.open_to) AS s(service)
             ), current AS (
                 SELECT m.episode_id, m.opentoservice_id AS service
                 FROM cases_episode_open_to_services m JOIN import_row r USING (episode_id)
             ), difference AS (
-                (SELECT episode_id, service FROM wanted EXCEPT SELECT * FROM current)
+                (SELECT * FROM wanted EXCEPT SELECT * FROM current)
                 UNION
-                (SELECT * FROM current EXCEPT SELECT episode_id, service FROM wanted)
+                (SELECT * FROM current EXCEPT SELECT * FROM wanted)
             )
-            SELECT DISTINCT d.episode_id, r.line
-            FROM difference d JOIN import_row r USING (episode_id)
+            UPDATE import_row r SET changed = true
+            FROM (SELECT DISTINCT episode_id FROM difference) d
+            WHERE r.episode_id = d.episode_id AND NOT r.changed
             """
         )
-        if changed:
-            ids = [episode_id for episode_id, _ in changed]
-            self.sql("DELETE FROM cases_episode_open_to_services WHERE episode_id = ANY(%s)", [ids])
-            self.sql(
-                """
-                INSERT INTO cases_episode_open_to_services (episode_id, opentoservice_id)
-                SELECT DISTINCT r.episode_id, s.service FROM import_row r
-                CROSS JOIN LATERAL unnest(r.open_to) AS s(service)
-                WHERE r.episode_id = ANY(%s)
-                """,
-                [ids],
-            )
-        return [(e, line) for e, line in changed if e not in set(new_ids)]
+        self.sql(
+            "DELETE FROM cases_episode_open_to_services m USING import_row r "
+            "WHERE m.episode_id = r.episode_id AND r.changed"
+        )
+        self.sql(
+            """
+            INSERT INTO cases_episode_open_to_services (episode_id, opentoservice_id)
+            SELECT DISTINCT r.episode_id, s.service FROM import_row r
+            CROSS JOIN LATERAL unnest(r.open_to) AS s(service)
+            WHERE r.changed OR r.created
+            """
+        )

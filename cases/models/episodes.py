@@ -33,7 +33,7 @@ class Episode(models.Model):
     )
     referral_date = models.DateField()
     referral_source = models.ForeignKey(
-        "referrals.ReferralSource", on_delete=models.PROTECT, null=True, blank=True
+        "referrals.ReferralSource", on_delete=models.PROTECT, null=True, blank=True, db_index=False
     )
     episode_ref = models.CharField(
         "council's episode reference",
@@ -58,15 +58,22 @@ class Episode(models.Model):
         blank=True,
         help_text="Blank means No Locality Registered.",
     )
-    area = models.ForeignKey("cases.Area", on_delete=models.PROTECT, null=True, blank=True)
+    area = models.ForeignKey(
+        "cases.Area", on_delete=models.PROTECT, null=True, blank=True, db_index=False
+    )
     last_school = models.ForeignKey(
-        "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     school_phase = models.CharField(
         max_length=20, choices=SchoolPhase.choices, default=SchoolPhase.UNKNOWN
     )
     presenting_need = models.ForeignKey(
-        "cases.PresentingNeed", on_delete=models.PROTECT, null=True, blank=True
+        "cases.PresentingNeed", on_delete=models.PROTECT, null=True, blank=True, db_index=False
     )
     missing_reason = models.ForeignKey(
         "cases.MissingReason",
@@ -74,6 +81,7 @@ class Episode(models.Model):
         null=True,
         blank=True,
         verbose_name="reason for missing education",
+        db_index=False,
     )
     open_to_services = models.ManyToManyField("cases.OpenToService", blank=True)
     fsm_at_referral = models.BooleanField("eligible for free school meals at referral", null=True)
@@ -85,10 +93,15 @@ class Episode(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(null=True, blank=True)
     closure_outcome = models.ForeignKey(
-        "cases.ClosureOutcome", on_delete=models.PROTECT, null=True, blank=True
+        "cases.ClosureOutcome", on_delete=models.PROTECT, null=True, blank=True, db_index=False
     )
     destination_school = models.ForeignKey(
-        "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     closure_details = models.JSONField(default=dict, blank=True)
     removal_from_roll_authorised_on = models.DateField(null=True, blank=True)
@@ -98,9 +111,15 @@ class Episode(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     removal_from_roll_school = models.ForeignKey(
-        "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "cases.School",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     version = models.PositiveIntegerField(
         default=1, help_text="Raised by every change, so a stale edit is refused."
@@ -307,7 +326,12 @@ class Event(models.Model):
     )
     verb = models.CharField(max_length=60)
     episode = models.ForeignKey(
-        Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        Episode,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        db_index=False,  # the (episode, -created_at) index serves every lookup
     )
     payload = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
