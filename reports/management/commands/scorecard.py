@@ -1,0 +1,35 @@
+import sys
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.exports import scorecard_csv, scorecard_json
+from reports.periods import financial_year
+from reports.scorecard import scorecard
+
+
+class Command(BaseCommand):
+    help = "The quarterly CME scorecard for a financial year, as CSV or JSON."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", required=True, help="Financial year, e.g. 2017/18")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--output", help="File to write; standard output when not given.")
+        parser.add_argument(
+            "--today", type=date.fromisoformat,
+            help="Compute as on this date (default today): quarters after it are blank.",
+        )  # fmt: skip
+
+    def handle(self, *args, year, format, output=None, today=None, **options):
+        try:
+            start = financial_year(year)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        card = scorecard(start, today=today)
+        text = scorecard_csv(card) if format == "csv" else scorecard_json(card)
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            self.stderr.write(f"Wrote the {card.year_label} scorecard to {output}")
+        else:
+            sys.stdout.write(text)

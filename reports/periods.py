@@ -1,0 +1,58 @@
+"""Reporting periods: financial-year quarters (Q1 April-June ... Q4 January-March)."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_MONTHS = {1: (4, 6), 2: (7, 9), 3: (10, 12), 4: (1, 3)}
+_NAMES = {1: "Apr - Jun", 2: "Jul - Sep", 3: "Oct - Dec", 4: "Jan - Mar"}
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    year: int  # the financial year's first calendar year: 2017 for 2017/18
+    number: int
+
+    @property
+    def start(self) -> date:
+        first, _ = _MONTHS[self.number]
+        return date(self.year + (self.number == 4), first, 1)
+
+    @property
+    def end(self) -> date:
+        _, last = _MONTHS[self.number]
+        calendar_year = self.year + (self.number == 4)
+        following = date(calendar_year + (last == 12), last % 12 + 1, 1)
+        return following - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        return f"Q{self.number} {_NAMES[self.number]} {self.end.year}"
+
+    def previous(self) -> "Quarter":
+        return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
+
+
+def financial_year(text: str | int) -> int:
+    """2017, "2017", "2017/18" or "2017-18" -> 2017."""
+    if isinstance(text, int):
+        return text
+    match = re.fullmatch(r"\s*(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?\s*", str(text))
+    if not match:
+        raise ValueError(f"{text!r} is not a financial year like 2017/18")
+    start = int(match.group(1))
+    if match.group(2) and int(match.group(2)[-2:]) != (start + 1) % 100:
+        raise ValueError(f"{text!r} is not a financial year like 2017/18")
+    return start
+
+
+def year_label(year: int) -> str:
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def quarters(year: int) -> list[Quarter]:
+    return [Quarter(year, number) for number in (1, 2, 3, 4)]
+
+
+def current_financial_year(today: date) -> int:
+    return today.year if today.month >= 4 else today.year - 1

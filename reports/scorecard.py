@@ -1,0 +1,438 @@
+"""The quarterly CME scorecard, computed by the rules in the domain notes.
+
+Every figure for three financial years (the year asked for and the two before, for the
+year-on-year trend) comes from a handful of aggregate queries, each one scan with GROUPING
+SETS, never a query per child or per episode.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.utils import timezone
+
+from cases.models import (
+    Area,
+    ClosureOutcome,
+    EthnicityGroup,
+    Gender,
+    Locality,
+    OpenToService,
+    PresentingNeed,
+    SchoolPhase,
+)
+from cases.school_age import year_group_label
+
+from .periods import Quarter, quarters, year_label
+
+NO_LOCALITY = "No Locality Registered"
+NOT_KNOWN = "Not known"
+NO_DATA = "No data / other"
+TIME_OPEN = ["6 months or less", "7-12 months", "13-18 months", "over 18 months"]
+FAMILY_SIZES = ["1 child", "2 children", "3 children", "4 children", "5 or more children"]
+YEAR_GROUPS = ["Reception", *[f"Year {n}" for n in range(1, 12)], "Unknown"]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str
+    kind: str  # "flow" (sum over quarters) or "stock" (value at a quarter end)
+    polarity: str = "info"  # info, higher, lower
+    definition: str = ""
+
+
+INDICATORS = [
+    Indicator("1a", "New referrals in the period", "flow",
+              definition="Episodes whose referral date falls in the period; Families counts "
+              "each sibling group once."),
+    Indicator("1b", "Of those, previously CME", "flow",
+              definition="New referrals of children with an earlier episode."),
+    Indicator("2", "New referrals by gender", "flow"),
+    Indicator("3", "New referrals by locality", "flow"),
+    Indicator("4", "New referrals by school phase", "flow"),
+    Indicator("5", "New referrals by ethnicity group", "flow"),
+    Indicator("6", "Active cases at the period end", "stock",
+              definition="Referred on or before the end and not closed by then."),
+    Indicator("7", "Cases resolved in the period", "flow",
+              definition="Episodes whose closure date falls in the period."),
+    Indicator("8", "Active cases whose school is authorised to remove them from roll", "stock"),
+    Indicator("9", "Active cases by gender", "stock"),
+    Indicator("10", "Active cases by locality", "stock"),
+    Indicator("11", "Active cases by school phase", "stock"),
+    Indicator("12", "Active cases by time open", "stock",
+              definition="Whole calendar months from referral to the period end."),
+    Indicator("13", "Active cases eligible for free school meals", "stock"),
+    Indicator("year_group", "Active cases by year group", "stock"),
+    Indicator("ethnicity", "Active cases by ethnicity group", "stock"),
+    Indicator("family_size", "Families with active cases by size", "stock"),
+    Indicator("presenting_need", "New referrals by presenting need", "flow"),
+    Indicator("open_to", "New referrals open to services", "flow"),
+    Indicator("closure_outcome", "Resolved cases by outcome", "flow"),
+    Indicator("median_days_to_close", "Median days from referral to closure, cases resolved",
+              "measure", polarity="lower"),
+    Indicator("overdue_at_end", "Active cases with an overdue enquiry at the period end",
+              "stock", polarity="lower"),
+]  # fmt: skip
+BY_ID = {indicator.id: indicator for indicator in INDICATORS}
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    breakdown: str
+    quarters: list  # Q1..Q4 values (None where the quarter has not begun or ended)
+    ytd: float | int | None
+    trend: list  # YTD of the two previous years, oldest first
+    previous_q4: float | int | None = None
+
+    @property
+    def directions(self) -> list[str | None]:
+        """Each quarter against the one before: up, stable or down."""
+        result = []
+        before = self.previous_q4
+        for value in self.quarters:
+            if value is None or before is None:
+                result.append(None)
+            else:
+                result.append("up" if value > before else "down" if value < before else "stable")
+            before = value
+        return result
+
+
+@dataclass
+class Scorecard:
+    year: int
+    today: date
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def year_label(self) -> str:
+        return year_label(self.year)
+
+    @property
+    def quarters(self) -> list[Quarter]:
+        return quarters(self.year)
+
+    def row(self, indicator: str, breakdown: str = "") -> Row:
+        return next(
+            r for r in self.rows if r.indicator.id == indicator and r.breakdown == breakdown
+        )
+
+    def value(self, indicator: str, breakdown: str = "", quarter: int | None = None):
+        row = self.row(indicator, breakdown)
+        return row.ytd if quarter is None else row.quarters[quarter - 1]
+
+
+class _Figures:
+    """figures[(indicator, breakdown)][quarter] = value, for the twelve quarters."""
+
+    def __init__(self):
+        self.values: dict[tuple[str, str], dict[Quarter, float]] = defaultdict(dict)
+
+    def add(self, indicator, breakdown, quarter, value):
+        self.values[(indicator, breakdown or "")][quarter] = value
+
+
+def _run(sql: str, periods: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                "n": list(range(len(periods))),
+                "s": [p.start for p in periods],
+                "e": [p.end for p in periods],
+            },
+        )
+        return cursor.fetchall()
+
+
+def _grouped_by(grouping: int, dimensions: list[str]) -> str | None:
+    """The one dimension a GROUPING SETS row is broken down by (None for the total row)."""
+    names = [name for k, name in enumerate(dimensions)
+             if not grouping & (1 << (len(dimensions) - 1 - k))]  # fmt: skip
+    return names[0] if names else None
+
+
+_PERIODS = "p(n, s, e) AS (SELECT * FROM unnest(%(n)s::int[], %(s)s::date[], %(e)s::date[]))"
+_ACTIVE = "e.referral_date <= p.e AND (e.closed_on IS NULL OR e.closed_on > p.e)"
+
+
+def _new_referrals(periods, figures):
+    rows = _run(
+        f"""
+        WITH {_PERIODS}, ep AS (
+            SELECT p.n, COALESCE(c.family_id, -c.id) AS family_key, c.gender,
+                   COALESCE(l.label, '{NO_LOCALITY}') AS locality, e.school_phase,
+                   COALESCE(g.label, '{NOT_KNOWN}') AS ethnicity,
+                   COALESCE(pn.label, '{NO_DATA}') AS need,
+                   EXISTS (SELECT 1 FROM cases_episode o WHERE o.child_id = e.child_id
+                           AND o.referral_date < e.referral_date) AS previously
+            FROM cases_episode e
+            JOIN p ON e.referral_date BETWEEN p.s AND p.e
+            JOIN cases_child c ON c.id = e.child_id
+            LEFT JOIN cases_locality l ON l.id = e.locality_id
+            LEFT JOIN cases_ethnicity et ON et.id = c.ethnicity_id
+            LEFT JOIN cases_ethnicitygroup g ON g.id = et.group_id
+            LEFT JOIN cases_presentingneed pn ON pn.id = e.presenting_need_id
+        )
+        SELECT n, GROUPING(gender, locality, school_phase, ethnicity, need, previously),
+               gender, locality, school_phase, ethnicity, need, previously,
+               count(*), count(DISTINCT family_key)
+        FROM ep
+        GROUP BY GROUPING SETS ((n), (n, gender), (n, locality), (n, school_phase),
+                                (n, ethnicity), (n, need), (n, previously))
+        """,
+        periods,
+    )
+    labels = {"gender": dict(Gender.choices), "school_phase": dict(SchoolPhase.choices)}
+    dimensions = ["gender", "locality", "school_phase", "ethnicity", "need", "previously"]
+    indicator = {"gender": "2", "locality": "3", "school_phase": "4", "ethnicity": "5",
+                 "need": "presenting_need"}  # fmt: skip
+    for n, grouping, *values, count, families in rows:
+        quarter = periods[n]
+        by = _grouped_by(grouping, dimensions)
+        value = dict(zip(dimensions, values, strict=True)).get(by)
+        if by is None:
+            figures.add("1a", "", quarter, count)
+            figures.add("1a", "Families", quarter, families)
+        elif by == "previously":
+            if value:
+                figures.add("1b", "", quarter, count)
+        else:
+            figures.add(indicator[by], labels.get(by, {}).get(value, value), quarter, count)
+
+
+def _open_to(periods, figures):
+    rows = _run(
+        f"""
+        WITH {_PERIODS}
+        SELECT p.n, s.label, count(*) FROM cases_episode e
+        JOIN p ON e.referral_date BETWEEN p.s AND p.e
+        JOIN cases_episode_open_to_services m ON m.episode_id = e.id
+        JOIN cases_opentoservice s ON s.id = m.opentoservice_id
+        GROUP BY p.n, s.label
+        """,
+        periods,
+    )
+    for n, label, count in rows:
+        figures.add("open_to", label, periods[n], count)
+
+
+def _active(periods, figures):
+    rows = _run(
+        f"""
+        WITH {_PERIODS}, ep AS (
+            SELECT p.n, c.gender, COALESCE(l.label, '{NO_LOCALITY}') AS locality,
+                   a.label AS area, e.school_phase,
+                   COALESCE(g.label, '{NOT_KNOWN}') AS ethnicity,
+                   (CASE WHEN extract(month FROM p.e) >= 9 THEN extract(year FROM p.e)
+                         ELSE extract(year FROM p.e) - 1 END
+                    - extract(year FROM c.date_of_birth)
+                    - CASE WHEN to_char(c.date_of_birth, 'MMDD') > '0831' THEN 1 ELSE 0 END
+                    - 4)::int AS year_group,
+                   (extract(year FROM age(p.e, e.referral_date)) * 12
+                    + extract(month FROM age(p.e, e.referral_date)))::int AS months,
+                   COALESCE(e.fsm_at_referral, false) AS fsm,
+                   e.removal_from_roll_authorised_on <= p.e AS removal,
+                   EXISTS (SELECT 1 FROM cases_enquiry q WHERE q.episode_id = e.id
+                           AND q.requested_on <= p.e AND q.due_on < p.e
+                           AND (q.completed_on IS NULL OR q.completed_on > p.e)) AS overdue
+            FROM cases_episode e
+            JOIN p ON {_ACTIVE}
+            JOIN cases_child c ON c.id = e.child_id
+            LEFT JOIN cases_locality l ON l.id = e.locality_id
+            LEFT JOIN cases_area a ON a.id = e.area_id
+            LEFT JOIN cases_ethnicity et ON et.id = c.ethnicity_id
+            LEFT JOIN cases_ethnicitygroup g ON g.id = et.group_id
+        )
+        SELECT n, GROUPING(gender, locality, area, school_phase, ethnicity, year_group,
+                           months_band, fsm, removal, overdue),
+               gender, locality, area, school_phase, ethnicity, year_group, months_band, fsm,
+               removal, overdue, count(*)
+        FROM (SELECT *, CASE WHEN months <= 6 THEN 0 WHEN months <= 12 THEN 1
+                             WHEN months <= 18 THEN 2 ELSE 3 END AS months_band FROM ep) ep
+        GROUP BY GROUPING SETS ((n), (n, gender), (n, locality), (n, area), (n, school_phase),
+                                (n, ethnicity), (n, year_group), (n, months_band), (n, fsm),
+                                (n, removal), (n, overdue))
+        """,
+        periods,
+    )
+    labels = {
+        "gender": dict(Gender.choices).get,
+        "school_phase": dict(SchoolPhase.choices).get,
+        "year_group": year_group_label,
+        "months_band": TIME_OPEN.__getitem__,
+    }
+    dimensions = ["gender", "locality", "area", "school_phase", "ethnicity", "year_group",
+                  "months_band", "fsm", "removal", "overdue"]  # fmt: skip
+    indicator = {
+        "gender": "9", "locality": "10", "area": "10", "school_phase": "11",
+        "ethnicity": "ethnicity", "year_group": "year_group", "months_band": "12",
+    }  # fmt: skip
+    flags = {"fsm": "13", "removal": "8", "overdue": "overdue_at_end"}
+    totals = {}
+    for n, grouping, *values, count in rows:
+        quarter = periods[n]
+        by = _grouped_by(grouping, dimensions)
+        value = dict(zip(dimensions, values, strict=True)).get(by)
+        if by is None:
+            figures.add("6", "", quarter, count)
+            totals[quarter] = count
+        elif by in flags:
+            if value:
+                figures.add(flags[by], "", quarter, count)
+        elif not (by == "area" and value is None):
+            label = labels[by](value) if by in labels else value
+            key = (indicator[by], label)
+            figures.values[key][quarter] = figures.values[key].get(quarter, 0) + count
+    for quarter, total in totals.items():
+        fsm = figures.values[("13", "")].get(quarter, 0)
+        figures.add("13", "%", quarter, round(100 * fsm / total, 1) if total else None)
+
+
+def _family_sizes(periods, figures):
+    rows = _run(
+        f"""
+        WITH {_PERIODS}
+        SELECT n, LEAST(size, 5), count(*) FROM (
+            SELECT p.n, COALESCE(c.family_id, -c.id) AS family_key, count(*) AS size
+            FROM cases_episode e JOIN p ON {_ACTIVE} JOIN cases_child c ON c.id = e.child_id
+            GROUP BY p.n, family_key
+        ) families GROUP BY ROLLUP (n, LEAST(size, 5))
+        """,
+        periods,
+    )
+    for n, size, count in rows:
+        if n is None:
+            continue
+        label = "Total families" if size is None else FAMILY_SIZES[size - 1]
+        figures.add("family_size", label, periods[n], count)
+
+
+def _resolved(periods, figures):
+    rows = _run(
+        f"""
+        WITH {_PERIODS}
+        SELECT p.n, GROUPING(o.label), o.label, count(*),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY e.closed_on - e.referral_date)
+        FROM cases_episode e JOIN p ON e.closed_on BETWEEN p.s AND p.e
+        JOIN cases_closureoutcome o ON o.id = e.closure_outcome_id
+        GROUP BY GROUPING SETS ((p.n), (p.n, o.label))
+        """,
+        periods,
+    )
+    for n, grouping, outcome, count, median in rows:
+        if grouping:
+            figures.add("7", "", periods[n], count)
+            figures.add("median_days_to_close", "", periods[n], float(median))
+        else:
+            figures.add("closure_outcome", outcome, periods[n], count)
+
+
+def _breakdowns() -> dict[str, list[str]]:
+    """Every row each indicator shows, in the reference data's order, zero or not."""
+    localities = [loc.label for loc in Locality.objects.all()] + [NO_LOCALITY]
+    areas = [area.label for area in Area.objects.order_by("locality__order", "order")]
+    groups = [group.label for group in EthnicityGroup.objects.all()]
+    genders = [label for _, label in Gender.choices]
+    phases = [label for _, label in SchoolPhase.choices]
+    return {
+        "1a": ["", "Families"],
+        "1b": [""],
+        "2": genders,
+        "3": localities,
+        "4": phases,
+        "5": groups,
+        "6": [""],
+        "7": [""],
+        "8": [""],
+        "9": genders,
+        "10": localities + areas,
+        "11": phases,
+        "12": TIME_OPEN,
+        "13": ["", "%"],
+        "year_group": YEAR_GROUPS,
+        "ethnicity": groups,
+        "family_size": [*FAMILY_SIZES, "Total families"],
+        "presenting_need": [need.label for need in PresentingNeed.objects.all()],
+        "open_to": [service.label for service in OpenToService.objects.all()],
+        "closure_outcome": [outcome.label for outcome in ClosureOutcome.objects.all()],
+        "median_days_to_close": [""],
+        "overdue_at_end": [""],
+    }
+
+
+def scorecard(year: int, *, today: date | None = None) -> Scorecard:
+    """The scorecard for financial year ``year`` (2017 for 2017/18) as it stands ``today``."""
+    today = today or timezone.localdate()
+    years = [year - 2, year - 1, year]
+    periods = [quarter for y in years for quarter in quarters(y)]
+    figures = _Figures()
+    for compute in (_new_referrals, _open_to, _active, _family_sizes, _resolved):
+        compute(periods, figures)
+    result = Scorecard(year=year, today=today)
+    medians = _median_by_year(years, today)
+    for indicator in INDICATORS:
+        for breakdown in _breakdowns()[indicator.id]:
+            values = figures.values.get((indicator.id, breakdown), {})
+            per_year = {y: _year_values(indicator, values, y, today) for y in years}
+            if indicator.kind == "measure":
+                per_year = {y: (shown, medians[y]) for y, (shown, _) in per_year.items()}
+            this = per_year[year]
+            result.rows.append(
+                Row(
+                    indicator=indicator,
+                    breakdown=breakdown,
+                    quarters=this[0],
+                    ytd=this[1],
+                    trend=[per_year[year - 2][1], per_year[year - 1][1]],
+                    previous_q4=per_year[year - 1][0][3],
+                )
+            )
+    return result
+
+
+def _year_values(indicator, values, year, today):
+    """The year's four quarter values and its YTD, by the flow/stock rules."""
+    shown = []
+    for quarter in quarters(year):
+        if quarter.start > today:
+            shown.append(None)  # not begun
+        elif indicator.kind != "flow" and quarter.end > today:
+            shown.append(None)  # a stock is read at a quarter end that has passed
+        else:
+            shown.append(values.get(quarter, None if indicator.kind == "measure" else 0))
+    return shown, _ytd(indicator, shown)
+
+
+def _ytd(indicator, shown):
+    present = [value for value in shown if value is not None]
+    if not present or indicator.kind == "measure":
+        return None  # measures' YTD is computed over the whole year, not from quarters
+    if indicator.kind == "flow":
+        return sum(present)
+    return present[-1]
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: date
+    end: date
+
+
+def _median_by_year(years: list[int], today: date) -> dict[int, float | None]:
+    spans = [_Span(quarters(y)[0].start, min(quarters(y)[3].end, today)) for y in years]
+    rows = _run(
+        f"""
+        WITH {_PERIODS}
+        SELECT p.n, percentile_cont(0.5) WITHIN GROUP (ORDER BY e.closed_on - e.referral_date)
+        FROM cases_episode e JOIN p ON e.closed_on BETWEEN p.s AND p.e GROUP BY p.n
+        """,
+        spans,
+    )
+    found = {years[n]: float(median) for n, median in rows}
+    return {y: found.get(y) for y in years}

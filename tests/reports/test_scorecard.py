@@ -1,0 +1,191 @@
+"""The scorecard on a small hand-built case history. Every expected value below was worked
+out by hand from the definitions in the domain notes, not copied from the code's output."""
+
+import datetime
+import json
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Area, ClosureOutcome, Enquiry, EnquiryType, Ethnicity, Locality
+from cases.models import OpenToService as Service
+from reports.exports import scorecard_csv
+from reports.periods import Quarter, financial_year
+from reports.scorecard import scorecard
+from tests.cases.factories import ChildFactory, EpisodeFactory, FamilyFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+TODAY = D(2018, 11, 23)
+
+
+def outcome(code):
+    return ClosureOutcome.objects.get(code=code)
+
+
+def closed(child, referred, closed_on, code, **fields):
+    return EpisodeFactory(child=child, referral_date=referred, status="CLOSED",
+                          closed_on=closed_on, closure_outcome=outcome(code), **fields)  # fmt: skip
+
+
+@pytest.fixture
+def history():
+    central = Locality.objects.get(code="CENTRAL")
+    family = FamilyFactory()
+    ana = ChildFactory(family=family, gender="FEMALE", date_of_birth=D(2010, 1, 15),
+                       ethnicity=Ethnicity.objects.get(code="WROM"))  # fmt: skip
+    ben = ChildFactory(family=family, gender="MALE", date_of_birth=D(2012, 10, 1), ethnicity=None)
+    cal = ChildFactory(gender="MALE", date_of_birth=D(2008, 5, 5),
+                       ethnicity=Ethnicity.objects.get(code="WBRI"))  # fmt: skip
+    dee = ChildFactory(gender="FEMALE", date_of_birth=D(2011, 3, 3),
+                       ethnicity=Ethnicity.objects.get(code="APKN"))  # fmt: skip
+    closed(ana, D(2017, 4, 10), D(2017, 8, 15), "OTHER_LA_ACCEPTED", locality=central)
+    a2 = EpisodeFactory(child=ana, referral_date=D(2017, 11, 1), locality=central,
+                        fsm_at_referral=True, school_phase="PRIMARY")  # fmt: skip
+    closed(ben, D(2017, 11, 1), D(2018, 2, 10), "ENQUIRIES_EXHAUSTED", locality=central)
+    EpisodeFactory(child=cal, referral_date=D(2016, 12, 1), school_phase="SECONDARY",
+                   removal_from_roll_authorised_on=D(2017, 6, 30))  # fmt: skip
+    aston = Area.objects.get(code="ASTON_BRINSWORTH")
+    d1 = closed(dee, D(2018, 3, 31), D(2018, 3, 31), "LEFT_UK_VERIFIED",
+                locality=aston.locality, area=aston)  # fmt: skip
+    d1.open_to_services.add(Service.objects.get(code="EARLY_HELP_PARTNERS"))
+    Enquiry.objects.create(
+        episode=a2, enquiry_type=EnquiryType.objects.get(code="S2S"), made_to="S2S",
+        requested_on=D(2017, 11, 2), due_on=D(2017, 11, 9), completed_on=D(2018, 1, 15),
+    )  # fmt: skip
+    return scorecard(2017, today=TODAY)
+
+
+def quarters(card, indicator, breakdown=""):
+    return card.row(indicator, breakdown).quarters
+
+
+def test_new_referrals_families_and_previously_cme(history):
+    assert quarters(history, "1a") == [1, 0, 2, 1]
+    assert history.value("1a") == 4  # a flow: the sum of the quarters
+    assert quarters(history, "1a", "Families") == [1, 0, 1, 1]  # Ana and Ben are one family
+    assert quarters(history, "1b") == [0, 0, 1, 0]  # Ana's second episode
+    assert quarters(history, "2", "Female") == [1, 0, 1, 1]
+    assert quarters(history, "2", "Male") == [0, 0, 1, 0]
+    assert quarters(history, "3", "Central") == [1, 0, 2, 0]
+    assert quarters(history, "3", "South") == [0, 0, 0, 1]
+    assert quarters(history, "5", "Asian Pakistani") == [0, 0, 0, 1]
+    assert quarters(history, "5", "Not known") == [0, 0, 1, 0]  # Ben: no ethnicity recorded
+    assert quarters(history, "open_to", "Early Help Partners") == [0, 0, 0, 1]
+
+
+def test_active_cases_at_each_quarter_end(history):
+    assert quarters(history, "6") == [2, 1, 3, 2]
+    assert history.value("6") == 2  # a stock: the latest quarter end
+    assert quarters(history, "8") == [1, 1, 1, 1]  # Cal's school authorised on 30 June
+    assert quarters(history, "9", "Male") == [1, 1, 2, 1]
+    assert quarters(history, "10", "No Locality Registered") == [1, 1, 1, 1]
+    assert quarters(history, "10", "Central") == [1, 0, 2, 1]
+    assert quarters(history, "11", "Secondary") == [1, 1, 1, 1]
+    assert quarters(history, "13") == [0, 0, 1, 1]
+    assert quarters(history, "13", "%") == [0.0, 0.0, 33.3, 50.0]
+
+
+def test_time_open_year_group_ethnicity_and_family_size(history):
+    assert quarters(history, "12", "6 months or less") == [2, 0, 2, 1]
+    assert quarters(history, "12", "7-12 months") == [0, 1, 1, 0]
+    assert quarters(history, "12", "13-18 months") == [0, 0, 0, 1]
+    # Cal, born May 2008: Year 4 in 2016/17 (30 June is in it), Year 5 from September 2017.
+    assert quarters(history, "year_group", "Year 4") == [1, 0, 0, 0]
+    assert quarters(history, "year_group", "Year 5") == [0, 1, 1, 1]
+    assert quarters(history, "year_group", "Reception") == [0, 0, 1, 0]  # Ben, born October
+    assert quarters(history, "year_group", "Year 2") == [1, 0, 0, 0]  # Ana in 2016/17's year
+    assert quarters(history, "year_group", "Year 3") == [0, 0, 1, 1]
+    assert quarters(history, "ethnicity", "Gypsy/Roma") == [1, 0, 1, 1]
+    assert quarters(history, "family_size", "2 children") == [0, 0, 1, 0]
+    assert quarters(history, "family_size", "1 child") == [2, 1, 1, 2]
+    assert quarters(history, "family_size", "Total families") == [2, 1, 2, 2]
+
+
+def test_resolved_outcomes_and_process_measures(history):
+    assert quarters(history, "7") == [0, 1, 0, 2]
+    assert history.value("7") == 3
+    other_la = "Other local authority accepted responsibility"
+    assert quarters(history, "closure_outcome", other_la) == [0, 1, 0, 0]
+    assert quarters(history, "median_days_to_close") == [None, 127, None, 50.5]
+    assert history.value("median_days_to_close") == 101  # of 127, 101 and 0 days
+    assert quarters(history, "overdue_at_end") == [0, 0, 1, 0]
+
+
+def test_direction_of_travel_and_trend(history):
+    row = history.row("1a")
+    assert row.directions == ["up", "down", "up", "down"]  # Q1 against 2016/17's Q4 (none)
+    assert row.trend == [0, 1]  # 2015/16, 2016/17
+    assert history.row("6").trend == [0, 1]  # Cal, active at 31 March 2017
+
+
+def test_quarters_not_yet_passed_are_blank(history):
+    card = scorecard(2017, today=D(2017, 11, 20))  # during Q3
+    assert quarters(card, "1a") == [1, 0, 2, None]  # flows count so far
+    assert quarters(card, "6") == [2, 1, None, None]  # stocks only at quarter ends passed
+    assert card.value("6") == 1
+
+
+@pytest.mark.parametrize(
+    "referred, band",
+    [  # whole months to 31 March 2018
+        (D(2017, 10, 1), "6 months or less"),  # 5
+        (D(2017, 9, 30), "6 months or less"),  # 6
+        (D(2017, 8, 31), "7-12 months"),  # 7
+        (D(2017, 3, 30), "7-12 months"),  # 12: 31 is not before 30
+        (D(2017, 2, 28), "13-18 months"),  # 13
+        (D(2016, 9, 30), "13-18 months"),  # 18
+        (D(2016, 8, 31), "over 18 months"),  # 19
+    ],
+)
+def test_months_open_boundaries(referred, band):
+    EpisodeFactory(referral_date=referred)
+    card = scorecard(2017, today=TODAY)
+    assert quarters(card, "12", band)[3] == 1
+
+
+@pytest.mark.parametrize(
+    "referred, end_quarter, band",
+    [  # the end day-of-month before the referral's takes a month off
+        (D(2017, 12, 31), Quarter(2018, 1), "6 months or less"),  # to 30 June 2018: 5
+        (D(2017, 6, 30), Quarter(2017, 3), "6 months or less"),  # to 31 December: 6
+        (D(2017, 5, 31), Quarter(2017, 3), "7-12 months"),  # 7
+    ],
+)
+def test_months_open_across_month_ends(referred, end_quarter, band):
+    EpisodeFactory(referral_date=referred)
+    card = scorecard(end_quarter.year, today=TODAY)
+    assert quarters(card, "12", band)[end_quarter.number - 1] == 1
+
+
+def test_year_group_boundary_on_31_august():
+    EpisodeFactory(child=ChildFactory(date_of_birth=D(2011, 8, 31)), referral_date=D(2018, 1, 8))
+    EpisodeFactory(child=ChildFactory(date_of_birth=D(2011, 9, 1)), referral_date=D(2018, 1, 8))
+    card = scorecard(2017, today=TODAY)
+    # On 31 March 2018 (academic year 2017/18): born 31 August 2011 is the youngest of
+    # Year 2; born a day later, the oldest of Year 1.
+    assert quarters(card, "year_group", "Year 2")[3] == 1
+    assert quarters(card, "year_group", "Year 1")[3] == 1
+
+
+def test_csv_and_json_outputs(history, tmp_path):
+    lines = scorecard_csv(history).splitlines()
+    assert lines[0] == "indicator,label,breakdown,Q1,Q2,Q3,Q4,YTD"
+    assert "1a,New referrals in the period,,1,0,2,1,4" in lines
+    assert "13,Active cases eligible for free school meals,%,0,0,33.3,50,50" in lines
+    out = tmp_path / "card.json"
+    call_command("scorecard", year="2017/18", format="json", output=str(out),
+                 today=TODAY)  # fmt: skip
+    data = json.loads(out.read_text())
+    assert data["year"] == "2017/18"
+    first = data["rows"][0]
+    assert (first["indicator"], first["Q3"], first["YTD"]) == ("1a", 2, 4)
+
+
+def test_periods():
+    assert financial_year("2017/18") == 2017
+    with pytest.raises(ValueError):
+        financial_year("2017/19")
+    q4 = Quarter(2017, 4)
+    assert (q4.start, q4.end) == (D(2018, 1, 1), D(2018, 3, 31))
+    assert Quarter(2017, 1).previous() == Quarter(2016, 4)
