@@ -15,5 +15,6 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -376,8 +376,9 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
         compute(periods, figures)
     result = Scorecard(year=year, today=today)
     medians = _median_by_year(years, today)
+    breakdowns = _breakdowns()
     for indicator in INDICATORS:
-        for breakdown in _breakdowns()[indicator.id]:
+        for breakdown in breakdowns[indicator.id]:
             values = figures.values.get((indicator.id, breakdown), {})
             per_year = {y: _year_values(indicator, values, y, today) for y in years}
             if indicator.kind == "measure":

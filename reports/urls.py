@@ -1,0 +1,14 @@
+from django.urls import path, re_path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("scorecard/", views.scorecard_page, name="scorecard"),
+    re_path(
+        r"^scorecard/download\.(?P<format>csv|json)$",
+        views.scorecard_download,
+        name="scorecard_download",
+    ),
+]
