@@ -12,7 +12,7 @@ help:
 	@echo "make run     start the web server, worker and beat with demo data (http://127.0.0.1:$(PORT)/)"
 	@echo "make test    run the whole test suite against real PostgreSQL and Redis"
 	@echo "make check   ruff, formatting and missing migrations"
-	@echo "make bench   print performance figures (import speed)"
+	@echo "make bench   print performance figures (import speed, scorecard time)"
 	@echo "make stop    stop the embedded PostgreSQL and Redis"
 
 install: $(VENV)/.installed node_modules/.installed static/vendor/.built
@@ -44,6 +44,7 @@ test: install
 
 bench: install  ## performance figures, printed (not asserted)
 	$(PY) benchmarks/import_history.py
+	$(PY) benchmarks/scorecard.py
 
 check: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
