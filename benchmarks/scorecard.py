@@ -35,7 +35,8 @@ def load(episodes: int) -> None:
                 other_names, date_of_birth, gender, ethnicity_id, upn, former_upn, fsm_eligible,
                 sen_status, first_language, created_at, updated_at)
             SELECT (SELECT min(id) FROM cases_family) + ((i - 1) / 2), '', 'F', 'S', '', '',
-                   date '2003-09-01' + (i * 7919 %% 4000)::int, (ARRAY['MALE','FEMALE'])[1 + i %% 2],
+                   date '2003-09-01' + (i * 7919 %% 4000)::int,
+                   (ARRAY['MALE','FEMALE'])[1 + i %% 2],
                    (SELECT id FROM cases_ethnicity ORDER BY id OFFSET i %% 20 LIMIT 1),
                    '', '', i %% 3 = 0, 'NOT_KNOWN', '', now(), now()
             FROM generate_series(1, %s) AS i
