@@ -39,7 +39,7 @@ def load(episodes: int) -> None:
                    (ARRAY['MALE','FEMALE'])[1 + i %% 2],
                    (SELECT id FROM cases_ethnicity ORDER BY id OFFSET i %% 20 LIMIT 1),
                    '', '', i %% 3 = 0, 'NOT_KNOWN', '', now(), now()
-            FROM generate_series(1, %s) AS i
+            FROM generate_series(1::bigint, %s) AS i
             """,
             [children],
         )
