@@ -159,13 +159,18 @@ def _grouped_by(grouping: int, dimensions: list[str]) -> str | None:
 
 _PERIODS = "p(n, s, e) AS (SELECT * FROM unnest(%(n)s::int[], %(s)s::date[], %(e)s::date[]))"
 _ACTIVE = "e.referral_date <= p.e AND (e.closed_on IS NULL OR e.closed_on > p.e)"
+# Only episodes that can be active at some period end: lets an index narrow the scan.
+_IN_WINDOW = (
+    "e.referral_date <= (SELECT max(e) FROM p) "
+    "AND (e.closed_on IS NULL OR e.closed_on > (SELECT min(e) FROM p))"
+)
 
 
 def _new_referrals(periods, figures):
     rows = _run(
         f"""
         WITH {_PERIODS}, ep AS (
-            SELECT p.n, COALESCE(c.family_id, -c.id) AS family_key, c.gender,
+            SELECT p.n, c.gender,
                    COALESCE(l.label, '{NO_LOCALITY}') AS locality, e.school_phase,
                    COALESCE(g.label, '{NOT_KNOWN}') AS ethnicity,
                    COALESCE(pn.label, '{NO_DATA}') AS need,
@@ -179,10 +184,15 @@ def _new_referrals(periods, figures):
             LEFT JOIN cases_ethnicitygroup g ON g.id = et.group_id
             LEFT JOIN cases_presentingneed pn ON pn.id = e.presenting_need_id
         )
+        , combinations AS (  -- one pass over the episodes; the breakdowns sum its rows
+            SELECT n, gender, locality, school_phase, ethnicity, need, previously,
+                   count(*) AS episodes
+            FROM ep GROUP BY n, gender, locality, school_phase, ethnicity, need, previously
+        )
         SELECT n, GROUPING(gender, locality, school_phase, ethnicity, need, previously),
                gender, locality, school_phase, ethnicity, need, previously,
-               count(*), count(DISTINCT family_key)
-        FROM ep
+               sum(episodes)::int
+        FROM combinations
         GROUP BY GROUPING SETS ((n), (n, gender), (n, locality), (n, school_phase),
                                 (n, ethnicity), (n, need), (n, previously))
         """,
@@ -192,18 +202,33 @@ def _new_referrals(periods, figures):
     dimensions = ["gender", "locality", "school_phase", "ethnicity", "need", "previously"]
     indicator = {"gender": "2", "locality": "3", "school_phase": "4", "ethnicity": "5",
                  "need": "presenting_need"}  # fmt: skip
-    for n, grouping, *values, count, families in rows:
+    for n, grouping, *values, count in rows:
         quarter = periods[n]
         by = _grouped_by(grouping, dimensions)
         value = dict(zip(dimensions, values, strict=True)).get(by)
         if by is None:
             figures.add("1a", "", quarter, count)
-            figures.add("1a", "Families", quarter, families)
         elif by == "previously":
             if value:
                 figures.add("1b", "", quarter, count)
         else:
             figures.add(indicator[by], labels.get(by, {}).get(value, value), quarter, count)
+
+
+def _new_families(periods, figures):
+    """Sibling groups referred in each period; a child with no family is a family of one."""
+    rows = _run(
+        f"""
+        WITH {_PERIODS}
+        SELECT p.n, count(DISTINCT COALESCE(c.family_id, -c.id))
+        FROM cases_episode e JOIN p ON e.referral_date BETWEEN p.s AND p.e
+        JOIN cases_child c ON c.id = e.child_id
+        GROUP BY p.n
+        """,
+        periods,
+    )
+    for n, families in rows:
+        figures.add("1a", "Families", periods[n], families)
 
 
 def _open_to(periods, figures):
@@ -225,36 +250,52 @@ def _open_to(periods, figures):
 def _active(periods, figures):
     rows = _run(
         f"""
-        WITH {_PERIODS}, ep AS (
+        WITH {_PERIODS}, periods AS (  -- what the year group and months open need of each end
+            SELECT n, s, e,
+                   CASE WHEN date_part('month', e) >= 9 THEN date_part('year', e)
+                        ELSE date_part('year', e) - 1 END AS academic_year,
+                   date_part('year', e) * 12 + date_part('month', e) AS month_number,
+                   date_part('day', e) AS day
+            FROM p
+        ), overdue AS (  -- episodes with an enquiry overdue at each period end
+            SELECT DISTINCT p.n, q.episode_id FROM cases_enquiry q
+            JOIN p ON q.requested_on <= p.e AND q.due_on < p.e
+                  AND (q.completed_on IS NULL OR q.completed_on > p.e)
+        ), ep AS (
             SELECT p.n, c.gender, COALESCE(l.label, '{NO_LOCALITY}') AS locality,
                    a.label AS area, e.school_phase,
                    COALESCE(g.label, '{NOT_KNOWN}') AS ethnicity,
-                   (CASE WHEN extract(month FROM p.e) >= 9 THEN extract(year FROM p.e)
-                         ELSE extract(year FROM p.e) - 1 END
-                    - extract(year FROM c.date_of_birth)
-                    - CASE WHEN to_char(c.date_of_birth, 'MMDD') > '0831' THEN 1 ELSE 0 END
+                   (p.academic_year - date_part('year', c.date_of_birth)
+                    - CASE WHEN date_part('month', c.date_of_birth) >= 9 THEN 1 ELSE 0 END
                     - 4)::int AS year_group,
-                   (extract(year FROM age(p.e, e.referral_date)) * 12
-                    + extract(month FROM age(p.e, e.referral_date)))::int AS months,
+                   (p.month_number - date_part('year', e.referral_date) * 12
+                    - date_part('month', e.referral_date)
+                    - CASE WHEN p.day < date_part('day', e.referral_date) THEN 1 ELSE 0 END
+                   )::int AS months,
                    COALESCE(e.fsm_at_referral, false) AS fsm,
                    e.removal_from_roll_authorised_on <= p.e AS removal,
-                   EXISTS (SELECT 1 FROM cases_enquiry q WHERE q.episode_id = e.id
-                           AND q.requested_on <= p.e AND q.due_on < p.e
-                           AND (q.completed_on IS NULL OR q.completed_on > p.e)) AS overdue
-            FROM cases_episode e
-            JOIN p ON {_ACTIVE}
+                   overdue.episode_id IS NOT NULL AS overdue
+            FROM (SELECT * FROM cases_episode e WHERE {_IN_WINDOW}) e
+            JOIN periods p ON {_ACTIVE}
+            LEFT JOIN overdue ON overdue.n = p.n AND overdue.episode_id = e.id
             JOIN cases_child c ON c.id = e.child_id
             LEFT JOIN cases_locality l ON l.id = e.locality_id
             LEFT JOIN cases_area a ON a.id = e.area_id
             LEFT JOIN cases_ethnicity et ON et.id = c.ethnicity_id
             LEFT JOIN cases_ethnicitygroup g ON g.id = et.group_id
         )
+        , combinations AS (  -- one pass over the episodes; the breakdowns sum its rows
+            SELECT n, gender, locality, area, school_phase, ethnicity, year_group,
+                   CASE WHEN months <= 6 THEN 0 WHEN months <= 12 THEN 1
+                        WHEN months <= 18 THEN 2 ELSE 3 END AS months_band,
+                   fsm, removal, overdue, count(*) AS episodes
+            FROM ep GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+        )
         SELECT n, GROUPING(gender, locality, area, school_phase, ethnicity, year_group,
                            months_band, fsm, removal, overdue),
                gender, locality, area, school_phase, ethnicity, year_group, months_band, fsm,
-               removal, overdue, count(*)
-        FROM (SELECT *, CASE WHEN months <= 6 THEN 0 WHEN months <= 12 THEN 1
-                             WHEN months <= 18 THEN 2 ELSE 3 END AS months_band FROM ep) ep
+               removal, overdue, sum(episodes)::int
+        FROM combinations
         GROUP BY GROUPING SETS ((n), (n, gender), (n, locality), (n, area), (n, school_phase),
                                 (n, ethnicity), (n, year_group), (n, months_band), (n, fsm),
                                 (n, removal), (n, overdue))
@@ -300,7 +341,8 @@ def _family_sizes(periods, figures):
         WITH {_PERIODS}
         SELECT n, LEAST(size, 5), count(*) FROM (
             SELECT p.n, COALESCE(c.family_id, -c.id) AS family_key, count(*) AS size
-            FROM cases_episode e JOIN p ON {_ACTIVE} JOIN cases_child c ON c.id = e.child_id
+            FROM (SELECT * FROM cases_episode e WHERE {_IN_WINDOW}) e
+            JOIN p ON {_ACTIVE} JOIN cases_child c ON c.id = e.child_id
             GROUP BY p.n, family_key
         ) families GROUP BY ROLLUP (n, LEAST(size, 5))
         """,
@@ -372,7 +414,7 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     years = [year - 2, year - 1, year]
     periods = [quarter for y in years for quarter in quarters(y)]
     figures = _Figures()
-    for compute in (_new_referrals, _open_to, _active, _family_sizes, _resolved):
+    for compute in (_new_referrals, _new_families, _open_to, _active, _family_sizes, _resolved):
         compute(periods, figures)
     result = Scorecard(year=year, today=today)
     medians = _median_by_year(years, today)
