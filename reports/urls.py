@@ -7,7 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("scorecard/", views.scorecard_page, name="scorecard"),
     re_path(
-        r"^scorecard/download\.(?P<format>csv|json)$",
+        r"^scorecard/download\.(?P<format>csv|json|xlsx|pdf)$",
         views.scorecard_download,
         name="scorecard_download",
     ),

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .exports import scorecard_csv, scorecard_json
+from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
 from .periods import current_financial_year, financial_year, year_label
 from .scorecard import scorecard
 
@@ -55,9 +55,13 @@ def scorecard_page(request):
 def scorecard_download(request, format):
     card = scorecard(_year(request))
     name = f"cme-scorecard-{card.year_label.replace('/', '-')}"
-    if format == "csv":
-        response = HttpResponse(scorecard_csv(card), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(scorecard_json(card), content_type="application/json")
+    body, content_type = {
+        "csv": (scorecard_csv, "text/csv; charset=utf-8"),
+        "json": (scorecard_json, "application/json"),
+        "xlsx": (scorecard_xlsx,
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf": (scorecard_pdf, "application/pdf"),
+    }[format]  # fmt: skip
+    response = HttpResponse(body(card), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response

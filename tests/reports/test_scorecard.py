@@ -189,3 +189,32 @@ def test_periods():
     q4 = Quarter(2017, 4)
     assert (q4.start, q4.end) == (D(2018, 1, 1), D(2018, 3, 31))
     assert Quarter(2017, 1).previous() == Quarter(2016, 4)
+
+
+def test_xlsx_has_a_sheet_per_section_with_charts(history):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.exports import scorecard_xlsx
+
+    book = load_workbook(BytesIO(scorecard_xlsx(history)))
+    assert book.sheetnames == ["New referrals", "Current caseload", "Resolved"]
+    sheet = book["New referrals"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert ("All", 1, 0, 2, 1, 4, 0, 1) in rows  # 1a: quarters, YTD, two previous years
+    assert sheet.freeze_panes == "B4"
+    assert sheet.page_setup.orientation == "landscape"
+    assert len(book["Current caseload"]._charts) >= 3  # time open, ethnicity, family size
+
+
+def test_pdf_is_a4_landscape_with_pages(history):
+    import re
+
+    from reports.exports import scorecard_pdf
+
+    pdf = scorecard_pdf(history)
+    assert pdf.startswith(b"%PDF")
+    pages = re.findall(rb"/Type /Page\b", pdf)
+    assert len(pages) >= 3  # a page or more per section
+    assert b"/MediaBox [ 0 0 841.8898 595.2756 ]" in pdf  # A4, landscape

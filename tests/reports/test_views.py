@@ -27,6 +27,11 @@ def test_scorecard_downloads(client, head_of_service):
     assert response.content.decode().startswith("indicator,label,breakdown,Q1,Q2,Q3,Q4,YTD")
     response = client.get(reverse("reports:scorecard_download", args=["json"]), {"year": "2024/25"})
     assert response.json()["year"] == "2024/25"
+    for format, start in [("xlsx", b"PK"), ("pdf", b"%PDF")]:
+        response = client.get(
+            reverse("reports:scorecard_download", args=[format]), {"year": "2024/25"}
+        )
+        assert response.content.startswith(start)
 
 
 def test_an_unknown_year_is_not_found(client, head_of_service):

@@ -3,7 +3,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.exports import scorecard_csv, scorecard_json
+from reports.exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
 from reports.periods import financial_year
 from reports.scorecard import scorecard
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help="Financial year, e.g. 2017/18")
-        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--format", choices=["csv", "json", "xlsx", "pdf"], default="csv")
         parser.add_argument("--output", help="File to write; standard output when not given.")
         parser.add_argument(
             "--today", type=date.fromisoformat,
@@ -26,6 +26,14 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from error
         card = scorecard(start, today=today)
+        if format in ("xlsx", "pdf"):
+            if not output:
+                raise CommandError(f"--format {format} needs --output FILE")
+            body = (scorecard_xlsx if format == "xlsx" else scorecard_pdf)(card)
+            with open(output, "wb") as handle:
+                handle.write(body)
+            self.stderr.write(f"Wrote the {card.year_label} scorecard to {output}")
+            return
         text = scorecard_csv(card) if format == "csv" else scorecard_json(card)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as handle:
