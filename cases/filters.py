@@ -3,20 +3,17 @@
 import re
 
 import django_filters as filters
-from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import aging
 from .forms import officer_choices
 from .models import Episode, EthnicityGroup, Locality, PresentingNeed, SchoolPhase
 
-TIME_OPEN = [
-    ("0-6", "6 months or less"),
-    ("7-12", "7-12 months"),
-    ("13-18", "13-18 months"),
-    ("19+", "over 18 months"),
-]
+TIME_OPEN = [(key, label) for key, label, *_ in aging.TIME_OPEN]
+DAYS_MISSING = [(key, label) for key, label, *_ in aging.DAYS_MISSING]
 STATUS = [
     ("open", "Open"),
     ("awaiting_approval", "Closure awaiting approval"),
@@ -55,6 +52,12 @@ class EpisodeFilter(filters.FilterSet):
         label="Time open", choices=TIME_OPEN, method="by_time_open", empty_label="Any",
 
     )  # fmt: skip
+    days_missing = filters.ChoiceFilter(
+        label="Days missing education",
+        choices=DAYS_MISSING,
+        method="by_days_missing",
+        empty_label="Any",
+    )
     overdue = filters.ChoiceFilter(
         label="Overdue enquiries",
         choices=[("yes", "Has overdue enquiries"), ("no", "None overdue")],
@@ -161,16 +164,11 @@ class EpisodeFilter(filters.FilterSet):
 
     def by_time_open(self, queryset, name, value):
         """Whole months from referral to today, as the scorecard counts them."""
-        today = timezone.localdate()
-        low, _, high = value.partition("-")
-        low = int(low.rstrip("+"))
-        # months_open <= m  exactly when the referral is after today less (m + 1) months.
-        queryset = queryset.filter(referral_date__lte=today - relativedelta(months=low))
-        if high:
-            queryset = queryset.filter(
-                referral_date__gt=today - relativedelta(months=int(high) + 1)
-            )
-        return queryset
+        return queryset.filter(aging.time_open_q(value, timezone.localdate()))
+
+    def by_days_missing(self, queryset, name, value):
+        queryset = queryset.annotate(missing_since=Coalesce("left_school_on", "referral_date"))
+        return queryset.filter(aging.days_missing_q(value, timezone.localdate()))
 
     def by_overdue(self, queryset, name, value):
         return (

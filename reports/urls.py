@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("scorecard/", views.scorecard_page, name="scorecard"),
+    path("caseload/", views.caseload_page, name="caseload"),
     re_path(
         r"^scorecard/download\.(?P<format>csv|json|xlsx|pdf)$",
         views.scorecard_download,

@@ -65,3 +65,13 @@ def scorecard_download(request, format):
     response = HttpResponse(body(card), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response
+
+
+@permission_required("reports.view_reports", raise_exception=True)
+def caseload_page(request):
+    from .caseload import caseload_aging
+
+    today = timezone.localdate()
+    return render(
+        request, "reports/caseload.html", {"aging": caseload_aging(today), "today": today}
+    )
