@@ -47,12 +47,17 @@ def scorecard_json(card: Scorecard) -> str:
                     "Q4": row.quarters[3],
                     "YTD": row.ytd,
                     "direction": row.directions,
+                    "rag": row.rags,
                     "trend": {
                         f"{card.year - 2}/{(card.year - 1) % 100:02d}": row.trend[0],
                         f"{card.year - 1}/{card.year % 100:02d}": row.trend[1],
                     },
                 }
                 for row in card.rows
+            ],
+            "commentary": [
+                {"section": section, "quarter": f"Q{quarter}", "text": text}
+                for (section, quarter), text in sorted(card.commentary.items())
             ],
         },
         indent=2,
@@ -156,6 +161,8 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         TableStyle,
     )
 
+    from xml.sax.saxutils import escape
+
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
 
@@ -190,6 +197,12 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         if section_number:
             story.append(PageBreak())
         story.append(Paragraph(title, styles["Heading1"]))
+        for number in (1, 2, 3, 4):
+            text = card.commentary.get((title, number))
+            if text:
+                story.append(Paragraph(f"<b>Performance analysis, Q{number}.</b> "
+                                       + escape(text).replace("\n", "<br/>"),
+                                       styles["Normal"]))  # fmt: skip
         for indicator_id in ids:
             rows = [row for row in card.rows if row.indicator.id == indicator_id]
             indicator = rows[0].indicator

@@ -1,5 +1,6 @@
 """Reports own no case data; this holds the permissions reports are guarded by."""
 
+from django.conf import settings
 from django.db import models
 
 
@@ -16,3 +17,84 @@ class ReportAccess(models.Model):
 
     def __str__(self):
         return "report access"
+
+
+class IndicatorTarget(models.Model):
+    """A scorecard indicator's polarity, target and tolerance, which give its RAG rating.
+
+    Higher is better: green at or above the target, amber at or above the amber limit, red
+    below. Lower is better: the other way round.
+    """
+
+    class Polarity(models.TextChoices):
+        INFO = "info", "Information only"
+        HIGHER = "higher", "Higher is better"
+        LOWER = "lower", "Lower is better"
+
+    indicator = models.CharField(max_length=40, unique=True)
+    polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.INFO)
+    target = models.DecimalField(max_digits=10, decimal_places=1, null=True, blank=True)
+    amber_limit = models.DecimalField(
+        max_digits=10, decimal_places=1, null=True, blank=True,
+        help_text="The worst value still rated amber.",
+    )  # fmt: skip
+    owner = models.CharField(max_length=120, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(polarity="info")
+                | models.Q(target__isnull=True)
+                | models.Q(amber_limit__isnull=True)
+                | (models.Q(polarity="higher") & models.Q(amber_limit__lte=models.F("target")))
+                | (models.Q(polarity="lower") & models.Q(amber_limit__gte=models.F("target"))),
+                name="target_amber_limit_on_the_right_side",
+            )
+        ]
+
+    def __str__(self):
+        return f"target for {self.indicator}"
+
+    def rag(self, value) -> str | None:
+        if value is None or self.target is None or self.polarity == self.Polarity.INFO:
+            return None
+        better = (lambda a, b: a >= b) if self.polarity == self.Polarity.HIGHER else (
+            lambda a, b: a <= b
+        )  # fmt: skip
+        if better(value, self.target):
+            return "green"
+        if self.amber_limit is not None and better(value, self.amber_limit):
+            return "amber"
+        return "red"
+
+
+class Commentary(models.Model):
+    """The head of service's performance analysis for one section of one quarter."""
+
+    year = models.PositiveSmallIntegerField(help_text="First year of the financial year.")
+    quarter = models.PositiveSmallIntegerField()
+    section = models.CharField(max_length=60)
+    text = models.TextField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "commentaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter", "section"], name="commentary_once_per_section"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="commentary_quarter"
+            ),
+        ]
+
+    def __str__(self):
+        return f"commentary on {self.section}, Q{self.quarter} {self.year}"

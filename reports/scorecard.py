@@ -88,6 +88,18 @@ class Row:
     ytd: float | int | None
     trend: list  # YTD of the two previous years, oldest first
     previous_q4: float | int | None = None
+    target: object = None  # the indicator's IndicatorTarget, when one is set
+
+    @property
+    def polarity(self) -> str:
+        return self.target.polarity if self.target else self.indicator.polarity
+
+    @property
+    def rags(self) -> list[str | None]:
+        """RAG for each quarter and then the year to date (None without a target)."""
+        if self.target is None:
+            return [None] * 5
+        return [self.target.rag(value) for value in [*self.quarters, self.ytd]]
 
     @property
     def directions(self) -> list[str | None]:
@@ -108,6 +120,7 @@ class Scorecard:
     year: int
     today: date
     rows: list[Row] = field(default_factory=list)
+    commentary: dict = field(default_factory=dict)  # {(section, quarter number): text}
 
     @property
     def year_label(self) -> str:
@@ -419,6 +432,12 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     result = Scorecard(year=year, today=today)
     medians = _median_by_year(years, today)
     breakdowns = _breakdowns()
+    from .models import Commentary, IndicatorTarget
+
+    targets = {target.indicator: target for target in IndicatorTarget.objects.all()}
+    result.commentary = {
+        (c.section, c.quarter): c.text for c in Commentary.objects.filter(year=year)
+    }
     for indicator in INDICATORS:
         for breakdown in breakdowns[indicator.id]:
             values = figures.values.get((indicator.id, breakdown), {})
@@ -434,6 +453,7 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
                     ytd=this[1],
                     trend=[per_year[year - 2][1], per_year[year - 1][1]],
                     previous_q4=per_year[year - 1][0][3],
+                    target=targets.get(indicator.id) if not breakdown else None,
                 )
             )
     return result

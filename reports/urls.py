@@ -7,6 +7,8 @@ app_name = "reports"
 urlpatterns = [
     path("scorecard/", views.scorecard_page, name="scorecard"),
     path("caseload/", views.caseload_page, name="caseload"),
+    path("scorecard/commentary/", views.commentary_save, name="commentary"),
+    path("targets/", views.targets_page, name="targets"),
     re_path(
         r"^scorecard/download\.(?P<format>csv|json|xlsx|pdf)$",
         views.scorecard_download,

@@ -1,13 +1,19 @@
 """The scorecard on screen and as downloads, for managers and the head of service."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from . import services
 from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
+from .forms import CommentaryForm, TargetForm
 from .periods import current_financial_year, financial_year, year_label
-from .scorecard import scorecard
+from .scorecard import BY_ID, INDICATORS, scorecard
 
 SECTIONS = [
     ("New referrals", ["1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to"]),
@@ -36,7 +42,16 @@ def scorecard_page(request):
         for indicator_id in ids:
             rows = [row for row in card.rows if row.indicator.id == indicator_id]
             indicators.append({"indicator": rows[0].indicator, "rows": rows})
-        grouped.append({"title": title, "indicators": indicators})
+        commentary = [(number, card.commentary.get((title, number))) for number in (1, 2, 3, 4)]
+        grouped.append({
+            "title": title,
+            "indicators": indicators,
+            "commentary": [(number, text) for number, text in commentary if text],
+            "form": CommentaryForm(initial={"section": title, "quarter": _latest_quarter(card),
+                                            "text": card.commentary.get(
+                                                (title, _latest_quarter(card)), "")},
+                                   prefix=f"s{len(grouped)}"),
+        })  # fmt: skip
     this_year = current_financial_year(timezone.localdate())
     return render(
         request,
@@ -74,4 +89,58 @@ def caseload_page(request):
     today = timezone.localdate()
     return render(
         request, "reports/caseload.html", {"aging": caseload_aging(today), "today": today}
+    )
+
+
+def _latest_quarter(card) -> int:
+    begun = [q.number for q in card.quarters if q.start <= card.today]
+    return begun[-1] if begun else 1
+
+
+@require_POST
+@permission_required("reports.manage_scorecard", raise_exception=True)
+def commentary_save(request):
+    year = _year(request)
+    prefix = request.POST.get("prefix", "")
+    form = CommentaryForm(request.POST, prefix=prefix)
+    back = reverse("reports:scorecard") + f"?year={year_label(year)}"
+    if form.is_valid():
+        services.commentary_save(
+            year=year, quarter=form.cleaned_data["quarter"], section=form.cleaned_data["section"],
+            text=form.cleaned_data["text"], by=request.user,
+        )  # fmt: skip
+        messages.success(request, f"Commentary on {form.cleaned_data['section']} saved")
+    else:
+        messages.error(request, "Write the performance analysis before saving it")
+    return redirect(back)
+
+
+def targets_page(request):
+    """Targets and tolerances: for the head of service and administrators."""
+    user = request.user
+    if not (
+        user.has_perm("reports.manage_scorecard") or user.has_perm("reports.change_indicatortarget")
+    ):
+        raise PermissionDenied
+    from .models import IndicatorTarget
+
+    existing = {t.indicator: t for t in IndicatorTarget.objects.all()}
+    forms = []
+    for indicator in INDICATORS:
+        target = existing.get(indicator.id) or IndicatorTarget(
+            indicator=indicator.id, polarity=indicator.polarity
+        )
+        forms.append((indicator, TargetForm(request.POST or None, instance=target,
+                                            prefix=indicator.id)))  # fmt: skip
+    valid = [form.is_valid() for _, form in forms]  # every form, so every error shows
+    if request.method == "POST" and all(valid):
+        for indicator, form in forms:
+            if form.has_changed():
+                services.target_save(indicator=indicator.id, by=user, **form.cleaned_data)
+        messages.success(request, "Targets saved")
+        return redirect("reports:targets")
+    return render(
+        request,
+        "reports/targets.html",
+        {"forms": forms, "form_list": [form for _, form in forms], "indicators": BY_ID},
     )

@@ -61,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_user",
         "auth.view_group",
         "cases.import_history",
+        "reports.change_indicatortarget",
+        "reports.view_indicatortarget",
         *[f"{ref.split('.')[0]}.add_{ref.split('.')[1]}" for ref in _REFERENCE_DATA],
         *[f"{ref.split('.')[0]}.change_{ref.split('.')[1]}" for ref in _REFERENCE_DATA],
     ],
