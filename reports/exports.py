@@ -146,6 +146,8 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
 
 def scorecard_pdf(card: Scorecard) -> bytes:
     """A4 landscape, a table per indicator, ready to print for a meeting."""
+    from xml.sax.saxutils import escape
+
     from django.conf import settings
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
@@ -160,8 +162,6 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         Table,
         TableStyle,
     )
-
-    from xml.sax.saxutils import escape
 
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
