@@ -98,3 +98,28 @@ class Commentary(models.Model):
 
     def __str__(self):
         return f"commentary on {self.section}, Q{self.quarter} {self.year}"
+
+
+class CensusDate(models.Model):
+    """A census date of the DfE's termly elective home education and CME collection.
+
+    Without one set for a term, the usual school census day is used (see reports.dfe).
+    """
+
+    class Term(models.TextChoices):
+        AUTUMN = "AUTUMN", "Autumn"
+        SPRING = "SPRING", "Spring"
+        SUMMER = "SUMMER", "Summer"
+
+    academic_year = models.PositiveSmallIntegerField(help_text="2024 for 2024/25.")
+    term = models.CharField(max_length=6, choices=Term.choices)
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["academic_year", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["academic_year", "term"], name="census_date_once")
+        ]
+
+    def __str__(self):
+        return f"{self.get_term_display()} census {self.date:%-d %B %Y}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("caseload/", views.caseload_page, name="caseload"),
     path("scorecard/commentary/", views.commentary_save, name="commentary"),
     path("targets/", views.targets_page, name="targets"),
+    path("dfe-return/", views.dfe_return_page, name="dfe_return"),
     re_path(
         r"^scorecard/download\.(?P<format>csv|json|xlsx|pdf)$",
         views.scorecard_download,
