@@ -43,6 +43,8 @@ def scorecard_page(request):
             rows = [row for row in card.rows if row.indicator.id == indicator_id]
             indicators.append({"indicator": rows[0].indicator, "rows": rows})
         commentary = [(number, card.commentary.get((title, number))) for number in (1, 2, 3, 4)]
+        for item in indicators:
+            item["chart"] = _chart(item["indicator"].id, item["rows"], card)
         grouped.append({
             "title": title,
             "indicators": indicators,
@@ -90,6 +92,53 @@ def caseload_page(request):
     return render(
         request, "reports/caseload.html", {"aging": caseload_aging(today), "today": today}
     )
+
+
+# Where people would rather look than read: a chart above the table, which stays as the
+# accessible alternative. Stacked shares per quarter, or bars for one quarter's spread.
+CHARTS = {"ethnicity": "shares", "5": "shares", "family_size": "bars", "12": "bars",
+          "1a": "flow"}  # fmt: skip
+COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#5694ca", "#b58840",
+           "#85994b", "#912b88", "#505a5f"]  # fmt: skip
+
+
+def _chart(indicator_id, rows, card):
+    kind = CHARTS.get(indicator_id)
+    if kind is None:
+        return None
+    labels = [q.label.split(" ")[0] for q in card.quarters]
+    if kind == "shares":
+        parts = [r for r in rows if r.breakdown]
+        columns = []
+        for index, label in enumerate(labels):
+            total = sum(r.quarters[index] or 0 for r in parts)
+            segments = [
+                {"label": r.breakdown, "value": r.quarters[index] or 0,
+                 "percent": round(100 * (r.quarters[index] or 0) / total, 1) if total else 0,
+                 "colour": COLOURS[n % len(COLOURS)]}
+                for n, r in enumerate(parts)
+            ]  # fmt: skip
+            columns.append({"label": label, "segments": segments, "total": total})
+        legend = [{"label": r.breakdown, "colour": COLOURS[n % len(COLOURS)]}
+                  for n, r in enumerate(parts)]  # fmt: skip
+        return {"kind": "shares", "columns": columns, "legend": legend}
+    if kind == "flow":
+        resolved = next(r for r in card.rows if r.indicator.id == "7")
+        new = rows[0]
+        top = max([v or 0 for v in new.quarters + resolved.quarters] + [1])
+        bars = [{"label": label,
+                 "pairs": [("New", new.quarters[i] or 0, COLOURS[0]),
+                           ("Resolved", resolved.quarters[i] or 0, COLOURS[1])]}
+                for i, label in enumerate(labels)]  # fmt: skip
+        for bar in bars:
+            bar["pairs"] = [(name, value, colour, round(100 * value / top, 1))
+                            for name, value, colour in bar["pairs"]]  # fmt: skip
+        return {"kind": "flow", "bars": bars, "title": "New referrals against cases resolved"}
+    parts = [r for r in rows if r.breakdown and r.breakdown != "Total families"]
+    values = [(r.breakdown, r.ytd or 0) for r in parts]
+    top = max([v for _, v in values] + [1])
+    return {"kind": "bars", "bars": [(label, value, round(100 * value / top, 1))
+                                     for label, value in values]}  # fmt: skip
 
 
 def _latest_quarter(card) -> int:

@@ -22,7 +22,7 @@ def children():
     # Born March 2015: aged 9 on 31 August 2024, so Year 5. Missing since 1 December: 46 days.
     EpisodeFactory(child=ChildFactory(gender="FEMALE", date_of_birth=D(2015, 3, 1)),
                    referral_date=D(2024, 12, 1), missing_reason=unknown)  # fmt: skip
-    # Born October 2012 (after 31 August): aged 11 on 31 August 2024 less 1 = Year 7.
+    # Born October 2012: 2024 - 2012 = 12, less 1 for a birthday after 31 August: Year 7.
     # Left school 10 January 2024: 372 days.
     EpisodeFactory(child=ChildFactory(gender="MALE", date_of_birth=D(2012, 10, 5)),
                    referral_date=D(2024, 2, 1), left_school_on=D(2024, 1, 10),

@@ -45,3 +45,12 @@ def test_scorecard_queries_are_bounded(client, head_of_service, django_assert_ma
     client.force_login(head_of_service)
     with django_assert_max_num_queries(30):
         client.get(reverse("reports:scorecard"), {"year": "2024/25"})
+
+
+def test_charted_sections_have_a_chart_and_keep_their_table(client, head_of_service):
+    EpisodeFactory()
+    client.force_login(head_of_service)
+    html = client.get(reverse("reports:scorecard"), {"year": "2024/25"}).content.decode()
+    assert html.count('class="cme-chart"') == 5  # 1a, 5, 12, ethnicity, family size
+    assert 'aria-hidden="true"' in html  # the table, not the drawing, is read out
+    assert html.count("<table") > 20
