@@ -75,6 +75,10 @@ def test_manager_pages_are_accessible(journey: Journey, open_case):
         f"/cases/{open_case.pk}/allocate/",
         f"/cases/{open_case.pk}/removal-from-roll/",
         f"/cases/{open_case.pk}/history/",
+        "/reports/caseload/",
+        "/reports/scorecard/",
+        "/reports/dfe-return/",
+        "/cases/history/import/",
     ]:
         journey.go(path)
         expect(journey.page.locator("h1")).to_be_visible()
