@@ -1,3 +1,4 @@
+from .alerts import Alert, Notification
 from .episodes import ClosureProposal, Enquiry, Episode, Event, HistoryImport
 from .people import Address, Carer, Child, Family, Gender, SENStatus
 from .reference import (
@@ -16,6 +17,8 @@ from .reference import (
 
 __all__ = [
     "Address",
+    "Alert",
+    "Notification",
     "Area",
     "Carer",
     "Child",

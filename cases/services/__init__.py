@@ -3,6 +3,7 @@
 Checks of the current state raise ``CaseError``; the database constraints stand behind them.
 """
 
+from .alerts import notifications_mark_read, overdue_alerts_send, overdue_scan
 from .closure import (
     closure_approve,
     closure_propose,
@@ -26,6 +27,9 @@ from .events import event_record
 from .people import child_create, child_join_family, family_add_details, family_create
 
 __all__ = [
+    "notifications_mark_read",
+    "overdue_alerts_send",
+    "overdue_scan",
     "EDITABLE_FIELDS",
     "child_create",
     "child_join_family",

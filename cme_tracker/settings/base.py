@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -183,7 +184,15 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE = {
+    "overdue-alerts": {
+        "task": "cases.tasks.send_overdue_alerts",
+        # 07:00 Europe/London, Monday to Friday; the task skips bank holidays itself.
+        "schedule": crontab(
+            hour=env.int("CME_ALERTS_HOUR", default=7), minute=0, day_of_week="mon-fri"
+        ),
+    }
+}
 
 
 def redis_dependent_settings(redis_url: str) -> dict:

@@ -1,0 +1,19 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand
+
+from cases.services import overdue_alerts_send
+
+
+class Command(BaseCommand):
+    help = (
+        "Alert officers to overdue enquiries, escalate long-overdue ones and flag quiet cases "
+        "to managers. Safe to run any number of times: each alert is sent once."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=date.fromisoformat, help="Run as on this date.")
+
+    def handle(self, *args, today=None, **options):
+        sent = overdue_alerts_send(today=today)
+        self.stdout.write(f"sent {sent} alert{'s' if sent != 1 else ''}")

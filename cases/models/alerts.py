@@ -1,0 +1,68 @@
+"""Alerts about enquiries nobody has chased, and the notifications that deliver them."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Alert(models.Model):
+    """Something that needs chasing. The database allows each one once, however often the
+    scan runs or a task is delivered twice."""
+
+    class Level(models.TextChoices):
+        OVERDUE = "OVERDUE", "Enquiry overdue"
+        ESCALATED = "ESCALATED", "Enquiry still overdue: escalated to managers"
+        STALE = "STALE", "No enquiry activity on the case"
+
+    level = models.CharField(max_length=10, choices=Level.choices)
+    episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="alerts")
+    enquiry = models.ForeignKey(
+        "cases.Enquiry", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    quiet_since = models.DateField(
+        null=True, blank=True, help_text="For a stale case: the last activity it was flagged after."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enquiry", "level"], condition=Q(enquiry__isnull=False),
+                name="alert_once_per_enquiry_and_level",
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "quiet_since"], condition=Q(level="STALE"),
+                name="alert_once_per_quiet_stretch",
+            ),
+            models.CheckConstraint(
+                condition=(Q(level="STALE", enquiry__isnull=True, quiet_since__isnull=False)
+                           | (~Q(level="STALE") & Q(enquiry__isnull=False))),
+                name="alert_has_what_it_is_about",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"{self.get_level_display()} on {self.episode}"
+
+
+class Notification(models.Model):
+    """An alert delivered to one person: in the app, and by email."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.PROTECT, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications"
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["alert", "recipient"], name="notify_each_person_once")
+        ]
+
+    def __str__(self):
+        return f"notification to {self.recipient_id} of {self.alert}"

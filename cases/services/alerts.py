@@ -1,0 +1,111 @@
+"""The daily overdue scan: alert officers to overdue enquiries, escalate the ones left
+overdue, flag quiet cases to managers. Each alert is raised once (a database constraint
+stands behind the check), so running the scan twice, or two at once, sends nothing twice."""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
+from django.db.models.functions import Coalesce, Greatest
+from django.utils import timezone
+
+from cme_tracker.core import roles
+
+from ..models import Alert, Enquiry, Episode, Notification
+from ..working_days import working_days_between
+
+logger = logging.getLogger(__name__)
+_LOCK = 436_001  # advisory lock key: one scan at a time across every worker and beat
+
+
+def _managers():
+    return list(
+        get_user_model().objects.filter(is_active=True, groups__name=roles.TEAM_MANAGER).distinct()
+    )
+
+
+def _raise(level, episode, recipients, *, enquiry=None, quiet_since=None) -> list[Notification]:
+    """Create the alert and its notifications, unless it was raised before."""
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                level=level, episode=episode, enquiry=enquiry, quiet_since=quiet_since
+            )
+    except IntegrityError:
+        return []  # raised already: by an earlier run, or one running alongside
+    return [Notification.objects.create(alert=alert, recipient=person) for person in recipients]
+
+
+def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
+                 quiet_after: int = 20) -> list[Notification]:  # fmt: skip
+    """Raise every alert due today; returns the notifications created."""
+    today = today or timezone.localdate()
+    created: list[Notification] = []
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        managers = _managers()
+        overdue = Enquiry.objects.filter(
+            completed_on__isnull=True, due_on__lt=today, episode__status=Episode.Status.OPEN
+        ).select_related("episode__allocated_officer")
+        for enquiry in overdue:
+            officer = enquiry.episode.allocated_officer
+            created += _raise(Alert.Level.OVERDUE, enquiry.episode,
+                              [officer] if officer else managers, enquiry=enquiry)  # fmt: skip
+            if working_days_between(enquiry.due_on, today) >= escalate_after:
+                created += _raise(Alert.Level.ESCALATED, enquiry.episode, managers,
+                                  enquiry=enquiry)  # fmt: skip
+        quiet = Episode.objects.filter(status=Episode.Status.OPEN).annotate(
+            last_activity=Greatest(
+                F("referral_date"),
+                Coalesce(Max("enquiries__requested_on"), F("referral_date")),
+                Coalesce(Max("enquiries__completed_on"), F("referral_date")),
+            )
+        )
+        for episode in quiet:
+            if working_days_between(episode.last_activity, today) >= quiet_after:
+                created += _raise(Alert.Level.STALE, episode, managers,
+                                  quiet_since=episode.last_activity)  # fmt: skip
+    return created
+
+
+def notifications_email(notifications: list[Notification]) -> int:
+    """Email each notification: the case reference and a link, never the child's details."""
+    sent = 0
+    for notification in notifications:
+        recipient = notification.recipient
+        if not recipient.email:
+            continue
+        alert = notification.alert
+        reference = alert.episode.reference
+        link = settings.SITE_URL.rstrip("/") + alert.episode.get_absolute_url()
+        send_mail(
+            subject=f"CME case {reference}: {alert.get_level_display().lower()}",
+            message=(
+                f"{alert.get_level_display()} on case {reference}.\n\nOpen the case: {link}\n"
+            ),  # fmt: skip
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[recipient.email],
+        )
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        sent += 1
+    logger.info("overdue scan emailed %s notifications", sent)
+    return sent
+
+
+def overdue_alerts_send(*, today: date | None = None) -> int:
+    """The scan, then the emails once its alerts are safely stored. Returns alerts sent."""
+    created = overdue_scan(today=today)
+    notifications_email(created)
+    return len(created)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )

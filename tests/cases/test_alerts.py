@@ -1,0 +1,90 @@
+"""The overdue scan: who is told what, once, and never about closed cases."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.db import IntegrityError, transaction
+
+from cases import services
+from cases.models import Alert, Notification
+from cme_tracker.core import roles
+from tests.cases.factories import (
+    ChildFactory,
+    ClosedEpisodeFactory,
+    EnquiryFactory,
+    EpisodeFactory,
+)
+from tests.core.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+MONDAY = D(2026, 11, 23)
+
+
+@pytest.fixture
+def case(officer, manager):
+    episode = EpisodeFactory(
+        child=ChildFactory(forename="Secretname"), allocated_officer=officer,
+        referral_date=D(2026, 11, 2),
+    )  # fmt: skip
+    EnquiryFactory(episode=episode, requested_on=D(2026, 11, 10), due_on=D(2026, 11, 17))
+    return episode
+
+
+def test_an_overdue_enquiry_notifies_the_officer_once(case, officer, manager):
+    sent = services.overdue_alerts_send(today=MONDAY)  # 4 working days overdue
+    assert [(n.alert.level, n.recipient) for n in Notification.objects.all()] == [
+        ("OVERDUE", officer)
+    ]
+    assert sent == 1
+    assert services.overdue_alerts_send(today=MONDAY) == 0
+    assert services.overdue_alerts_send(today=D(2026, 11, 24)) == 1  # 5 working days: escalate
+    escalation = Notification.objects.get(alert__level="ESCALATED")
+    assert escalation.recipient == manager
+
+
+def test_the_email_carries_the_reference_and_a_link_but_no_name(case):
+    services.overdue_alerts_send(today=MONDAY)
+    [email] = mail.outbox
+    assert case.reference in email.subject
+    assert f"/cases/{case.pk}/" in email.body
+    assert "Secretname" not in email.subject + email.body
+
+
+def test_nothing_for_closed_cases_or_completed_enquiries(officer):
+    EnquiryFactory(episode=ClosedEpisodeFactory(allocated_officer=officer),
+                   requested_on=D(2024, 10, 8), due_on=D(2024, 10, 9))  # fmt: skip
+    EnquiryFactory(episode=EpisodeFactory(allocated_officer=officer, referral_date=MONDAY),
+                   requested_on=D(2026, 11, 2), due_on=D(2026, 11, 3),
+                   completed_on=D(2026, 11, 20))  # fmt: skip
+    assert services.overdue_alerts_send(today=MONDAY) == 0
+
+
+def test_a_quiet_case_is_flagged_to_managers_after_twenty_working_days(manager):
+    second = UserFactory()
+    second.groups.add(Group.objects.get(name=roles.TEAM_MANAGER))
+    EpisodeFactory(referral_date=D(2026, 10, 26))  # 20 working days before 23 November
+    services.overdue_alerts_send(today=D(2026, 11, 20))
+    assert not Alert.objects.exists()
+    services.overdue_alerts_send(today=MONDAY)
+    assert {n.recipient for n in Notification.objects.filter(alert__level="STALE")} == {
+        manager,
+        second,
+    }
+
+
+def test_the_database_allows_each_alert_once(case):
+    enquiry = case.enquiries.get()
+    Alert.objects.create(level="OVERDUE", episode=case, enquiry=enquiry)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(level="OVERDUE", episode=case, enquiry=enquiry)
+
+
+def test_the_command_says_how_many_it_sent(case, capsys):
+    call_command("send_overdue_alerts", today=MONDAY)
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "sent 1 alert"
+    call_command("send_overdue_alerts", today=MONDAY)
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "sent 0 alerts"
