@@ -257,3 +257,17 @@ def history_names(events) -> dict:
             if field_model == (app_label, model_name):
                 names.update({(field, pk): label for pk, label in labels.items()})
     return names
+
+
+def unread_notification_count(user) -> int:
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notifications_for(user):
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user).select_related(
+        "alert__episode", "alert__enquiry__enquiry_type"
+    )

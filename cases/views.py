@@ -462,3 +462,21 @@ def history_export(request):
     response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cme-case-history.csv"'
     return response
+
+
+# Notifications -------------------------------------------------------------------------------
+
+
+def notifications(request):
+    """The signed-in person's alerts, newest first; unread ones stand out."""
+    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "cases/notifications.html", {"page": page})
+
+
+@require_POST
+def notifications_read(request):
+    count = services.notifications_mark_read(user=request.user)
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
+    return redirect("cases:notifications")

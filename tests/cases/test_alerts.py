@@ -88,3 +88,15 @@ def test_the_command_says_how_many_it_sent(case, capsys):
     assert capsys.readouterr().out.strip().splitlines()[-1] == "sent 1 alert"
     call_command("send_overdue_alerts", today=MONDAY)
     assert capsys.readouterr().out.strip().splitlines()[-1] == "sent 0 alerts"
+
+
+def test_notifications_page_and_unread_count(client, case, officer):
+    services.overdue_alerts_send(today=MONDAY)
+    client.force_login(officer)
+    html = client.get("/cases/notifications/").content.decode()
+    assert '1<span class="govuk-visually-hidden"> unread</span>' in html
+    assert case.reference in html and "Enquiry overdue" in html
+    client.post("/cases/notifications/read/")
+    html = client.get("/").content.decode()
+    assert "unread</span>" not in html
+    assert Notification.objects.get().read_at is not None
