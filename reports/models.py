@@ -123,3 +123,39 @@ class CensusDate(models.Model):
 
     def __str__(self):
         return f"{self.get_term_display()} census {self.date:%-d %B %Y}"
+
+
+class ScorecardSnapshot(models.Model):
+    """A quarter's scorecard frozen as it was presented: figures, commentary and files.
+
+    Never changes: a database trigger refuses updates and deletes, and downloads serve the
+    stored bytes, so a snapshot says next year what it said on the day.
+    """
+
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    taken_at = models.DateTimeField()
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text="Blank when taken by the schedule.",
+    )  # fmt: skip
+    scheduled = models.BooleanField(default=False)
+    figures = models.JSONField(help_text="The scorecard as JSON, commentary included.")
+    csv = models.TextField()
+    xlsx = models.BinaryField()
+    pdf = models.BinaryField()
+
+    class Meta:
+        ordering = ["-year", "-quarter", "-taken_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "quarter"], condition=models.Q(scheduled=True),
+                name="one_scheduled_snapshot_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quarter__gte=1, quarter__lte=4), name="snapshot_quarter"
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"snapshot {self.pk}: Q{self.quarter} {self.year}"

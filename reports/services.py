@@ -26,3 +26,70 @@ def target_save(*, indicator: str, by, **fields) -> IndicatorTarget:
     target.full_clean()
     target.save()
     return target
+
+
+@transaction.atomic
+def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False):
+    """Freeze a quarter's scorecard: its figures, commentary, and the XLSX and PDF as made now."""
+    import json
+
+    from django.utils import timezone
+
+    from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
+    from .models import ScorecardSnapshot
+    from .periods import Quarter
+    from .scorecard import scorecard
+
+    end = Quarter(year, quarter).end
+    card = scorecard(year, today=min(timezone.localdate(), end))
+    return ScorecardSnapshot.objects.create(
+        year=year, quarter=quarter, taken_at=timezone.now(), taken_by=by, scheduled=scheduled,
+        figures=json.loads(scorecard_json(card)), csv=scorecard_csv(card),
+        xlsx=scorecard_xlsx(card), pdf=scorecard_pdf(card),
+    )  # fmt: skip
+
+
+def snapshot_due(today):
+    """The quarter to freeze today, when today is the first working day after its end."""
+    from datetime import timedelta
+
+    from cases.working_days import is_working_day
+
+    from .periods import Quarter, current_financial_year
+
+    if not is_working_day(today):
+        return None
+    day = today - timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    # The quarter that ended after the previous working day and before today.
+    for year in (current_financial_year(today), current_financial_year(today) - 1):
+        for number in (1, 2, 3, 4):
+            quarter = Quarter(year, number)
+            if day <= quarter.end < today:
+                return quarter
+    return None
+
+
+def snapshot_changes(snapshot) -> list[dict]:
+    """Figures of the snapshot's quarter that differ now from when it was taken."""
+    from django.utils import timezone
+
+    from .periods import Quarter
+    from .scorecard import scorecard
+
+    end = Quarter(snapshot.year, snapshot.quarter).end
+    live = scorecard(snapshot.year, today=min(timezone.localdate(), end))
+    now = {
+        (row.indicator.id, row.breakdown): row.quarters[snapshot.quarter - 1] for row in live.rows
+    }
+    column = f"Q{snapshot.quarter}"
+    changes = []
+    for row in snapshot.figures["rows"]:
+        key = (row["indicator"], row["breakdown"])
+        if key in now and now[key] != row[column]:
+            changes.append({
+                "indicator": row["indicator"], "label": row["label"],
+                "breakdown": row["breakdown"], "then": row[column], "now": now[key],
+            })  # fmt: skip
+    return changes

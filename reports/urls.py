@@ -10,6 +10,14 @@ urlpatterns = [
     path("scorecard/commentary/", views.commentary_save, name="commentary"),
     path("targets/", views.targets_page, name="targets"),
     path("dfe-return/", views.dfe_return_page, name="dfe_return"),
+    path("snapshots/", views.snapshots_page, name="snapshots"),
+    path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
+    path("snapshots/<int:pk>/", views.snapshot_page, name="snapshot"),
+    re_path(
+        r"^snapshots/(?P<pk>\d+)/download\.(?P<format>csv|xlsx|pdf)$",
+        views.snapshot_download,
+        name="snapshot_download",
+    ),
     re_path(
         r"^scorecard/download\.(?P<format>csv|json|xlsx|pdf)$",
         views.scorecard_download,

@@ -224,3 +224,64 @@ def dfe_return_page(request):
         response["Content-Disposition"] = f'attachment; filename="cme-dfe-return-{census}.csv"'
         return response
     return render(request, "reports/dfe_return.html", {"result": result, "dates": dates})
+
+
+# Snapshots -----------------------------------------------------------------------------------
+
+
+@permission_required("reports.view_reports", raise_exception=True)
+def snapshots_page(request):
+    from .models import ScorecardSnapshot
+
+    snapshots = ScorecardSnapshot.objects.select_related("taken_by").defer("xlsx", "pdf", "csv")
+    return render(request, "reports/snapshots.html", {"snapshots": snapshots})
+
+
+@permission_required("reports.view_reports", raise_exception=True)
+def snapshot_page(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    from .models import ScorecardSnapshot
+
+    snapshot = get_object_or_404(ScorecardSnapshot.objects.defer("xlsx", "pdf"), pk=pk)
+    return render(
+        request,
+        "reports/snapshot.html",
+        {"snapshot": snapshot, "changes": services.snapshot_changes(snapshot)},
+    )
+
+
+@permission_required("reports.view_reports", raise_exception=True)
+def snapshot_download(request, pk, format):
+    """The stored bytes: the same file every time."""
+    from django.shortcuts import get_object_or_404
+
+    from .models import ScorecardSnapshot
+
+    snapshot = get_object_or_404(ScorecardSnapshot, pk=pk)
+    body, content_type = {
+        "csv": (snapshot.csv.encode(), "text/csv; charset=utf-8"),
+        "xlsx": (bytes(snapshot.xlsx),
+                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "pdf": (bytes(snapshot.pdf), "application/pdf"),
+    }[format]  # fmt: skip
+    response = HttpResponse(body, content_type=content_type)
+    name = f"cme-scorecard-{snapshot.year}-q{snapshot.quarter}-snapshot-{snapshot.pk}.{format}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+@permission_required("reports.manage_scorecard", raise_exception=True)
+def snapshot_take(request):
+    form_year = _year(request)
+    try:
+        quarter = int(request.POST.get("quarter", ""))
+    except ValueError:
+        quarter = 0
+    if quarter not in (1, 2, 3, 4):
+        messages.error(request, "Choose the quarter to take a snapshot of")
+        return redirect("reports:snapshots")
+    snapshot = services.snapshot_take(year=form_year, quarter=quarter, by=request.user)
+    messages.success(request, f"Snapshot of Q{quarter} {year_label(form_year)} taken")
+    return redirect("reports:snapshot", pk=snapshot.pk)

@@ -191,7 +191,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(
             hour=env.int("CME_ALERTS_HOUR", default=7), minute=0, day_of_week="mon-fri"
         ),
-    }
+    },
+    "scorecard-snapshot": {
+        "task": "reports.tasks.snapshot_scorecard",
+        # Daily; it acts only on the first working day after a quarter ends.
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 

@@ -12,7 +12,8 @@ class Command(BaseCommand):
     help = "The quarterly CME scorecard for a financial year, as CSV or JSON."
 
     def add_arguments(self, parser):
-        parser.add_argument("--year", required=True, help="Financial year, e.g. 2017/18")
+        parser.add_argument("--year", help="Financial year, e.g. 2017/18")
+        parser.add_argument("--snapshot", type=int, help="Read back a frozen snapshot by id.")
         parser.add_argument("--format", choices=["csv", "json", "xlsx", "pdf"], default="csv")
         parser.add_argument("--output", help="File to write; standard output when not given.")
         parser.add_argument(
@@ -20,7 +21,11 @@ class Command(BaseCommand):
             help="Compute as on this date (default today): quarters after it are blank.",
         )  # fmt: skip
 
-    def handle(self, *args, year, format, output=None, today=None, **options):
+    def handle(self, *args, year, format, output=None, today=None, snapshot=None, **options):
+        if snapshot is not None:
+            return self._snapshot(snapshot, format, output)
+        if not year:
+            raise CommandError("Give --year, or --snapshot ID")
         try:
             start = financial_year(year)
         except ValueError as error:
@@ -41,3 +46,28 @@ class Command(BaseCommand):
             self.stderr.write(f"Wrote the {card.year_label} scorecard to {output}")
         else:
             sys.stdout.write(text)
+
+    def _snapshot(self, snapshot_id, format, output):
+        import json
+
+        from reports.models import ScorecardSnapshot
+
+        snapshot = ScorecardSnapshot.objects.filter(pk=snapshot_id).first()
+        if snapshot is None:
+            raise CommandError(f"No snapshot {snapshot_id}")
+        body = {
+            "csv": snapshot.csv,
+            "json": json.dumps(snapshot.figures, indent=2),
+            "xlsx": bytes(snapshot.xlsx),
+            "pdf": bytes(snapshot.pdf),
+        }[format]
+        if isinstance(body, bytes):
+            if not output:
+                raise CommandError(f"--format {format} needs --output FILE")
+            with open(output, "wb") as handle:
+                handle.write(body)
+        elif output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(body)
+        else:
+            sys.stdout.write(body)

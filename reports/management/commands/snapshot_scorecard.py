@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from reports import services
+from reports.periods import financial_year
+
+
+class Command(BaseCommand):
+    help = "Freeze a quarter's scorecard (figures, commentary, XLSX and PDF) as it stands now."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", required=True, help="Financial year, e.g. 2017/18")
+        parser.add_argument("--quarter", required=True, type=int, choices=[1, 2, 3, 4])
+
+    def handle(self, *args, year, quarter, **options):
+        try:
+            start = financial_year(year)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        snapshot = services.snapshot_take(year=start, quarter=quarter)
+        self.stdout.write(f"snapshot {snapshot.pk}")
