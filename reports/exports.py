@@ -68,7 +68,7 @@ SECTION_SHEETS = [
     ("New referrals", ["1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to"]),
     ("Current caseload", ["6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity",
                           "family_size", "overdue_at_end"]),
-    ("Resolved", ["7", "closure_outcome", "median_days_to_close"]),
+    ("Resolved", ["7", "closure_outcome", "median_days_to_close", "first_enquiry_5_days"]),
 ]  # fmt: skip
 # Sections people would rather look at than read: a chart beside the table.
 CHARTED = {"5": "bar", "ethnicity": "bar", "family_size": "bar", "12": "bar"}

@@ -74,6 +74,11 @@ INDICATORS = [
     Indicator("closure_outcome", "Resolved cases by outcome", "flow"),
     Indicator("median_days_to_close", "Median days from referral to closure, cases resolved",
               "measure", polarity="lower"),
+    Indicator("first_enquiry_5_days",
+              "New referrals with a first enquiry within 5 working days (%)", "measure",
+              polarity="higher",
+              definition="Share of the period's new referrals whose first enquiry was made "
+              "within 5 working days (weekends and bank holidays excluded)."),
     Indicator("overdue_at_end", "Active cases with an overdue enquiry at the period end",
               "stock", polarity="lower"),
 ]  # fmt: skip
@@ -348,6 +353,43 @@ def _active(periods, figures):
         figures.add("13", "%", quarter, round(100 * fsm / total, 1) if total else None)
 
 
+def _deadlines(first: date, last: date) -> tuple[list[date], list[date]]:
+    """Each date in the window, and the date five working days after it."""
+    from datetime import timedelta
+
+    from cases.working_days import add_working_days
+
+    days, deadlines = [], []
+    day = first
+    while day <= last:
+        days.append(day)
+        deadlines.append(add_working_days(day, 5))
+        day += timedelta(days=1)
+    return days, deadlines
+
+
+def _first_enquiry_share(spans, labels) -> dict:
+    """{label: % of new referrals in the span with a first enquiry within 5 working days}."""
+    days, deadlines = _deadlines(min(s.start for s in spans), max(s.end for s in spans))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH {_PERIODS},
+            deadline(day, due) AS (SELECT * FROM unnest(%(days)s::date[], %(due)s::date[]))
+            SELECT p.n, count(*),
+                   count(*) FILTER (WHERE (SELECT min(q.requested_on) FROM cases_enquiry q
+                                           WHERE q.episode_id = e.id) <= d.due)
+            FROM cases_episode e JOIN p ON e.referral_date BETWEEN p.s AND p.e
+            JOIN deadline d ON d.day = e.referral_date
+            GROUP BY p.n
+            """,
+            {"n": list(range(len(spans))), "s": [x.start for x in spans],
+             "e": [x.end for x in spans], "days": days, "due": deadlines},
+        )  # fmt: skip
+        rows = cursor.fetchall()
+    return {labels[n]: round(100 * quick / total, 1) for n, total, quick in rows if total}
+
+
 def _family_sizes(periods, figures):
     rows = _run(
         f"""
@@ -417,6 +459,7 @@ def _breakdowns() -> dict[str, list[str]]:
         "open_to": [service.label for service in OpenToService.objects.all()],
         "closure_outcome": [outcome.label for outcome in ClosureOutcome.objects.all()],
         "median_days_to_close": [""],
+        "first_enquiry_5_days": [""],
         "overdue_at_end": [""],
     }
 
@@ -431,6 +474,13 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
         compute(periods, figures)
     result = Scorecard(year=year, today=today)
     medians = _median_by_year(years, today)
+    this_year = quarters(year)
+    year_spans = [_Span(quarters(y)[0].start, min(quarters(y)[3].end, today)) for y in years]
+    first_enquiry = _first_enquiry_share(this_year + year_spans,
+                                         [*this_year, *[("year", y) for y in years]])  # fmt: skip
+    for quarter in this_year:
+        if quarter in first_enquiry:
+            figures.add("first_enquiry_5_days", "", quarter, first_enquiry[quarter])
     breakdowns = _breakdowns()
     from .models import Commentary, IndicatorTarget
 
@@ -442,8 +492,11 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
         for breakdown in breakdowns[indicator.id]:
             values = figures.values.get((indicator.id, breakdown), {})
             per_year = {y: _year_values(indicator, values, y, today) for y in years}
-            if indicator.kind == "measure":
+            if indicator.id == "median_days_to_close":
                 per_year = {y: (shown, medians[y]) for y, (shown, _) in per_year.items()}
+            elif indicator.id == "first_enquiry_5_days":
+                per_year = {y: (shown, first_enquiry.get(("year", y)))
+                            for y, (shown, _) in per_year.items()}  # fmt: skip
             this = per_year[year]
             result.rows.append(
                 Row(

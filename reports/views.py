@@ -20,7 +20,8 @@ SECTIONS = [
     ("Current caseload at the quarter end",
      ["6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity", "family_size",
       "overdue_at_end"]),
-    ("Resolved cases", ["7", "closure_outcome", "median_days_to_close"]),
+    ("Resolved cases", ["7", "closure_outcome", "median_days_to_close",
+                        "first_enquiry_5_days"]),
 ]  # fmt: skip
 
 

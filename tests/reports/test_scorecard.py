@@ -218,3 +218,21 @@ def test_pdf_is_a4_landscape_with_pages(history):
     pages = re.findall(rb"/Type /Page\b", pdf)
     assert len(pages) >= 3  # a page or more per section
     assert b"/MediaBox [ 0 0 841.8898 595.2756 ]" in pdf  # A4, landscape
+
+
+def test_first_enquiry_within_five_working_days(history):
+    # Ana's second episode had its first enquiry the next day; the other referrals none.
+    assert quarters(history, "first_enquiry_5_days") == [0.0, None, 50.0, 0.0]
+    assert history.value("first_enquiry_5_days") == 25.0  # 1 of the year's 4
+
+
+@pytest.mark.parametrize("requested, counts", [(D(2025, 12, 29), True), (D(2025, 12, 30), False)])
+def test_five_working_days_skip_christmas(requested, counts):
+    # Referred Thursday 18 December 2025: five working days later is Monday 29 December.
+    episode = EpisodeFactory(referral_date=D(2025, 12, 18))
+    Enquiry.objects.create(
+        episode=episode, enquiry_type=EnquiryType.objects.get(code="S2S"), made_to="S2S",
+        requested_on=requested, due_on=requested,
+    )  # fmt: skip
+    card = scorecard(2025, today=D(2026, 4, 30))
+    assert quarters(card, "first_enquiry_5_days")[2] == (100.0 if counts else 0.0)
