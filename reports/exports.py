@@ -48,10 +48,7 @@ def scorecard_json(card: Scorecard) -> str:
                     "YTD": row.ytd,
                     "direction": row.directions,
                     "rag": row.rags,
-                    "trend": {
-                        f"{card.year - 2}/{(card.year - 1) % 100:02d}": row.trend[0],
-                        f"{card.year - 1}/{card.year % 100:02d}": row.trend[1],
-                    },
+                    "trend": dict(zip(card.trend_labels, row.trend, strict=True)),
                 }
                 for row in card.rows
             ],
@@ -86,8 +83,7 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
     header_fill = PatternFill("solid", fgColor="1D70B8")
     white_bold = Font(bold=True, color="FFFFFF")
     quarter_labels = [quarter.label for quarter in card.quarters]
-    trend_labels = [f"{card.year - 2}/{(card.year - 1) % 100:02d}",
-                    f"{card.year - 1}/{card.year % 100:02d}"]  # fmt: skip
+    trend_labels = card.trend_labels
     for title, ids in SECTION_SHEETS:
         sheet = book.create_sheet(title)
         sheet.append([f"CME scorecard {card.year_label}: {title}"])
@@ -180,8 +176,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         title=f"CME scorecard {card.year_label}", author=settings.CME_LOCAL_AUTHORITY,
     )  # fmt: skip
     quarter_labels = [quarter.label for quarter in card.quarters]
-    trend_labels = [f"{card.year - 2}/{(card.year - 1) % 100:02d}",
-                    f"{card.year - 1}/{card.year % 100:02d}"]  # fmt: skip
+    trend_labels = card.trend_labels
     arrows = {"up": " ▲", "down": " ▼", "stable": " =", None: ""}
     story = [
         Paragraph(f"Children Missing Education scorecard {card.year_label}", styles["Title"]),

@@ -135,6 +135,11 @@ class Scorecard:
     def quarters(self) -> list[Quarter]:
         return quarters(self.year)
 
+    @property
+    def trend_labels(self) -> list[str]:
+        """The two previous years the trend columns show, oldest first."""
+        return [year_label(self.year - 2), year_label(self.year - 1)]
+
     def row(self, indicator: str, breakdown: str = "") -> Row:
         return next(
             r for r in self.rows if r.indicator.id == indicator and r.breakdown == breakdown

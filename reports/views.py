@@ -64,7 +64,7 @@ def scorecard_page(request):
             "sections": grouped,
             "year_param": year_label(year),
             "years": [year_label(y) for y in range(this_year, this_year - 6, -1)],
-            "trend_years": [year_label(year - 2), year_label(year - 1)],
+            "trend_years": card.trend_labels,
         },
     )
 
