@@ -4,7 +4,7 @@ import csv
 import io
 import json
 
-from .scorecard import Scorecard
+from .scorecard import SECTIONS, Scorecard
 
 CSV_COLUMNS = ["indicator", "label", "breakdown", "Q1", "Q2", "Q3", "Q4", "YTD"]
 
@@ -61,12 +61,6 @@ def scorecard_json(card: Scorecard) -> str:
     )
 
 
-SECTION_SHEETS = [
-    ("New referrals", ["1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to"]),
-    ("Current caseload", ["6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity",
-                          "family_size", "overdue_at_end"]),
-    ("Resolved", ["7", "closure_outcome", "median_days_to_close", "first_enquiry_5_days"]),
-]  # fmt: skip
 # Sections people would rather look at than read: a chart beside the table.
 CHARTED = {"5": "bar", "ethnicity": "bar", "family_size": "bar", "12": "bar"}
 
@@ -84,9 +78,10 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
     white_bold = Font(bold=True, color="FFFFFF")
     quarter_labels = [quarter.label for quarter in card.quarters]
     trend_labels = card.trend_labels
-    for title, ids in SECTION_SHEETS:
-        sheet = book.create_sheet(title)
-        sheet.append([f"CME scorecard {card.year_label}: {title}"])
+    for section in SECTIONS:
+        ids = section.indicators
+        sheet = book.create_sheet(section.sheet)
+        sheet.append([f"CME scorecard {card.year_label}: {section.title}"])
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([f"As at {card.today:%-d %B %Y}"])
         row_number = 3
@@ -188,12 +183,13 @@ def scorecard_pdf(card: Scorecard) -> bytes:
             styles["Normal"],
         ),  # fmt: skip
     ]
-    for section_number, (title, ids) in enumerate(SECTION_SHEETS):
+    for section_number, section in enumerate(SECTIONS):
+        ids = section.indicators
         if section_number:
             story.append(PageBreak())
-        story.append(Paragraph(title, styles["Heading1"]))
+        story.append(Paragraph(section.title, styles["Heading1"]))
         for number in (1, 2, 3, 4):
-            text = card.commentary.get((title, number))
+            text = card.commentary.get((section.title, number))
             if text:
                 story.append(Paragraph(f"<b>Performance analysis, Q{number}.</b> "
                                        + escape(text).replace("\n", "<br/>"),
@@ -228,3 +224,11 @@ def scorecard_pdf(card: Scorecard) -> bytes:
             ]))  # fmt: skip
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}

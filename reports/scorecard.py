@@ -85,6 +85,27 @@ INDICATORS = [
 BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 
 
+@dataclass(frozen=True)
+class Section:
+    """A part of the scorecard: its heading (commentary is kept under it), its sheet name in
+    the workbook (Excel allows 31 characters) and its indicators."""
+
+    title: str
+    sheet: str
+    indicators: tuple[str, ...]
+
+
+SECTIONS = [
+    Section("New referrals", "New referrals",
+            ("1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to")),
+    Section("Current caseload at the quarter end", "Current caseload",
+            ("6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity", "family_size",
+             "overdue_at_end")),
+    Section("Resolved cases", "Resolved",
+            ("7", "closure_outcome", "median_days_to_close", "first_enquiry_5_days")),
+]  # fmt: skip
+
+
 @dataclass
 class Row:
     indicator: Indicator

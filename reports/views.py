@@ -10,19 +10,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import services
-from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
+from .exports import (
+    CONTENT_TYPES,
+    scorecard_csv,
+    scorecard_json,
+    scorecard_pdf,
+    scorecard_xlsx,
+)
 from .forms import CommentaryForm, TargetForm
 from .periods import current_financial_year, financial_year, year_label
-from .scorecard import BY_ID, INDICATORS, scorecard
-
-SECTIONS = [
-    ("New referrals", ["1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to"]),
-    ("Current caseload at the quarter end",
-     ["6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity", "family_size",
-      "overdue_at_end"]),
-    ("Resolved cases", ["7", "closure_outcome", "median_days_to_close",
-                        "first_enquiry_5_days"]),
-]  # fmt: skip
+from .scorecard import BY_ID, INDICATORS, SECTIONS, scorecard
 
 
 def _year(request) -> int:
@@ -38,9 +35,10 @@ def scorecard_page(request):
     year = _year(request)
     card = scorecard(year)
     grouped = []
-    for title, ids in SECTIONS:
+    for section in SECTIONS:
+        title = section.title
         indicators = []
-        for indicator_id in ids:
+        for indicator_id in section.indicators:
             rows = [row for row in card.rows if row.indicator.id == indicator_id]
             indicators.append({"indicator": rows[0].indicator, "rows": rows})
         commentary = [(number, card.commentary.get((title, number))) for number in (1, 2, 3, 4)]
@@ -73,14 +71,9 @@ def scorecard_page(request):
 def scorecard_download(request, format):
     card = scorecard(_year(request))
     name = f"cme-scorecard-{card.year_label.replace('/', '-')}"
-    body, content_type = {
-        "csv": (scorecard_csv, "text/csv; charset=utf-8"),
-        "json": (scorecard_json, "application/json"),
-        "xlsx": (scorecard_xlsx,
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "pdf": (scorecard_pdf, "application/pdf"),
-    }[format]  # fmt: skip
-    response = HttpResponse(body(card), content_type=content_type)
+    render_as = {"csv": scorecard_csv, "json": scorecard_json, "xlsx": scorecard_xlsx,
+                 "pdf": scorecard_pdf}[format]  # fmt: skip
+    response = HttpResponse(render_as(card), content_type=CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{name}.{format}"'
     return response
 
@@ -260,13 +253,9 @@ def snapshot_download(request, pk, format):
     from .models import ScorecardSnapshot
 
     snapshot = get_object_or_404(ScorecardSnapshot, pk=pk)
-    body, content_type = {
-        "csv": (snapshot.csv.encode(), "text/csv; charset=utf-8"),
-        "xlsx": (bytes(snapshot.xlsx),
-                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "pdf": (bytes(snapshot.pdf), "application/pdf"),
-    }[format]  # fmt: skip
-    response = HttpResponse(body, content_type=content_type)
+    body = {"csv": snapshot.csv.encode(), "xlsx": bytes(snapshot.xlsx),
+            "pdf": bytes(snapshot.pdf)}[format]  # fmt: skip
+    response = HttpResponse(body, content_type=CONTENT_TYPES[format])
     name = f"cme-scorecard-{snapshot.year}-q{snapshot.quarter}-snapshot-{snapshot.pk}.{format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -85,3 +85,35 @@ def _blank_rows(exclude):
         if indicator.id != exclude:
             rows[f"{indicator.id}-polarity"] = indicator.polarity
     return rows
+
+
+def test_commentary_on_every_section_reaches_the_pdf_and_json(head_of_service):
+    import json
+
+    from reports import services
+    from reports.exports import scorecard_json, scorecard_pdf
+    from reports.scorecard import SECTIONS
+
+    for number, section in enumerate(SECTIONS):
+        services.commentary_save(year=2017, quarter=3, section=section.title,
+                                 text=f"Analysis{number}", by=head_of_service)  # fmt: skip
+    card = scorecard(2017, today=datetime.date(2018, 6, 1))
+    text = pdf_text(scorecard_pdf(card))
+    for number, section in enumerate(SECTIONS):
+        assert f"Analysis{number}".encode() in text, section.title
+    assert len(json.loads(scorecard_json(card))["commentary"]) == len(SECTIONS)
+
+
+def pdf_text(pdf: bytes) -> bytes:
+    """The page content of a ReportLab PDF: its streams are ASCII85, then Flate."""
+    import base64
+    import re
+    import zlib
+
+    pages = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            pages.append(zlib.decompress(base64.a85decode(match.group(1).strip(), adobe=True)))
+        except ValueError:
+            continue
+    return b"".join(pages)
