@@ -1,6 +1,7 @@
 """Year groups and compulsory school age, by the rules in the domain notes."""
 
 from datetime import date, timedelta
+from functools import cache
 
 
 def academic_year_start(on: date) -> int:
@@ -44,6 +45,7 @@ def compulsory_school_age_starts(date_of_birth: date) -> date:
     return date(birthday.year, 12, 31)
 
 
+@cache
 def _last_friday_of_june(year: int) -> date:
     day = date(year, 6, 30)
     return day - timedelta(days=(day.weekday() - 4) % 7)

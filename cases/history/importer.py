@@ -179,6 +179,7 @@ class _RowParser:
             "cme_reason": coded(lk.cme_reason, "reason for missing education"),
         }
         required = set(col.REQUIRED)
+        self.positions = index
         self.plan = [(name, index.get(name), converters.get(name), name in required)
                      for name in col.COLUMNS]  # fmt: skip
 
@@ -202,8 +203,7 @@ class _RowParser:
                     v[name] = None
         dob, referral, closed = v["date_of_birth"], v["referral_date"], v["closed_date"]
         outcome = v["closure_outcome"]
-        raw = {name: cells[position] for name, position, _, _ in self.plan
-               if position is not None and position < count}  # fmt: skip
+        raw = _Cells(cells, self.positions)
         today = self.today
         for name, day in (("date_of_birth", dob), ("referral_date", referral),
                           ("closed_date", closed)):  # fmt: skip
@@ -219,11 +219,11 @@ class _RowParser:
                 f'line {line}, closed_date "{raw["closed_date"]}": is before the referral date '
                 f"{referral.isoformat()}"
             )
-        if closed and not outcome and not raw.get("closure_outcome"):
+        if closed and not outcome and not raw["closure_outcome"]:
             problems.append(
                 f"line {line}, closure_outcome: is blank, and a closed episode needs one"
             )
-        if outcome and not closed and not raw.get("closed_date"):
+        if outcome and not closed and not raw["closed_date"]:
             problems.append(
                 f'line {line}, closure_outcome "{raw["closure_outcome"]}": is given but '
                 "closed_date is blank"
@@ -238,7 +238,7 @@ class _RowParser:
             line, v["episode_ref"], v["child_ref"], v["upn"] or "", v["forename"],
             v["surname"], dob, v["gender"], v["ethnicity"], v["family_ref"], place[0],
             place[1], v["school_phase"] or "UNKNOWN", referral, v["presenting_need"],
-            v["fsm_eligible"], v["open_to"] or [], closed, outcome,
+            v["fsm_eligible"], _array(v["open_to"]), closed, outcome,
             v["removal_from_roll_authorised_date"], v["allocated_officer"],
             v["referral_source"], v["cme_reason"],
         )  # fmt: skip
@@ -261,6 +261,24 @@ class _RowParser:
                     "the file does not carry",
                     line,
                 )
+
+
+class _Cells:
+    """A row's text by column name, looked up only when a message needs it."""
+
+    __slots__ = ("cells", "positions")
+
+    def __init__(self, cells: list[str], positions: dict[str, int]):
+        self.cells, self.positions = cells, positions
+
+    def __getitem__(self, name: str) -> str:
+        position = self.positions.get(name)
+        return self.cells[position] if position is not None and position < len(self.cells) else ""
+
+
+def _array(ids: list[int] | None) -> str:
+    """A PostgreSQL array literal, which COPY takes as it is (cheaper than adapting a list)."""
+    return "{" + ",".join(map(str, ids)) + "}" if ids else "{}"
 
 
 # The import -----------------------------------------------------------------------------------
@@ -291,6 +309,8 @@ def import_history(
         cursor.execute("DROP TABLE IF EXISTS import_row, import_child")
         # An import can simply be run again, so it need not wait for its WAL to reach disk.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # Room to sort and hash a large file's rows in memory rather than on disk.
+        cursor.execute("SET LOCAL work_mem TO '64MB'")
         # Check foreign keys as rows go in, not in one long wait at commit.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(

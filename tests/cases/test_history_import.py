@@ -303,3 +303,37 @@ def test_the_upload_page_shows_the_report(client, manager):
     html = response.content.decode()
     assert "Nothing was imported" in html
     assert "line 2, upn &quot;A999200025001&quot;: the check letter should be" in html
+
+
+def foreign_keys():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+def test_a_large_file_is_written_with_its_foreign_keys_checked_once_and_restored(
+    tmp_path, monkeypatch
+):
+    from django.db import IntegrityError, transaction
+
+    from cases.history import writer
+    from tests.cases.factories import EpisodeFactory
+
+    existing = EpisodeFactory()
+    before = foreign_keys()
+    monkeypatch.setattr(writer, "BULK_ROWS", 1)
+    path = write(tmp_path, sibling_rows())
+    report = run(path)
+    assert report.imported and (report.children_created, report.episodes_created) == (2, 3)
+    assert foreign_keys() == before
+    assert Episode.objects.get(episode_ref="E3").child == Child.objects.get(child_ref="C2")
+    again = run(path)
+    assert (again.episodes_created, again.episodes_updated) == (0, 0)
+    assert foreign_keys() == before
+    # The restored constraints still refuse a dangling reference.
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("UPDATE cases_episode SET child_id = -1 WHERE id = %s", [existing.pk])
