@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import (
@@ -176,12 +176,22 @@ class _Figures:
 
     def __init__(self):
         self.values: dict[tuple[str, str], dict[Quarter, float]] = defaultdict(dict)
+        self._names = None
+
+    @property
+    def names(self) -> _Names:
+        """Labels for the ids the queries group by, loaded once per scorecard."""
+        if self._names is None:
+            self._names = _Names.load()
+        return self._names
 
     def add(self, indicator, breakdown, quarter, value):
         self.values[(indicator, breakdown or "")][quarter] = value
 
 
 def _run(sql: str, periods: list) -> list[tuple]:
+    """Run a flow query over consecutive quarters: ``%(first)s``/``%(last)s`` bound them and
+    ``_quarter`` of a date column gives its quarter's position in ``periods``."""
     with connection.cursor() as cursor:
         cursor.execute(
             sql,
@@ -189,9 +199,20 @@ def _run(sql: str, periods: list) -> list[tuple]:
                 "n": list(range(len(periods))),
                 "s": [p.start for p in periods],
                 "e": [p.end for p in periods],
+                "first": periods[0].start,
+                "last": periods[-1].end,
+                "first_quarter": periods[0].year * 4 if isinstance(periods[0], Quarter) else 0,
             },
         )
         return cursor.fetchall()
+
+
+def _quarter(column: str) -> str:
+    """The position of a date's financial quarter among the periods, by arithmetic."""
+    return (
+        f"((date_part('year', {column})::int * 12 + date_part('month', {column})::int - 4)"
+        " / 3 - %(first_quarter)s)"
+    )
 
 
 def _grouped_by(grouping: int, dimensions: list[str]) -> str | None:
@@ -213,39 +234,33 @@ _IN_WINDOW = (
 def _new_referrals(periods, figures):
     rows = _run(
         f"""
-        WITH {_PERIODS}, ep AS (
-            SELECT p.n, c.gender,
-                   COALESCE(l.label, '{NO_LOCALITY}') AS locality, e.school_phase,
-                   COALESCE(g.label, '{NOT_KNOWN}') AS ethnicity,
-                   COALESCE(pn.label, '{NO_DATA}') AS need,
+        WITH ep AS (
+            SELECT {_quarter("e.referral_date")} AS n, c.gender, e.locality_id,
+                   e.school_phase, c.ethnicity_id, e.presenting_need_id,
                    EXISTS (SELECT 1 FROM cases_episode o WHERE o.child_id = e.child_id
                            AND o.referral_date < e.referral_date) AS previously
-            FROM cases_episode e
-            JOIN p ON e.referral_date BETWEEN p.s AND p.e
-            JOIN cases_child c ON c.id = e.child_id
-            LEFT JOIN cases_locality l ON l.id = e.locality_id
-            LEFT JOIN cases_ethnicity et ON et.id = c.ethnicity_id
-            LEFT JOIN cases_ethnicitygroup g ON g.id = et.group_id
-            LEFT JOIN cases_presentingneed pn ON pn.id = e.presenting_need_id
+            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
+            WHERE e.referral_date BETWEEN %(first)s AND %(last)s
         )
-        , combinations AS (  -- one pass over the episodes; the breakdowns sum its rows
-            SELECT n, gender, locality, school_phase, ethnicity, need, previously,
-                   count(*) AS episodes
-            FROM ep GROUP BY n, gender, locality, school_phase, ethnicity, need, previously
-        )
-        SELECT n, GROUPING(gender, locality, school_phase, ethnicity, need, previously),
-               gender, locality, school_phase, ethnicity, need, previously,
-               sum(episodes)::int
-        FROM combinations
-        GROUP BY GROUPING SETS ((n), (n, gender), (n, locality), (n, school_phase),
-                                (n, ethnicity), (n, need), (n, previously))
+        SELECT n, GROUPING(gender, locality_id, school_phase, ethnicity_id, presenting_need_id,
+                           previously),
+               gender, locality_id, school_phase, ethnicity_id, presenting_need_id,
+               previously, count(*)::int
+        FROM ep
+        GROUP BY GROUPING SETS ((n), (n, gender), (n, locality_id), (n, school_phase),
+                                (n, ethnicity_id), (n, presenting_need_id), (n, previously))
         """,
         periods,
     )
-    labels = {"gender": dict(Gender.choices), "school_phase": dict(SchoolPhase.choices)}
+    names = figures.names
+    label = {
+        "gender": ("2", names.gender.get),
+        "locality": ("3", names.locality),
+        "school_phase": ("4", names.phase.get),
+        "ethnicity": ("5", names.ethnicity_group),
+        "need": ("presenting_need", names.need),
+    }
     dimensions = ["gender", "locality", "school_phase", "ethnicity", "need", "previously"]
-    indicator = {"gender": "2", "locality": "3", "school_phase": "4", "ethnicity": "5",
-                 "need": "presenting_need"}  # fmt: skip
     for n, grouping, *values, count in rows:
         quarter = periods[n]
         by = _grouped_by(grouping, dimensions)
@@ -256,18 +271,21 @@ def _new_referrals(periods, figures):
             if value:
                 figures.add("1b", "", quarter, count)
         else:
-            figures.add(indicator[by], labels.get(by, {}).get(value, value), quarter, count)
+            indicator, name = label[by]
+            key = (indicator, name(value))
+            figures.values[key][quarter] = figures.values[key].get(quarter, 0) + count
 
 
 def _new_families(periods, figures):
     """Sibling groups referred in each period; a child with no family is a family of one."""
     rows = _run(
         f"""
-        WITH {_PERIODS}
-        SELECT p.n, count(DISTINCT COALESCE(c.family_id, -c.id))
-        FROM cases_episode e JOIN p ON e.referral_date BETWEEN p.s AND p.e
-        JOIN cases_child c ON c.id = e.child_id
-        GROUP BY p.n
+        SELECT n, count(*)::int FROM (
+            SELECT DISTINCT {_quarter("e.referral_date")} AS n,
+                   COALESCE(c.family_id, -c.id) AS family_key
+            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
+            WHERE e.referral_date BETWEEN %(first)s AND %(last)s
+        ) AS families GROUP BY n
         """,
         periods,
     )
@@ -291,92 +309,176 @@ def _open_to(periods, figures):
         figures.add("open_to", label, periods[n], count)
 
 
-def _active(periods, figures):
-    rows = _run(
+def _at_ends(sql: str, ends: list[Quarter]) -> list[tuple]:
+    """Run a stock query: ``%(ends)s`` is the sorted period ends, ``%(first)s`` and
+    ``%(last)s`` the first and last."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {"ends": [q.end for q in ends], "first": ends[0].end, "last": ends[-1].end,
+             "count": len(ends)},
+        )  # fmt: skip
+        return cursor.fetchall()
+
+
+# An episode is active at the period ends numbered r to c - 1: r counts the ends before its
+# referral, c the ends before its closure (all of them while it is open). So each episode is
+# read once, whatever the number of ends, and the stocks are summed over those ranges.
+_RANGE = (
+    "width_bucket(e.referral_date - 1, %(ends)s::date[]) AS r, "
+    "COALESCE(width_bucket(e.closed_on - 1, %(ends)s::date[]), %(count)s) AS c"
+)
+_CAN_BE_ACTIVE = "e.referral_date <= %(last)s AND (e.closed_on IS NULL OR e.closed_on > %(first)s)"
+
+
+def _active(ends: list[Quarter], figures):
+    """Stocks at each period end: active cases and their breakdowns."""
+    rows = _at_ends(
         f"""
-        WITH {_PERIODS}, periods AS (  -- what the year group and months open need of each end
-            SELECT n, s, e,
-                   CASE WHEN date_part('month', e) >= 9 THEN date_part('year', e)
-                        ELSE date_part('year', e) - 1 END AS academic_year,
-                   date_part('year', e) * 12 + date_part('month', e) AS month_number,
-                   date_part('day', e) AS day
-            FROM p
-        ), overdue AS (  -- episodes with an enquiry overdue at each period end
-            SELECT DISTINCT p.n, q.episode_id FROM cases_enquiry q
-            JOIN p ON q.requested_on <= p.e AND q.due_on < p.e
-                  AND (q.completed_on IS NULL OR q.completed_on > p.e)
-        ), ep AS (
-            SELECT p.n, c.gender, COALESCE(l.label, '{NO_LOCALITY}') AS locality,
-                   a.label AS area, e.school_phase,
-                   COALESCE(g.label, '{NOT_KNOWN}') AS ethnicity,
-                   (p.academic_year - date_part('year', c.date_of_birth)
-                    - CASE WHEN date_part('month', c.date_of_birth) >= 9 THEN 1 ELSE 0 END
-                    - 4)::int AS year_group,
-                   (p.month_number - date_part('year', e.referral_date) * 12
-                    - date_part('month', e.referral_date)
-                    - CASE WHEN p.day < date_part('day', e.referral_date) THEN 1 ELSE 0 END
-                   )::int AS months,
-                   COALESCE(e.fsm_at_referral, false) AS fsm,
-                   e.removal_from_roll_authorised_on <= p.e AS removal,
-                   overdue.episode_id IS NOT NULL AS overdue
-            FROM (SELECT * FROM cases_episode e WHERE {_IN_WINDOW}) e
-            JOIN periods p ON {_ACTIVE}
-            LEFT JOIN overdue ON overdue.n = p.n AND overdue.episode_id = e.id
-            JOIN cases_child c ON c.id = e.child_id
-            LEFT JOIN cases_locality l ON l.id = e.locality_id
-            LEFT JOIN cases_area a ON a.id = e.area_id
-            LEFT JOIN cases_ethnicity et ON et.id = c.ethnicity_id
-            LEFT JOIN cases_ethnicitygroup g ON g.id = et.group_id
+        WITH ep AS (
+            SELECT {_RANGE}, c.gender, c.ethnicity_id, e.locality_id, e.area_id,
+                   e.school_phase, COALESCE(e.fsm_at_referral, false) AS fsm,
+                   date_part('year', c.date_of_birth)::int
+                   + (date_part('month', c.date_of_birth) >= 9)::int AS cohort,
+                   date_part('year', e.referral_date)::int * 12
+                   + date_part('month', e.referral_date)::int AS referral_month,
+                   date_part('day', e.referral_date)::int AS referral_day,
+                   width_bucket(e.removal_from_roll_authorised_on - 1, %(ends)s::date[])
+                   AS removal
+            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
+            WHERE {_CAN_BE_ACTIVE}
         )
-        , combinations AS (  -- one pass over the episodes; the breakdowns sum its rows
-            SELECT n, gender, locality, area, school_phase, ethnicity, year_group,
-                   CASE WHEN months <= 6 THEN 0 WHEN months <= 12 THEN 1
-                        WHEN months <= 18 THEN 2 ELSE 3 END AS months_band,
-                   fsm, removal, overdue, count(*) AS episodes
-            FROM ep GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-        )
-        SELECT n, GROUPING(gender, locality, area, school_phase, ethnicity, year_group,
-                           months_band, fsm, removal, overdue),
-               gender, locality, area, school_phase, ethnicity, year_group, months_band, fsm,
-               removal, overdue, sum(episodes)::int
-        FROM combinations
-        GROUP BY GROUPING SETS ((n), (n, gender), (n, locality), (n, area), (n, school_phase),
-                                (n, ethnicity), (n, year_group), (n, months_band), (n, fsm),
-                                (n, removal), (n, overdue))
+        SELECT r, c, GROUPING(gender, ethnicity_id, locality_id, area_id, school_phase, fsm,
+                              cohort, referral_month, removal),
+               gender, ethnicity_id, locality_id, area_id, school_phase, fsm, cohort,
+               referral_month, referral_day, removal, count(*)::int
+        FROM ep WHERE c > r
+        GROUP BY GROUPING SETS ((r, c), (r, c, gender), (r, c, ethnicity_id),
+                                (r, c, locality_id), (r, c, area_id), (r, c, school_phase),
+                                (r, c, fsm), (r, c, cohort),
+                                (r, c, referral_month, referral_day), (r, c, removal))
         """,
-        periods,
+        ends,
     )
-    labels = {
-        "gender": dict(Gender.choices).get,
-        "school_phase": dict(SchoolPhase.choices).get,
-        "year_group": year_group_label,
-        "months_band": TIME_OPEN.__getitem__,
-    }
-    dimensions = ["gender", "locality", "area", "school_phase", "ethnicity", "year_group",
-                  "months_band", "fsm", "removal", "overdue"]  # fmt: skip
-    indicator = {
-        "gender": "9", "locality": "10", "area": "10", "school_phase": "11",
-        "ethnicity": "ethnicity", "year_group": "year_group", "months_band": "12",
-    }  # fmt: skip
-    flags = {"fsm": "13", "removal": "8", "overdue": "overdue_at_end"}
-    totals = {}
-    for n, grouping, *values, count in rows:
-        quarter = periods[n]
+    names = figures.names
+    dimensions = ["gender", "ethnicity", "locality", "area", "school_phase", "fsm", "cohort",
+                  "months", "removal"]  # fmt: skip
+    totals: dict[Quarter, int] = defaultdict(int)
+    counts: dict[tuple[str, str], dict[Quarter, int]] = defaultdict(lambda: defaultdict(int))
+    for r, c, grouping, *values, count in rows:
         by = _grouped_by(grouping, dimensions)
-        value = dict(zip(dimensions, values, strict=True)).get(by)
-        if by is None:
-            figures.add("6", "", quarter, count)
-            totals[quarter] = count
-        elif by in flags:
-            if value:
-                figures.add(flags[by], "", quarter, count)
-        elif not (by == "area" and value is None):
-            label = labels[by](value) if by in labels else value
-            key = (indicator[by], label)
-            figures.values[key][quarter] = figures.values[key].get(quarter, 0) + count
-    for quarter, total in totals.items():
-        fsm = figures.values[("13", "")].get(quarter, 0)
-        figures.add("13", "%", quarter, round(100 * fsm / total, 1) if total else None)
+        gender, ethnicity, locality, area, phase, fsm, cohort, month, day, removal = values
+        for k in range(r, c):
+            end = ends[k]
+            if by is None:
+                totals[end] += count
+                key = ("6", "")
+            elif by == "gender":
+                key = ("9", names.gender[gender])
+            elif by == "ethnicity":
+                key = ("ethnicity", names.ethnicity_group(ethnicity))
+            elif by == "locality":
+                key = ("10", names.locality(locality))
+            elif by == "area":
+                if area is None:
+                    continue
+                key = ("10", names.area[area])
+            elif by == "school_phase":
+                key = ("11", names.phase[phase])
+            elif by == "fsm":
+                if not fsm:
+                    continue
+                key = ("13", "")
+            elif by == "cohort":
+                key = ("year_group", year_group_label(_academic_year(end.end) - cohort - 4))
+            elif by == "months":
+                key = ("12", TIME_OPEN[_months_band(end.end, month, day)])
+            else:  # removal from roll authorised by this end
+                if removal is None or removal > k:
+                    continue
+                key = ("8", "")
+            counts[key][end] += count
+    for key, by_end in counts.items():
+        for end, count in by_end.items():
+            figures.add(*key, end, count)
+    for end in ends:
+        total = totals.get(end, 0)
+        figures.add("6", "", end, total)
+        fsm = counts[("13", "")].get(end, 0)
+        figures.add("13", "%", end, round(100 * fsm / total, 1) if total else None)
+    _overdue_at_ends(ends, figures)
+
+
+def _academic_year(day: date) -> int:
+    return day.year if day.month >= 9 else day.year - 1
+
+
+def _months_band(end: date, referral_month: int, referral_day: int) -> int:
+    """Whole calendar months from referral to the period end, as a TIME_OPEN band."""
+    months = end.year * 12 + end.month - referral_month - (end.day < referral_day)
+    return 0 if months <= 6 else 1 if months <= 12 else 2 if months <= 18 else 3
+
+
+def _overdue_at_ends(ends: list[Quarter], figures):
+    """Active cases with an enquiry overdue at each period end (each case once)."""
+    rows = _at_ends(
+        f"""
+        WITH overdue AS (
+            SELECT q.episode_id,
+                   greatest(width_bucket(q.requested_on - 1, %(ends)s::date[]),
+                            width_bucket(q.due_on, %(ends)s::date[])) AS r,
+                   COALESCE(width_bucket(q.completed_on - 1, %(ends)s::date[]), %(count)s) AS c
+            FROM cases_enquiry q
+            WHERE q.requested_on <= %(last)s AND q.due_on < %(last)s
+              AND (q.completed_on IS NULL OR q.completed_on > %(first)s)
+        )
+        SELECT k, count(DISTINCT o.episode_id)::int
+        FROM overdue o JOIN cases_episode e ON e.id = o.episode_id,
+             LATERAL (SELECT {_RANGE}) AS active,
+             generate_series(greatest(o.r, active.r), least(o.c, active.c) - 1) AS k
+        GROUP BY k
+        """,
+        ends,
+    )
+    for k, count in rows:
+        figures.add("overdue_at_end", "", ends[k], count)
+
+
+@dataclass
+class _Names:
+    """Labels for the ids and codes the stock queries group by."""
+
+    gender: dict
+    phase: dict
+    area: dict
+    localities: dict
+    groups: dict
+    needs: dict
+
+    @classmethod
+    def load(cls) -> _Names:
+        from cases.models import Ethnicity
+
+        return cls(
+            gender=dict(Gender.choices),
+            phase=dict(SchoolPhase.choices),
+            area={a.pk: a.label for a in Area.objects.all()},
+            localities={loc.pk: loc.label for loc in Locality.objects.all()},
+            groups={
+                e.pk: e.group.label if e.group_id else NOT_KNOWN
+                for e in Ethnicity.objects.select_related("group")
+            },
+            needs={need.pk: need.label for need in PresentingNeed.objects.all()},
+        )
+
+    def need(self, pk) -> str:
+        return self.needs.get(pk, NO_DATA)
+
+    def locality(self, pk) -> str:
+        return self.localities.get(pk, NO_LOCALITY)
+
+    def ethnicity_group(self, pk) -> str:
+        return self.groups.get(pk, NOT_KNOWN)
 
 
 def _deadlines(first: date, last: date) -> tuple[list[date], list[date]]:
@@ -416,35 +518,38 @@ def _first_enquiry_share(spans, labels) -> dict:
     return {labels[n]: round(100 * quick / total, 1) for n, total, quick in rows if total}
 
 
-def _family_sizes(periods, figures):
-    rows = _run(
+def _family_sizes(ends: list[Quarter], figures):
+    """Families with active cases at each period end, by how many of their children."""
+    rows = _at_ends(
         f"""
-        WITH {_PERIODS}
-        SELECT n, LEAST(size, 5), count(*) FROM (
-            SELECT p.n, COALESCE(c.family_id, -c.id) AS family_key, count(*) AS size
-            FROM (SELECT * FROM cases_episode e WHERE {_IN_WINDOW}) e
-            JOIN p ON {_ACTIVE} JOIN cases_child c ON c.id = e.child_id
-            GROUP BY p.n, family_key
-        ) families GROUP BY ROLLUP (n, LEAST(size, 5))
+        WITH ep AS (
+            SELECT {_RANGE}, COALESCE(c.family_id, -c.id) AS family_key
+            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
+            WHERE {_CAN_BE_ACTIVE}
+        ), families AS (
+            SELECT k, family_key, count(*) AS size
+            FROM ep, generate_series(r, c - 1) AS k GROUP BY k, family_key
+        )
+        SELECT k, LEAST(size, 5)::int, count(*)::int FROM families
+        GROUP BY ROLLUP (k, LEAST(size, 5))
         """,
-        periods,
+        ends,
     )
-    for n, size, count in rows:
-        if n is None:
+    for k, size, count in rows:
+        if k is None:
             continue
         label = "Total families" if size is None else FAMILY_SIZES[size - 1]
-        figures.add("family_size", label, periods[n], count)
+        figures.add("family_size", label, ends[k], count)
 
 
 def _resolved(periods, figures):
     rows = _run(
         f"""
-        WITH {_PERIODS}
-        SELECT p.n, GROUPING(o.label), o.label, count(*),
+        SELECT {_quarter("e.closed_on")} AS n, GROUPING(o.label), o.label, count(*),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY e.closed_on - e.referral_date)
-        FROM cases_episode e JOIN p ON e.closed_on BETWEEN p.s AND p.e
-        JOIN cases_closureoutcome o ON o.id = e.closure_outcome_id
-        GROUP BY GROUPING SETS ((p.n), (p.n, o.label))
+        FROM cases_episode e JOIN cases_closureoutcome o ON o.id = e.closure_outcome_id
+        WHERE e.closed_on BETWEEN %(first)s AND %(last)s
+        GROUP BY GROUPING SETS ((1), (1, o.label))
         """,
         periods,
     )
@@ -496,8 +601,15 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     years = [year - 2, year - 1, year]
     periods = [quarter for y in years for quarter in quarters(y)]
     figures = _Figures()
-    for compute in (_new_referrals, _new_families, _open_to, _active, _family_sizes, _resolved):
-        compute(periods, figures)
+    # Stocks are shown for this year's quarters; earlier years need only their year end.
+    ends = [quarters(year - 2)[3], quarters(year - 1)[3], *quarters(year)]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # Room to group a large caseload in memory rather than sorting it on disk.
+        cursor.execute("SET LOCAL work_mem TO '64MB'")
+        for compute in (_new_referrals, _new_families, _open_to, _resolved):
+            compute(periods, figures)
+        for compute in (_active, _family_sizes):
+            compute(ends, figures)
     result = Scorecard(year=year, today=today)
     medians = _median_by_year(years, today)
     this_year = quarters(year)

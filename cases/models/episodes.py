@@ -22,7 +22,12 @@ class Episode(models.Model):
         OPEN = "OPEN", "Open"
         CLOSED = "CLOSED", "Closed"
 
-    child = models.ForeignKey("cases.Child", on_delete=models.PROTECT, related_name="episodes")
+    child = models.ForeignKey(
+        "cases.Child",
+        on_delete=models.PROTECT,
+        related_name="episodes",
+        db_index=False,  # the (child, referral_date) index serves it, and "previously CME"
+    )
     referral = models.ForeignKey(
         "referrals.Referral",
         on_delete=models.PROTECT,
@@ -131,6 +136,7 @@ class Episode(models.Model):
         ordering = ["-referral_date", "-pk"]
         indexes = [
             models.Index(fields=["referral_date"]),
+            models.Index(fields=["child", "referral_date"], name="episode_child_referral"),
             models.Index(fields=["closed_on"]),
             models.Index(fields=["status", "allocated_officer"]),
         ]
