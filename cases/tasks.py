@@ -1,15 +1,38 @@
-"""Scheduled case work, run by Celery beat; each task takes ids or nothing and is safe twice."""
+"""Case work for Celery: the daily overdue scan, and telling officers of new cases.
+
+Each task is safe to run twice (database constraints stand behind every alert) and is
+acknowledged only when done, so a worker killed part-way leaves it for another.
+"""
+
+from datetime import date
 
 from celery import shared_task
 from django.utils import timezone
 
+from cme_tracker.core import jobs
+
 from . import services
 from .working_days import is_working_day
 
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
-@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
-def send_overdue_alerts(self) -> int:
-    """The daily overdue scan; does nothing on weekends and bank holidays."""
-    if not is_working_day(timezone.localdate()):
+
+@shared_task(bind=True, **RETRY)
+def send_overdue_alerts(self, today: str | None = None) -> int:
+    """The daily overdue scan (as on ``today``, an ISO date, when a missed day is re-run);
+    does nothing on weekends and bank holidays."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    if not is_working_day(day):
         return 0
-    return services.overdue_alerts_send()
+    with jobs.recorded("send_overdue_alerts", trigger="schedule", task_id=self.request.id) as run:
+        sent = services.overdue_alerts_send(today=day)
+        run.counts = {"alerts": sent}
+    return sent
+
+
+@shared_task(bind=True, **RETRY)
+def notify_allocation(self, event_id: int) -> int:
+    """Fed by the outbox when a case is allocated: notify the officer, once."""
+    with jobs.recorded("notify_allocation", trigger="case change", task_id=self.request.id) as run:
+        run.counts = {"notifications": services.allocation_notify(event_id=event_id)}
+    return run.counts["notifications"]

@@ -4,6 +4,8 @@ from celery import shared_task
 from django.db import IntegrityError
 from django.utils import timezone
 
+from cme_tracker.core import jobs
+
 from . import services
 from .models import ScorecardSnapshot
 
@@ -19,7 +21,13 @@ def snapshot_scorecard(self) -> int | None:
     ).first()
     if existing:
         return existing.pk
-    try:
-        return services.snapshot_take(year=quarter.year, quarter=quarter.number, scheduled=True).pk
-    except IntegrityError:  # another beat or worker got there first
-        return None
+    with jobs.recorded("snapshot_scorecard", trigger="schedule", task_id=self.request.id) as run:
+        try:
+            snapshot = services.snapshot_take(
+                year=quarter.year, quarter=quarter.number, scheduled=True
+            )
+        except IntegrityError:  # another beat or worker got there first
+            run.counts = {"snapshot": None, "note": "taken by another run"}
+            return None
+        run.counts = {"snapshot": snapshot.pk}
+    return snapshot.pk

@@ -18,6 +18,22 @@ def pytest_sessionfinish(session, exitstatus):
         embedded.stop_redis(settings.DATA_DIR)
 
 
+def load_reference_data():
+    """Live-server tests run in real transactions and tables are flushed after each one,
+    taking the reference lists the data migrations loaded; load them again (idempotent)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for module in (
+        "cases.migrations.0003_reference_data",
+        "cases.migrations.0006_demo_postcode_districts",
+        "referrals.migrations.0002_referral_sources",
+    ):
+        import_module(module).load(apps, None)
+    roles.sync_roles()
+
+
 def _user_with_role(role, **kwargs):
     user = UserFactory(**kwargs)
     user.groups.add(Group.objects.get(name=role))

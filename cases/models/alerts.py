@@ -13,11 +13,20 @@ class Alert(models.Model):
         OVERDUE = "OVERDUE", "Enquiry overdue"
         ESCALATED = "ESCALATED", "Enquiry still overdue: escalated to managers"
         STALE = "STALE", "No enquiry activity on the case"
+        ALLOCATED = "ALLOCATED", "Case allocated to you"
 
     level = models.CharField(max_length=10, choices=Level.choices)
     episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="alerts")
     enquiry = models.ForeignKey(
         "cases.Enquiry", on_delete=models.PROTECT, null=True, blank=True, related_name="alerts"
+    )
+    event = models.ForeignKey(
+        "cases.Event",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For an allocation: the change to the case it tells the officer about.",
     )
     quiet_since = models.DateField(
         null=True, blank=True, help_text="For a stale case: the last activity it was flagged after."
@@ -35,10 +44,17 @@ class Alert(models.Model):
                 fields=["episode", "quiet_since"], condition=Q(level="STALE"),
                 name="alert_once_per_quiet_stretch",
             ),
+            models.UniqueConstraint(
+                fields=["event", "level"], condition=Q(event__isnull=False),
+                name="alert_once_per_event",
+            ),
             models.CheckConstraint(
-                condition=(Q(level="STALE", enquiry__isnull=True, quiet_since__isnull=False)
-                           | (~Q(level="STALE") & Q(enquiry__isnull=False))),
-                name="alert_has_what_it_is_about",
+                condition=(Q(level="STALE", enquiry__isnull=True, quiet_since__isnull=False,
+                             event__isnull=True)
+                           | Q(level="ALLOCATED", enquiry__isnull=True, event__isnull=False)
+                           | (Q(level__in=["OVERDUE", "ESCALATED"], enquiry__isnull=False,
+                                event__isnull=True))),
+                name="alert_has_what_it_is_about_v2",
             ),
         ]  # fmt: skip
 

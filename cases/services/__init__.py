@@ -3,7 +3,12 @@
 Checks of the current state raise ``CaseError``; the database constraints stand behind them.
 """
 
-from .alerts import notifications_mark_read, overdue_alerts_send, overdue_scan
+from .alerts import (
+    allocation_notify,
+    notifications_mark_read,
+    overdue_alerts_send,
+    overdue_scan,
+)
 from .closure import (
     closure_approve,
     closure_propose,
@@ -29,6 +34,7 @@ from .people import child_create, child_join_family, family_add_details, family_
 __all__ = [
     "notifications_mark_read",
     "overdue_alerts_send",
+    "allocation_notify",
     "overdue_scan",
     "EDITABLE_FIELDS",
     "child_create",

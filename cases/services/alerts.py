@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cme_tracker.core import roles
 
-from ..models import Alert, Enquiry, Episode, Notification
+from ..models import Alert, Enquiry, Episode, Event, Notification
 from ..working_days import working_days_between
 
 logger = logging.getLogger(__name__)
@@ -28,13 +28,16 @@ def _managers():
     )
 
 
-def _raise(level, episode, recipients, *, enquiry=None, quiet_since=None) -> list[Notification]:
+def _raise(
+    level, episode, recipients, *, enquiry=None, quiet_since=None, event=None
+) -> list[Notification]:
     """Create the alert and its notifications, unless it was raised before."""
     try:
         with transaction.atomic():
             alert = Alert.objects.create(
-                level=level, episode=episode, enquiry=enquiry, quiet_since=quiet_since
-            )
+                level=level, episode=episode, enquiry=enquiry, quiet_since=quiet_since,
+                event=event,
+            )  # fmt: skip
     except IntegrityError:
         return []  # raised already: by an earlier run, or one running alongside
     return [Notification.objects.create(alert=alert, recipient=person) for person in recipients]
@@ -73,6 +76,37 @@ def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
     return created
 
 
+def allocation_notify(*, event_id: int) -> int:
+    """Tell an officer a case is now theirs (in the app and by email), once per allocation."""
+    event = Event.objects.select_related("episode").get(pk=event_id)
+    officer_id = event.payload.get("allocated_officer", {}).get("after")
+    officer = get_user_model().objects.filter(pk=officer_id, is_active=True).first()
+    if officer is None or officer.pk == event.actor_id:
+        return 0  # unallocated, or officers taking a case themselves need no telling
+    created = _raise(Alert.Level.ALLOCATED, event.episode, [officer], event=event)
+    return len(created) + notifications_email_pending()
+
+
+def notifications_email_pending() -> int:
+    """Email every notification not yet emailed. Each row is locked while it is sent, so two
+    workers never send one twice, and a task run again after a crash sends what is left."""
+    sent = 0
+    while True:
+        with transaction.atomic():
+            notification = (
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("recipient", "alert__episode")
+                .filter(emailed_at__isnull=True)
+                .exclude(recipient__email="")
+                .order_by("pk")
+                .first()
+            )
+            if notification is None:
+                break
+            sent += notifications_email([notification])
+    return sent
+
+
 def notifications_email(notifications: list[Notification]) -> int:
     """Email each notification: the case reference and a link, never the child's details."""
     sent = 0
@@ -100,7 +134,7 @@ def notifications_email(notifications: list[Notification]) -> int:
 def overdue_alerts_send(*, today: date | None = None) -> int:
     """The scan, then the emails once its alerts are safely stored. Returns alerts sent."""
     created = overdue_scan(today=today)
-    notifications_email(created)
+    notifications_email_pending()  # also any a crashed run created but did not send
     return len(created)
 
 

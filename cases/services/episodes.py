@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 from django.db import transaction
 
+from cme_tracker.core import outbox
+
 from ..errors import CaseError
 from ..models import Episode
 from .events import apply_changes, event_record
@@ -119,10 +121,13 @@ def episode_allocate(
     changes = apply_changes(episode, {"allocated_officer": officer})
     if changes:
         version = bump_version(episode, ["allocated_officer"])
-        event_record(
+        event = event_record(
             actor=by, verb="episode.allocated", episode=episode,
             payload={"version": version, **changes}, at=at,
         )  # fmt: skip
+        if officer is not None and at is None:  # not for demo or imported history
+            # The officer hears of it from a worker; the save never waits on the broker.
+            outbox.enqueue("cases.tasks.notify_allocation", event.pk)
     return episode
 
 

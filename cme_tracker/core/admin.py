@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import User
+from .models import JobRun, OutboxMessage, User
 
 
 @admin.register(User)
@@ -31,3 +31,31 @@ class ReferenceItemAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record kept by the system: administrators read it, nobody edits it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ["job", "trigger", "status", "started_at", "finished_at", "duration", "counts"]
+    list_filter = ["status", "job", "trigger"]
+    date_hierarchy = "started_at"
+    fields = ["job", "trigger", "task_id", "status", "started_at", "finished_at", "counts", "error"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["task", "args", "created_at", "published_at", "attempts", "last_error"]
+    list_filter = [("published_at", admin.EmptyFieldListFilter), "task"]
+    date_hierarchy = "created_at"

@@ -1,8 +1,9 @@
-"""Users, and the shape every reference list shares."""
+"""Users, the shape every reference list shares, and the record of background work."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class User(AbstractUser):
@@ -39,3 +40,68 @@ class ReferenceItem(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class OutboxMessage(models.Model):
+    """Background work a request asked for, written in the request's own transaction.
+
+    The broker (Redis) may be down; the database is the record of what must still happen.
+    A message is published after commit and, if that fails, by the periodic sweep.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(published_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)}"
+
+
+class JobRun(models.Model):
+    """One run of a background job, for administrators: when, how it went, what it did."""
+
+    class Status(models.TextChoices):
+        RUNNING = "RUNNING", "Running"
+        SUCCEEDED = "SUCCEEDED", "Succeeded"
+        FAILED = "FAILED", "Failed"
+
+    job = models.CharField(max_length=100)
+    trigger = models.CharField(
+        max_length=20, help_text="What started it: schedule, command, or a case change."
+    )
+    task_id = models.CharField(max_length=100, blank=True)
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    counts = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True, help_text="The failure, without any child's details.")
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="RUNNING", finished_at__isnull=True)
+                | (~models.Q(status="RUNNING") & models.Q(finished_at__isnull=False)),
+                name="jobrun_finished_when_not_running",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.job} at {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration(self):
+        return self.finished_at - self.started_at if self.finished_at else None

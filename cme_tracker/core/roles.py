@@ -59,6 +59,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.add_user",
         "core.change_user",
         "core.view_user",
+        "core.view_jobrun",
+        "core.view_outboxmessage",
         "auth.view_group",
         "cases.import_history",
         "reports.change_indicatortarget",

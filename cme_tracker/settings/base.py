@@ -184,6 +184,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # A task a killed worker had taken is handed out again after this long; it must be
+    # longer than any task may run (the hard time limit above).
+    "visibility_timeout": 900,
+    # A broker that has gone away fails a publish quickly rather than hanging it.
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
 CELERY_BEAT_SCHEDULE = {
     "overdue-alerts": {
         "task": "cases.tasks.send_overdue_alerts",
@@ -196,6 +204,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.snapshot_scorecard",
         # Daily; it acts only on the first working day after a quarter ends.
         "schedule": crontab(hour=6, minute=30),
+    },
+    "outbox-sweep": {
+        "task": "cme_tracker.core.tasks.publish_outbox",
+        # Work saved while Redis was down goes out within a minute of its return.
+        "schedule": 60.0,
     },
 }
 

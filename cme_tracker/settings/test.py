@@ -25,8 +25,19 @@ MEDIA_ROOT = DATA_DIR / "media"
 # Which servers this machine runs itself, so `serve` and the test run know what to stop.
 EMBEDDED_SERVERS = {"postgres": not DATABASE_URL, "redis": not REDIS_URL}
 DATABASES = {"default": database_settings(DATABASE_URL or embedded.postgres_url(DATA_DIR))}
+# A worker the tests start in another process works on the test run's own database.
+if env.str("CME_TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["NAME"] = env.str("CME_TEST_DATABASE_NAME")
 vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
 
 # Fast hashing: the suite creates many users; Argon2 stays configured for production.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A task a killed worker had taken is handed out again within seconds, not minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+    "visibility_timeout": 5,
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}

@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 
 from cme_tracker.core import roles
+from tests.conftest import load_reference_data
 from tests.core.factories import UserFactory
 
 # Playwright's sync API runs an event loop in this thread; the tests' own database
@@ -39,22 +40,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-component-update", "--disable-sync", "--no-first-run",
         ],
     }  # fmt: skip
-
-
-def load_reference_data():
-    """Live-server tests run in real transactions and tables are flushed after each one,
-    taking the reference lists the data migrations loaded; load them again (idempotent)."""
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for module in (
-        "cases.migrations.0003_reference_data",
-        "cases.migrations.0006_demo_postcode_districts",
-        "referrals.migrations.0002_referral_sources",
-    ):
-        import_module(module).load(apps, None)
-    roles.sync_roles()
 
 
 @pytest.fixture

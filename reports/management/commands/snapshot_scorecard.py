@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cme_tracker.core import jobs
 from reports import services
 from reports.periods import financial_year
 
@@ -16,5 +17,7 @@ class Command(BaseCommand):
             start = financial_year(year)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        snapshot = services.snapshot_take(year=start, quarter=quarter)
+        with jobs.recorded("snapshot_scorecard", trigger="command") as run:
+            snapshot = services.snapshot_take(year=start, quarter=quarter)
+            run.counts = {"snapshot": snapshot.pk}
         self.stdout.write(f"snapshot {snapshot.pk}")
