@@ -1,13 +1,15 @@
 """Scheduled reporting: freeze each quarter's scorecard on the first working day after it."""
 
 from celery import shared_task
-from django.db import IntegrityError
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cme_tracker.core import jobs
 
 from . import services
 from .models import ScorecardSnapshot
+
+_LOCK = 436_002  # advisory lock key: one scheduled snapshot run at a time
 
 
 @shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
@@ -16,18 +18,19 @@ def snapshot_scorecard(self) -> int | None:
     quarter = services.snapshot_due(timezone.localdate())
     if quarter is None:
         return None
-    existing = ScorecardSnapshot.objects.filter(
-        year=quarter.year, quarter=quarter.number, scheduled=True
-    ).first()
-    if existing:
-        return existing.pk
     with jobs.recorded("snapshot_scorecard", trigger="schedule", task_id=self.request.id) as run:
-        try:
-            snapshot = services.snapshot_take(
+        with transaction.atomic():
+            # Two beats (or a task delivered twice) wait here for each other; the second
+            # finds the snapshot taken. The unique constraint stands behind the lock.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+            snapshot = ScorecardSnapshot.objects.filter(
                 year=quarter.year, quarter=quarter.number, scheduled=True
-            )
-        except IntegrityError:  # another beat or worker got there first
-            run.counts = {"snapshot": None, "note": "taken by another run"}
-            return None
-        run.counts = {"snapshot": snapshot.pk}
+            ).first()
+            taken = snapshot is None
+            if taken:
+                snapshot = services.snapshot_take(
+                    year=quarter.year, quarter=quarter.number, scheduled=True
+                )
+        run.counts = {"snapshot": snapshot.pk, "taken": taken}
     return snapshot.pk

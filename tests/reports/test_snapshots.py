@@ -72,6 +72,13 @@ def test_the_scheduled_task_takes_one_snapshot_however_often_it_runs(resolved):
     assert first == second
     assert ScorecardSnapshot.objects.filter(scheduled=True).count() == 1
     assert ScorecardSnapshot.objects.get().quarter == 3
+    from cme_tracker.core.models import JobRun
+
+    runs = JobRun.objects.filter(job="snapshot_scorecard").order_by("pk")
+    assert [run.counts for run in runs] == [
+        {"snapshot": first, "taken": True},
+        {"snapshot": first, "taken": False},
+    ]
 
 
 def test_commands(resolved, capsys, tmp_path):
