@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cme_tracker.core.admin import ReferenceItemAdmin
+from cme_tracker.core.admin import ReadOnlyAdmin, ReferenceItemAdmin
 
 from . import models
 
@@ -49,19 +49,10 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     """The audit trail, readable and never editable."""
 
     list_display = ["created_at", "verb", "episode", "actor"]
     list_filter = ["verb"]
     list_select_related = ["episode", "actor"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

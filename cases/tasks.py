@@ -14,10 +14,8 @@ from cme_tracker.core import jobs
 from . import services
 from .working_days import is_working_day
 
-RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
 
-
-@shared_task(bind=True, **RETRY)
+@shared_task(bind=True, **jobs.RETRY)
 def send_overdue_alerts(self, today: str | None = None) -> int:
     """The daily overdue scan (as on ``today``, an ISO date, when a missed day is re-run);
     does nothing on weekends and bank holidays."""
@@ -30,7 +28,7 @@ def send_overdue_alerts(self, today: str | None = None) -> int:
     return sent
 
 
-@shared_task(bind=True, **RETRY)
+@shared_task(bind=True, **jobs.RETRY)
 def notify_allocation(self, event_id: int) -> int:
     """Fed by the outbox when a case is allocated: notify the officer, once."""
     with jobs.recorded("notify_allocation", trigger="case change", task_id=self.request.id) as run:

@@ -223,12 +223,6 @@ def _grouped_by(grouping: int, dimensions: list[str]) -> str | None:
 
 
 _PERIODS = "p(n, s, e) AS (SELECT * FROM unnest(%(n)s::int[], %(s)s::date[], %(e)s::date[]))"
-_ACTIVE = "e.referral_date <= p.e AND (e.closed_on IS NULL OR e.closed_on > p.e)"
-# Only episodes that can be active at some period end: lets an index narrow the scan.
-_IN_WINDOW = (
-    "e.referral_date <= (SELECT max(e) FROM p) "
-    "AND (e.closed_on IS NULL OR e.closed_on > (SELECT min(e) FROM p))"
-)
 
 
 def _new_referrals(periods, figures):
@@ -296,12 +290,11 @@ def _new_families(periods, figures):
 def _open_to(periods, figures):
     rows = _run(
         f"""
-        WITH {_PERIODS}
-        SELECT p.n, s.label, count(*) FROM cases_episode e
-        JOIN p ON e.referral_date BETWEEN p.s AND p.e
+        SELECT {_quarter("e.referral_date")} AS n, s.label, count(*) FROM cases_episode e
         JOIN cases_episode_open_to_services m ON m.episode_id = e.id
         JOIN cases_opentoservice s ON s.id = m.opentoservice_id
-        GROUP BY p.n, s.label
+        WHERE e.referral_date BETWEEN %(first)s AND %(last)s
+        GROUP BY 1, s.label
         """,
         periods,
     )

@@ -12,7 +12,7 @@ from .models import ScorecardSnapshot
 _LOCK = 436_002  # advisory lock key: one scheduled snapshot run at a time
 
 
-@shared_task(bind=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(bind=True, **jobs.RETRY)
 def snapshot_scorecard(self) -> int | None:
     """Safe to run any number of times: one scheduled snapshot per quarter (a constraint)."""
     quarter = services.snapshot_due(timezone.localdate())

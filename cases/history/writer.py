@@ -3,7 +3,7 @@ rows, and the writes, all as SQL over the temporary ``import_row`` table."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 # Files this large are written with their foreign keys checked once, at the end.
 BULK_ROWS = 5_000
@@ -166,7 +166,7 @@ class Writer:
 
     def write(self, import_id: int) -> None:
         bulk = self.count_rows() >= BULK_ROWS
-        with foreign_keys_checked_once(self.cursor) if bulk else _nothing():
+        with foreign_keys_checked_once(self.cursor) if bulk else nullcontext():
             self._families()
             self._children()
             self._episodes(import_id)
@@ -409,8 +409,3 @@ def foreign_keys_checked_once(cursor):
                 if t == table
             )
         )
-
-
-@contextmanager
-def _nothing():
-    yield

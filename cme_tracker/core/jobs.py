@@ -9,6 +9,9 @@ from .models import JobRun
 
 logger = logging.getLogger(__name__)
 
+# How scheduled and case-change tasks retry: with exponential backoff, a few times.
+RETRY = {"autoretry_for": (Exception,), "retry_backoff": True, "max_retries": 5}
+
 
 @contextmanager
 def recorded(job: str, *, trigger: str, task_id: str = ""):
