@@ -1,6 +1,7 @@
-"""Reports own no case data; this holds the permissions reports are guarded by."""
+"""Report settings (targets, commentary, census dates), snapshots, and the scorecard counts."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
 
@@ -159,3 +160,73 @@ class ScorecardSnapshot(models.Model):
 
     def __str__(self):
         return f"snapshot {self.pk}: Q{self.quarter} {self.year}"
+
+
+class QuarterSpans(models.Field):
+    """Financial quarters as a PostgreSQL ``int4multirange``; only SQL reads and writes it."""
+
+    def db_type(self, connection):
+        return "int4multirange"
+
+
+class EpisodeFact(models.Model):
+    """What the scorecard counts one episode by, with its child's details alongside.
+
+    Never written from Python: database triggers (migration 0006) keep it equal to the view
+    ``reports_episodefact_source`` whenever an episode, child, enquiry or service changes.
+    """
+
+    episode_id = models.BigIntegerField(primary_key=True)
+    child_id = models.BigIntegerField(db_index=True)
+    family_key = models.BigIntegerField(db_index=True, help_text="The child's negated id "
+                                        "when it has no family: a family of one.")  # fmt: skip
+    referral_date = models.DateField()
+    closed_on = models.DateField(null=True)
+    referred_quarter = models.IntegerField(help_text="As ScorecardCount.period.")
+    closed_quarter = models.IntegerField(null=True)
+    referred_month = models.IntegerField(help_text="The month referred (year * 12 + month) "
+                                         "doubled, plus one if on a 31st.")  # fmt: skip
+    gender = models.TextField()
+    ethnicity_id = models.BigIntegerField(null=True)
+    locality_id = models.BigIntegerField(null=True)
+    area_id = models.BigIntegerField(null=True)
+    school_phase = models.TextField()
+    presenting_need_id = models.BigIntegerField(null=True)
+    closure_outcome_id = models.BigIntegerField(null=True)
+    fsm = models.BooleanField()
+    cohort = models.IntegerField(help_text="The calendar year the child's school year "
+                                 "started in Reception, less four.")  # fmt: skip
+    previously = models.BooleanField(help_text="The child has an earlier episode.")
+    removal_quarter = models.IntegerField(null=True, help_text="The quarter the school was "
+                                          "authorised to remove the child from roll.")  # fmt: skip
+    first_enquiry_on = models.DateField(null=True)
+    open_to = ArrayField(models.BigIntegerField())
+    overdue = QuarterSpans(null=True, help_text="Quarters at whose end an enquiry was overdue.")
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"scorecard facts of episode {self.episode_id}"
+
+
+class ScorecardCount(models.Model):
+    """How many episodes (or families) count towards one scorecard figure in one period.
+
+    Flows count in the quarter of their date; stocks are changes, +1 from the first quarter
+    end an episode is active at and -1 from the first it is not, so a stock at a quarter end
+    is the sum up to that quarter. Kept exact by the triggers that keep ``EpisodeFact``.
+    """
+
+    pk = models.CompositePrimaryKey("measure", "key", "period")
+    measure = models.CharField(max_length=24)
+    key = models.CharField(max_length=24, blank=True)
+    period = models.IntegerField(help_text="A quarter (year * 4 + quarter - 1), or for "
+                                 "first enquiries the day referred (days since 2000).")  # fmt: skip
+    count = models.IntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.measure} {self.key} in {self.period}: {self.count}"

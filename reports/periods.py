@@ -29,6 +29,15 @@ class Quarter:
     def label(self) -> str:
         return f"Q{self.number} {_NAMES[self.number]} {self.end.year}"
 
+    @property
+    def index(self) -> int:
+        """Quarters counted from year 0: the database's ``reports_quarter`` of its dates."""
+        return self.year * 4 + self.number - 1
+
+    @classmethod
+    def at(cls, index: int) -> "Quarter":
+        return cls(index // 4, index % 4 + 1)
+
     def previous(self) -> "Quarter":
         return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
 

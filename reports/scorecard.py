@@ -7,9 +7,9 @@ SETS, never a query per child or per episode.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -172,274 +172,122 @@ class Scorecard:
 
 
 class _Figures:
-    """figures[(indicator, breakdown)][quarter] = value, for the twelve quarters."""
+    """figures[(indicator, breakdown)][quarter] = value, for the twelve quarters, and the
+    days from referral to closure of each quarter's resolved cases (for medians)."""
 
     def __init__(self):
         self.values: dict[tuple[str, str], dict[Quarter, float]] = defaultdict(dict)
-        self._names = None
+        self.days_to_close: dict[Quarter, Counter] = defaultdict(Counter)
 
-    @property
-    def names(self) -> _Names:
-        """Labels for the ids the queries group by, loaded once per scorecard."""
-        if self._names is None:
-            self._names = _Names.load()
-        return self._names
-
-    def add(self, indicator, breakdown, quarter, value):
-        self.values[(indicator, breakdown or "")][quarter] = value
+    def add(self, indicator, breakdown, quarter, count):
+        by_quarter = self.values[(indicator, breakdown)]
+        by_quarter[quarter] = by_quarter.get(quarter, 0) + count
 
 
-def _run(sql: str, periods: list) -> list[tuple]:
-    """Run a flow query over consecutive quarters: ``%(first)s``/``%(last)s`` bound them and
-    ``_quarter`` of a date column gives its quarter's position in ``periods``."""
+# How each kept count is shown: its indicator, and the kind of thing its key names (None for
+# the indicator's total row). Counts of other measures are turned into rows in _add_counts.
+_SHOWN_AS = {
+    "referred": ("1a", None),
+    "referred.previously": ("1b", None),
+    "referred.gender": ("2", "gender"),
+    "referred.locality": ("3", "locality"),
+    "referred.phase": ("4", "phase"),
+    "referred.ethnicity": ("5", "ethnicity"),
+    "referred.need": ("presenting_need", "need"),
+    "referred.open_to": ("open_to", "service"),
+    "resolved": ("closure_outcome", "outcome"),
+    "active": ("6", None),
+    "active.removal": ("8", None),
+    "active.gender": ("9", "gender"),
+    "active.locality": ("10", "locality"),
+    "active.area": ("10", "area"),
+    "active.phase": ("11", "phase"),
+    "active.fsm": ("13", None),
+    "active.ethnicity": ("ethnicity", "ethnicity"),
+    "active.overdue": ("overdue_at_end", None),
+}
+_FLOWS = [measure for measure in _SHOWN_AS if measure.startswith(("referred", "resolved"))]
+_FLOWS += ["referred.families", "resolved.days"]
+_STOCKS = [measure for measure in _SHOWN_AS if measure.startswith("active")]
+_STOCKS += ["active.cohort", "active.month", "family_size"]
+
+
+def _read_counts(periods: list[Quarter], ends: list[Quarter]) -> list[tuple]:
+    """Flows counted in each period, and stocks at each end: the sum of their changes up to
+    it. The counts are kept by database triggers (migration reports 0007)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
-            {
-                "n": list(range(len(periods))),
-                "s": [p.start for p in periods],
-                "e": [p.end for p in periods],
-                "first": periods[0].start,
-                "last": periods[-1].end,
-                "first_quarter": periods[0].year * 4 if isinstance(periods[0], Quarter) else 0,
-            },
-        )
-        return cursor.fetchall()
-
-
-def _quarter(column: str) -> str:
-    """The position of a date's financial quarter among the periods, by arithmetic."""
-    return (
-        f"((date_part('year', {column})::int * 12 + date_part('month', {column})::int - 4)"
-        " / 3 - %(first_quarter)s)"
-    )
-
-
-def _grouped_by(grouping: int, dimensions: list[str]) -> str | None:
-    """The one dimension a GROUPING SETS row is broken down by (None for the total row)."""
-    names = [name for k, name in enumerate(dimensions)
-             if not grouping & (1 << (len(dimensions) - 1 - k))]  # fmt: skip
-    return names[0] if names else None
-
-
-_PERIODS = "p(n, s, e) AS (SELECT * FROM unnest(%(n)s::int[], %(s)s::date[], %(e)s::date[]))"
-
-
-def _new_referrals(periods, figures):
-    rows = _run(
-        f"""
-        WITH ep AS (
-            SELECT {_quarter("e.referral_date")} AS n, c.gender, e.locality_id,
-                   e.school_phase, c.ethnicity_id, e.presenting_need_id,
-                   EXISTS (SELECT 1 FROM cases_episode o WHERE o.child_id = e.child_id
-                           AND o.referral_date < e.referral_date) AS previously
-            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
-            WHERE e.referral_date BETWEEN %(first)s AND %(last)s
-        )
-        SELECT n, GROUPING(gender, locality_id, school_phase, ethnicity_id, presenting_need_id,
-                           previously),
-               gender, locality_id, school_phase, ethnicity_id, presenting_need_id,
-               previously, count(*)::int
-        FROM ep
-        GROUP BY GROUPING SETS ((n), (n, gender), (n, locality_id), (n, school_phase),
-                                (n, ethnicity_id), (n, presenting_need_id), (n, previously))
-        """,
-        periods,
-    )
-    names = figures.names
-    label = {
-        "gender": ("2", names.gender.get),
-        "locality": ("3", names.locality),
-        "school_phase": ("4", names.phase.get),
-        "ethnicity": ("5", names.ethnicity_group),
-        "need": ("presenting_need", names.need),
-    }
-    dimensions = ["gender", "locality", "school_phase", "ethnicity", "need", "previously"]
-    for n, grouping, *values, count in rows:
-        quarter = periods[n]
-        by = _grouped_by(grouping, dimensions)
-        value = dict(zip(dimensions, values, strict=True)).get(by)
-        if by is None:
-            figures.add("1a", "", quarter, count)
-        elif by == "previously":
-            if value:
-                figures.add("1b", "", quarter, count)
-        else:
-            indicator, name = label[by]
-            key = (indicator, name(value))
-            figures.values[key][quarter] = figures.values[key].get(quarter, 0) + count
-
-
-def _new_families(periods, figures):
-    """Sibling groups referred in each period; a child with no family is a family of one."""
-    rows = _run(
-        f"""
-        SELECT n, count(*)::int FROM (
-            SELECT DISTINCT {_quarter("e.referral_date")} AS n,
-                   COALESCE(c.family_id, -c.id) AS family_key
-            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
-            WHERE e.referral_date BETWEEN %(first)s AND %(last)s
-        ) AS families GROUP BY n
-        """,
-        periods,
-    )
-    for n, families in rows:
-        figures.add("1a", "Families", periods[n], families)
-
-
-def _open_to(periods, figures):
-    rows = _run(
-        f"""
-        SELECT {_quarter("e.referral_date")} AS n, s.label, count(*) FROM cases_episode e
-        JOIN cases_episode_open_to_services m ON m.episode_id = e.id
-        JOIN cases_opentoservice s ON s.id = m.opentoservice_id
-        WHERE e.referral_date BETWEEN %(first)s AND %(last)s
-        GROUP BY 1, s.label
-        """,
-        periods,
-    )
-    for n, label, count in rows:
-        figures.add("open_to", label, periods[n], count)
-
-
-def _at_ends(sql: str, ends: list[Quarter]) -> list[tuple]:
-    """Run a stock query: ``%(ends)s`` is the sorted period ends, ``%(first)s`` and
-    ``%(last)s`` the first and last."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {"ends": [q.end for q in ends], "first": ends[0].end, "last": ends[-1].end,
-             "count": len(ends)},
+            """
+            SELECT measure, key, period, count FROM reports_scorecardcount
+            WHERE measure = ANY(%(flows)s) AND period BETWEEN %(first)s AND %(last)s
+              AND count <> 0
+            UNION ALL
+            SELECT c.measure, c.key, e.period, sum(c.count)::int
+            FROM reports_scorecardcount c JOIN unnest(%(ends)s::int[]) AS e(period)
+                 ON c.period <= e.period
+            WHERE c.measure = ANY(%(stocks)s)
+            GROUP BY c.measure, c.key, e.period HAVING sum(c.count) <> 0
+            """,
+            {"flows": _FLOWS, "stocks": _STOCKS, "first": periods[0].index,
+             "last": periods[-1].index, "ends": [end.index for end in ends]},
         )  # fmt: skip
         return cursor.fetchall()
 
 
-# An episode is active at the period ends numbered r to c - 1: r counts the ends before its
-# referral, c the ends before its closure (all of them while it is open). So each episode is
-# read once, whatever the number of ends, and the stocks are summed over those ranges.
-_RANGE = (
-    "width_bucket(e.referral_date - 1, %(ends)s::date[]) AS r, "
-    "COALESCE(width_bucket(e.closed_on - 1, %(ends)s::date[]), %(count)s) AS c"
-)
-_CAN_BE_ACTIVE = "e.referral_date <= %(last)s AND (e.closed_on IS NULL OR e.closed_on > %(first)s)"
-
-
-def _active(ends: list[Quarter], figures):
-    """Stocks at each period end: active cases and their breakdowns."""
-    rows = _at_ends(
-        f"""
-        WITH ep AS (
-            SELECT {_RANGE}, c.gender, c.ethnicity_id, e.locality_id, e.area_id,
-                   e.school_phase, COALESCE(e.fsm_at_referral, false) AS fsm,
-                   date_part('year', c.date_of_birth)::int
-                   + (date_part('month', c.date_of_birth) >= 9)::int AS cohort,
-                   date_part('year', e.referral_date)::int * 12
-                   + date_part('month', e.referral_date)::int AS referral_month,
-                   date_part('day', e.referral_date)::int AS referral_day,
-                   width_bucket(e.removal_from_roll_authorised_on - 1, %(ends)s::date[])
-                   AS removal
-            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
-            WHERE {_CAN_BE_ACTIVE}
-        )
-        SELECT r, c, GROUPING(gender, ethnicity_id, locality_id, area_id, school_phase, fsm,
-                              cohort, referral_month, removal),
-               gender, ethnicity_id, locality_id, area_id, school_phase, fsm, cohort,
-               referral_month, referral_day, removal, count(*)::int
-        FROM ep WHERE c > r
-        GROUP BY GROUPING SETS ((r, c), (r, c, gender), (r, c, ethnicity_id),
-                                (r, c, locality_id), (r, c, area_id), (r, c, school_phase),
-                                (r, c, fsm), (r, c, cohort),
-                                (r, c, referral_month, referral_day), (r, c, removal))
-        """,
-        ends,
-    )
-    names = figures.names
-    dimensions = ["gender", "ethnicity", "locality", "area", "school_phase", "fsm", "cohort",
-                  "months", "removal"]  # fmt: skip
-    totals: dict[Quarter, int] = defaultdict(int)
-    counts: dict[tuple[str, str], dict[Quarter, int]] = defaultdict(lambda: defaultdict(int))
-    for r, c, grouping, *values, count in rows:
-        by = _grouped_by(grouping, dimensions)
-        gender, ethnicity, locality, area, phase, fsm, cohort, month, day, removal = values
-        for k in range(r, c):
-            end = ends[k]
-            if by is None:
-                totals[end] += count
-                key = ("6", "")
-            elif by == "gender":
-                key = ("9", names.gender[gender])
-            elif by == "ethnicity":
-                key = ("ethnicity", names.ethnicity_group(ethnicity))
-            elif by == "locality":
-                key = ("10", names.locality(locality))
-            elif by == "area":
-                if area is None:
-                    continue
-                key = ("10", names.area[area])
-            elif by == "school_phase":
-                key = ("11", names.phase[phase])
-            elif by == "fsm":
-                if not fsm:
-                    continue
-                key = ("13", "")
-            elif by == "cohort":
-                key = ("year_group", year_group_label(_academic_year(end.end) - cohort - 4))
-            elif by == "months":
-                key = ("12", TIME_OPEN[_months_band(end.end, month, day)])
-            else:  # removal from roll authorised by this end
-                if removal is None or removal > k:
-                    continue
-                key = ("8", "")
-            counts[key][end] += count
-    for key, by_end in counts.items():
-        for end, count in by_end.items():
-            figures.add(*key, end, count)
-    for end in ends:
-        total = totals.get(end, 0)
-        figures.add("6", "", end, total)
-        fsm = counts[("13", "")].get(end, 0)
-        figures.add("13", "%", end, round(100 * fsm / total, 1) if total else None)
-    _overdue_at_ends(ends, figures)
+def _add_counts(rows: list[tuple], figures: _Figures, names: _Names) -> None:
+    for measure, key, index, count in rows:
+        quarter = Quarter.at(index)
+        if measure in _SHOWN_AS:
+            indicator, kind = _SHOWN_AS[measure]
+            figures.add(indicator, names.label(kind, key) if kind else "", quarter, count)
+            if measure == "resolved":
+                figures.add("7", "", quarter, count)
+        elif measure == "referred.families":
+            figures.add("1a", "Families", quarter, count)
+        elif measure == "resolved.days":
+            figures.days_to_close[quarter][int(key)] += count
+        elif measure == "active.cohort":
+            year_group = _academic_year(quarter.end) - int(key) - 4
+            figures.add("year_group", year_group_label(year_group), quarter, count)
+        elif measure == "active.month":
+            band = _months_band(quarter.end, int(key))
+            figures.add("12", TIME_OPEN[band], quarter, count)
+        elif measure == "family_size":
+            figures.add("family_size", FAMILY_SIZES[int(key) - 1], quarter, count)
+            figures.add("family_size", "Total families", quarter, count)
 
 
 def _academic_year(day: date) -> int:
     return day.year if day.month >= 9 else day.year - 1
 
 
-def _months_band(end: date, referral_month: int, referral_day: int) -> int:
-    """Whole calendar months from referral to the period end, as a TIME_OPEN band."""
-    months = end.year * 12 + end.month - referral_month - (end.day < referral_day)
+def _months_band(end: date, referred: int) -> int:
+    """Whole calendar months from referral to a quarter end, as a TIME_OPEN band.
+
+    ``referred`` is the month referred (year * 12 + month) doubled, plus one when referred on
+    a 31st: at a quarter end on the 30th that month has not yet been completed.
+    """
+    month, on_31st = divmod(referred, 2)
+    months = end.year * 12 + end.month - month - (on_31st and end.day < 31)
     return 0 if months <= 6 else 1 if months <= 12 else 2 if months <= 18 else 3
 
 
-def _overdue_at_ends(ends: list[Quarter], figures):
-    """Active cases with an enquiry overdue at each period end (each case once)."""
-    rows = _at_ends(
-        f"""
-        WITH overdue AS (
-            SELECT q.episode_id,
-                   greatest(width_bucket(q.requested_on - 1, %(ends)s::date[]),
-                            width_bucket(q.due_on, %(ends)s::date[])) AS r,
-                   COALESCE(width_bucket(q.completed_on - 1, %(ends)s::date[]), %(count)s) AS c
-            FROM cases_enquiry q
-            WHERE q.requested_on <= %(last)s AND q.due_on < %(last)s
-              AND (q.completed_on IS NULL OR q.completed_on > %(first)s)
-        )
-        SELECT k, count(DISTINCT o.episode_id)::int
-        FROM overdue o JOIN cases_episode e ON e.id = o.episode_id,
-             LATERAL (SELECT {_RANGE}) AS active,
-             generate_series(greatest(o.r, active.r), least(o.c, active.c) - 1) AS k
-        GROUP BY k
-        """,
-        ends,
-    )
-    for k, count in rows:
-        figures.add("overdue_at_end", "", ends[k], count)
+def _median(days: Counter) -> float | None:
+    """The median of a count of values (PostgreSQL's percentile_cont(0.5))."""
+    total = sum(days.values())
+    if not total:
+        return None
+    middle = {(total - 1) // 2, total // 2}
+    found, seen = [], 0
+    for value in sorted(days):
+        before, seen = seen, seen + days[value]
+        found += [value] * len([i for i in middle if before <= i < seen])
+    return sum(found) / len(found)
 
 
 @dataclass
 class _Names:
-    """Labels for the ids and codes the stock queries group by."""
+    """Labels for the ids and codes the counts are kept by."""
 
     gender: dict
     phase: dict
@@ -447,6 +295,8 @@ class _Names:
     localities: dict
     groups: dict
     needs: dict
+    services: dict
+    outcomes: dict
 
     @classmethod
     def load(cls) -> _Names:
@@ -462,96 +312,56 @@ class _Names:
                 for e in Ethnicity.objects.select_related("group")
             },
             needs={need.pk: need.label for need in PresentingNeed.objects.all()},
+            services={s.pk: s.label for s in OpenToService.objects.all()},
+            outcomes={o.pk: o.label for o in ClosureOutcome.objects.all()},
         )
 
-    def need(self, pk) -> str:
-        return self.needs.get(pk, NO_DATA)
+    def label(self, kind: str, key: str) -> str:
+        pk = int(key) if key.isdigit() else None
+        return {
+            "gender": lambda: self.gender.get(key, key),
+            "phase": lambda: self.phase.get(key, key),
+            "locality": lambda: self.localities.get(pk, NO_LOCALITY),
+            "area": lambda: self.area[pk],
+            "ethnicity": lambda: self.groups.get(pk, NOT_KNOWN),
+            "need": lambda: self.needs.get(pk, NO_DATA),
+            "service": lambda: self.services[pk],
+            "outcome": lambda: self.outcomes[pk],
+        }[kind]()
 
-    def locality(self, pk) -> str:
-        return self.localities.get(pk, NO_LOCALITY)
 
-    def ethnicity_group(self, pk) -> str:
-        return self.groups.get(pk, NOT_KNOWN)
-
-
-def _deadlines(first: date, last: date) -> tuple[list[date], list[date]]:
-    """Each date in the window, and the date five working days after it."""
-    from datetime import timedelta
-
+def _first_enquiry_counts(periods: list[Quarter]) -> dict[Quarter, tuple[int, int]]:
+    """{quarter: (new referrals, those with a first enquiry within 5 working days)}."""
     from cases.working_days import add_working_days
 
-    days, deadlines = [], []
-    day = first
-    while day <= last:
-        days.append(day)
-        deadlines.append(add_working_days(day, 5))
-        day += timedelta(days=1)
-    return days, deadlines
-
-
-def _first_enquiry_share(spans, labels) -> dict:
-    """{label: % of new referrals in the span with a first enquiry within 5 working days}."""
-    days, deadlines = _deadlines(min(s.start for s in spans), max(s.end for s in spans))
+    first, last = periods[0].start, periods[-1].end
+    allowed = [
+        (add_working_days(first + timedelta(days=n), 5) - first - timedelta(days=n)).days
+        for n in range((last - first).days + 1)
+    ]
+    assert max(allowed) < 21, "the counts keep days to a first enquiry only up to 21"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            WITH {_PERIODS},
-            deadline(day, due) AS (SELECT * FROM unnest(%(days)s::date[], %(due)s::date[]))
-            SELECT p.n, count(*),
-                   count(*) FILTER (WHERE (SELECT min(q.requested_on) FROM cases_enquiry q
-                                           WHERE q.episode_id = e.id) <= d.due)
-            FROM cases_episode e JOIN p ON e.referral_date BETWEEN p.s AND p.e
-            JOIN deadline d ON d.day = e.referral_date
-            GROUP BY p.n
+            """
+            SELECT reports_quarter(date '2000-01-01' + period), sum(count)::int,
+                   (sum(count) FILTER (WHERE CASE WHEN key = 'none' THEN false ELSE
+                       key::int <= (%(allowed)s::int[])[period - %(first)s + 1] END))::int
+            FROM reports_scorecardcount
+            WHERE measure = 'first_enquiry' AND period BETWEEN %(first)s AND %(last)s
+            GROUP BY 1
             """,
-            {"n": list(range(len(spans))), "s": [x.start for x in spans],
-             "e": [x.end for x in spans], "days": days, "due": deadlines},
+            {"allowed": allowed, "first": (first - _DAY_ZERO).days,
+             "last": (last - _DAY_ZERO).days},
         )  # fmt: skip
-        rows = cursor.fetchall()
-    return {labels[n]: round(100 * quick / total, 1) for n, total, quick in rows if total}
+        return {Quarter.at(index): (total, quick or 0) for index, total, quick in cursor}
 
 
-def _family_sizes(ends: list[Quarter], figures):
-    """Families with active cases at each period end, by how many of their children."""
-    rows = _at_ends(
-        f"""
-        WITH ep AS (
-            SELECT {_RANGE}, COALESCE(c.family_id, -c.id) AS family_key
-            FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
-            WHERE {_CAN_BE_ACTIVE}
-        ), families AS (
-            SELECT k, family_key, count(*) AS size
-            FROM ep, generate_series(r, c - 1) AS k GROUP BY k, family_key
-        )
-        SELECT k, LEAST(size, 5)::int, count(*)::int FROM families
-        GROUP BY ROLLUP (k, LEAST(size, 5))
-        """,
-        ends,
-    )
-    for k, size, count in rows:
-        if k is None:
-            continue
-        label = "Total families" if size is None else FAMILY_SIZES[size - 1]
-        figures.add("family_size", label, ends[k], count)
+_DAY_ZERO = date(2000, 1, 1)
 
 
-def _resolved(periods, figures):
-    rows = _run(
-        f"""
-        SELECT {_quarter("e.closed_on")} AS n, GROUPING(o.label), o.label, count(*),
-               percentile_cont(0.5) WITHIN GROUP (ORDER BY e.closed_on - e.referral_date)
-        FROM cases_episode e JOIN cases_closureoutcome o ON o.id = e.closure_outcome_id
-        WHERE e.closed_on BETWEEN %(first)s AND %(last)s
-        GROUP BY GROUPING SETS ((1), (1, o.label))
-        """,
-        periods,
-    )
-    for n, grouping, outcome, count, median in rows:
-        if grouping:
-            figures.add("7", "", periods[n], count)
-            figures.add("median_days_to_close", "", periods[n], float(median))
-        else:
-            figures.add("closure_outcome", outcome, periods[n], count)
+def _share(counts: list[tuple[int, int]]) -> float | None:
+    total = sum(total for total, _ in counts)
+    return round(100 * sum(quick for _, quick in counts) / total, 1) if total else None
 
 
 def _breakdowns() -> dict[str, list[str]]:
@@ -593,25 +403,34 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     today = today or timezone.localdate()
     years = [year - 2, year - 1, year]
     periods = [quarter for y in years for quarter in quarters(y)]
-    figures = _Figures()
     # Stocks are shown for this year's quarters; earlier years need only their year end.
     ends = [quarters(year - 2)[3], quarters(year - 1)[3], *quarters(year)]
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # Room to group a large caseload in memory rather than sorting it on disk.
-        cursor.execute("SET LOCAL work_mem TO '64MB'")
-        for compute in (_new_referrals, _new_families, _open_to, _resolved):
-            compute(periods, figures)
-        for compute in (_active, _family_sizes):
-            compute(ends, figures)
-    result = Scorecard(year=year, today=today)
-    medians = _median_by_year(years, today)
-    this_year = quarters(year)
-    year_spans = [_Span(quarters(y)[0].start, min(quarters(y)[3].end, today)) for y in years]
-    first_enquiry = _first_enquiry_share(this_year + year_spans,
-                                         [*this_year, *[("year", y) for y in years]])  # fmt: skip
-    for quarter in this_year:
+    figures = _Figures()
+    with transaction.atomic():  # one snapshot of the counts for every figure
+        _add_counts(_read_counts(periods, ends), figures, _Names.load())
+        first_enquiry = _first_enquiry_counts(periods)
+    for end in ends:
+        total = figures.values[("6", "")].get(end, 0)
+        fsm = figures.values[("13", "")].get(end, 0)
+        figures.values[("13", "%")][end] = round(100 * fsm / total, 1) if total else None
+    begun = {y: [q for q in quarters(y) if q.start <= today] for y in years}
+    for quarter in periods:
+        if quarter in figures.days_to_close:
+            median = _median(figures.days_to_close[quarter])
+            figures.values[("median_days_to_close", "")][quarter] = median
         if quarter in first_enquiry:
-            figures.add("first_enquiry_5_days", "", quarter, first_enquiry[quarter])
+            share = _share([first_enquiry[quarter]])
+            figures.values[("first_enquiry_5_days", "")][quarter] = share
+    # Measures over a year are taken over all its cases, not from the quarters' figures.
+    year_measures = {
+        "median_days_to_close": {
+            y: _median(sum((figures.days_to_close[q] for q in begun[y]), Counter())) for y in years
+        },
+        "first_enquiry_5_days": {
+            y: _share([first_enquiry[q] for q in begun[y] if q in first_enquiry]) for y in years
+        },
+    }
+    result = Scorecard(year=year, today=today)
     breakdowns = _breakdowns()
     from .models import Commentary, IndicatorTarget
 
@@ -623,10 +442,8 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
         for breakdown in breakdowns[indicator.id]:
             values = figures.values.get((indicator.id, breakdown), {})
             per_year = {y: _year_values(indicator, values, y, today) for y in years}
-            if indicator.id == "median_days_to_close":
-                per_year = {y: (shown, medians[y]) for y, (shown, _) in per_year.items()}
-            elif indicator.id == "first_enquiry_5_days":
-                per_year = {y: (shown, first_enquiry.get(("year", y)))
+            if indicator.id in year_measures:
+                per_year = {y: (shown, year_measures[indicator.id][y])
                             for y, (shown, _) in per_year.items()}  # fmt: skip
             this = per_year[year]
             result.rows.append(
@@ -663,23 +480,3 @@ def _ytd(indicator, shown):
     if indicator.kind == "flow":
         return sum(present)
     return present[-1]
-
-
-@dataclass(frozen=True)
-class _Span:
-    start: date
-    end: date
-
-
-def _median_by_year(years: list[int], today: date) -> dict[int, float | None]:
-    spans = [_Span(quarters(y)[0].start, min(quarters(y)[3].end, today)) for y in years]
-    rows = _run(
-        f"""
-        WITH {_PERIODS}
-        SELECT p.n, percentile_cont(0.5) WITHIN GROUP (ORDER BY e.closed_on - e.referral_date)
-        FROM cases_episode e JOIN p ON e.closed_on BETWEEN p.s AND p.e GROUP BY p.n
-        """,
-        spans,
-    )
-    found = {years[n]: float(median) for n, median in rows}
-    return {y: found.get(y) for y in years}

@@ -93,3 +93,17 @@ def snapshot_changes(snapshot) -> list[dict]:
                 "breakdown": row["breakdown"], "then": row[column], "now": now[key],
             })  # fmt: skip
     return changes
+
+
+@transaction.atomic
+def counts_rebuild() -> int:
+    """Make every scorecard count afresh from the case tables; returns how many were made.
+
+    The database's triggers keep the counts exact as cases change. This is for data loaded
+    with triggers off (for example ``session_replication_role = replica``)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reports_rebuild_counts()")
+        cursor.execute("SELECT count(*) FROM reports_scorecardcount")
+        return cursor.fetchone()[0]

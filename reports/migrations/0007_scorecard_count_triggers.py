@@ -1,0 +1,302 @@
+"""Scorecard counts kept exact by triggers, so a year's scorecard reads a few thousand counts
+instead of grouping a million episodes.
+
+Every statement that changes an episode, a child, an enquiry or an episode's services
+refreshes the children it touched: what their episodes and their families count comes off,
+their fact rows are made again from the view ``reports_episodefact_source``, and the counts go
+back on. Families are counted whole, since a family's size at a quarter end depends on all its
+children. One transaction at a time refreshes (an advisory lock held to commit), so two never
+deadlock on the counts. ``reports_rebuild_counts()`` makes everything afresh.
+"""
+
+from django.db import migrations
+
+FACT_COLUMNS = (
+    "episode_id, child_id, family_key, referral_date, closed_on, referred_quarter, "
+    "closed_quarter, referred_month, gender, ethnicity_id, locality_id, area_id, school_phase, "
+    "presenting_need_id, closure_outcome_id, fsm, cohort, previously, removal_quarter, "
+    "first_enquiry_on, open_to, overdue"
+)
+
+
+def _grouped(measure: str, period: str, dimensions: list[str], rows: str, n: str) -> str:
+    """One scan grouping ``rows`` by ``period`` alone (the measure's total) and by ``period``
+    with each dimension: measure ``referred.gender`` keyed by gender, and so on. A dimension
+    whose key is NULL for a row (no area, not eligible for FSM) does not count it."""
+    sets = ", ".join([f"({period})", *(f"({period}, {d})" for d in dimensions)])
+    measures = " ".join(f"WHEN GROUPING({d}) = 0 THEN '{measure}.{d}'" for d in dimensions)
+    keys = " ".join(f"WHEN GROUPING({d}) = 0 THEN {d}" for d in dimensions)
+    return (
+        f"SELECT CASE {measures} ELSE '{measure}' END, CASE {keys} ELSE '' END, {period}, {n} "
+        f"FROM {rows} GROUP BY GROUPING SETS ({sets})"
+    )
+
+
+REFERRED = _grouped(
+    "referred", "rq", ["gender", "locality", "phase", "ethnicity", "need", "previously"],
+    "f", "count(*)",
+)  # fmt: skip
+# Stocks: +1 from the first quarter end an episode is active at (referred on or before it),
+# -1 from the first it is not (closed on or before it).
+ACTIVE = _grouped(
+    "active", "b.period",
+    ["gender", "ethnicity", "locality", "area", "phase", "fsm", "cohort", "month"],
+    "f CROSS JOIN LATERAL (VALUES (f.rq, 1), (f.cq, -1)) AS b(period, change) "
+    "WHERE b.period IS NOT NULL AND (f.cq IS NULL OR f.cq > f.rq)",
+    "sum(b.change)",
+)  # fmt: skip
+
+SQL = f"""
+-- A date's financial quarter: 2017 * 4 for April to June 2017, 2017 * 4 + 3 for Jan-Mar 2018.
+CREATE FUNCTION reports_quarter(day date) RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN (date_part('year', day)::integer * 12 + date_part('month', day)::integer - 4) / 3;
+
+CREATE VIEW reports_episodefact_source AS
+SELECT e.id AS episode_id, e.child_id, COALESCE(c.family_id, -c.id) AS family_key,
+       e.referral_date, e.closed_on, reports_quarter(e.referral_date) AS referred_quarter,
+       reports_quarter(e.closed_on) AS closed_quarter,
+       (date_part('year', e.referral_date)::integer * 12
+        + date_part('month', e.referral_date)::integer) * 2
+       + (date_part('day', e.referral_date) = 31)::integer AS referred_month,
+       c.gender::text, c.ethnicity_id, e.locality_id, e.area_id,
+       e.school_phase::text, e.presenting_need_id, e.closure_outcome_id,
+       COALESCE(e.fsm_at_referral, false) AS fsm,
+       date_part('year', c.date_of_birth)::integer
+       + (date_part('month', c.date_of_birth) >= 9)::integer AS cohort,
+       EXISTS (SELECT 1 FROM cases_episode o
+               WHERE o.child_id = e.child_id AND o.referral_date < e.referral_date) AS previously,
+       reports_quarter(e.removal_from_roll_authorised_on) AS removal_quarter,
+       (SELECT min(q.requested_on) FROM cases_enquiry q WHERE q.episode_id = e.id)
+           AS first_enquiry_on,
+       ARRAY(SELECT m.opentoservice_id FROM cases_episode_open_to_services m
+             WHERE m.episode_id = e.id ORDER BY 1) AS open_to,
+       -- Overdue at a quarter end E when due before E and not completed by E: the quarters
+       -- from the one holding the day after it was due, to the one it was completed in.
+       (SELECT range_agg(int4range(reports_quarter(q.due_on + 1),
+                                   reports_quarter(q.completed_on)))
+        FROM cases_enquiry q WHERE q.episode_id = e.id
+          AND (q.completed_on IS NULL OR q.completed_on > q.due_on)) AS overdue
+FROM cases_episode e JOIN cases_child c ON c.id = e.child_id;
+
+-- Adds (sign 1) or takes off (sign -1) what the children's episodes and the families count.
+CREATE FUNCTION reports_add_counts(children bigint[], families bigint[], sign integer)
+    RETURNS void LANGUAGE sql
+    SET work_mem = '64MB'  -- room to group in memory rather than sort a large import
+    AS $$
+WITH f AS MATERIALIZED (
+    SELECT referred_quarter AS rq, closed_quarter AS cq, referral_date, closed_on,
+           removal_quarter, first_enquiry_on, open_to, overdue, gender,
+           COALESCE(locality_id::text, '') AS locality, school_phase AS phase,
+           COALESCE(ethnicity_id::text, '') AS ethnicity,
+           COALESCE(presenting_need_id::text, '') AS need,
+           CASE WHEN previously THEN '' END AS previously, area_id::text AS area,
+           CASE WHEN fsm THEN '' END AS fsm, cohort::text AS cohort,
+           referred_month::text AS month, closure_outcome_id::text AS outcome,
+           (closed_on - referral_date)::text AS days
+    FROM reports_episodefact WHERE child_id = ANY(children)
+), by_quarter AS (
+    SELECT f.family_key, x.period, sum(x.change) AS change, bool_or(x.referred) AS referred
+    FROM reports_episodefact f
+    CROSS JOIN LATERAL (VALUES (f.referred_quarter, 1, true), (f.closed_quarter, -1, false))
+        AS x(period, change, referred)
+    WHERE f.family_key = ANY(families) AND x.period IS NOT NULL
+    GROUP BY f.family_key, x.period
+), sizes AS MATERIALIZED (
+    SELECT period, referred, sum(change) OVER w AS size, lead(period) OVER w AS next
+    FROM by_quarter WINDOW w AS (PARTITION BY family_key ORDER BY period)
+), counts(measure, key, period, n) AS (
+    {REFERRED}
+    UNION ALL
+    {ACTIVE}
+    UNION ALL
+    SELECT 'referred.open_to', s::text, f.rq, count(*) FROM f, unnest(f.open_to) AS s
+    GROUP BY 2, 3
+    UNION ALL
+    SELECT CASE WHEN GROUPING(outcome) = 0 THEN 'resolved' ELSE 'resolved.days' END,
+           CASE WHEN GROUPING(outcome) = 0 THEN outcome ELSE days END, cq, count(*)
+    FROM f WHERE cq IS NOT NULL
+    GROUP BY GROUPING SETS ((cq, outcome), (cq, days))
+    UNION ALL
+    -- On the day referred: days to the first enquiry (up to 21; 'none' without one).
+    SELECT 'first_enquiry',
+           CASE WHEN first_enquiry_on IS NULL THEN 'none'
+                ELSE least(greatest(first_enquiry_on - referral_date, -1), 21)::text END,
+           referral_date - date '2000-01-01', count(*)
+    FROM f GROUP BY 2, 3
+    UNION ALL
+    SELECT s.measure, '', b.period, sum(b.n)
+    FROM f
+    CROSS JOIN LATERAL (
+        SELECT 'active.removal', int4range(f.rq, f.cq) * int4range(f.removal_quarter, NULL)
+        WHERE f.removal_quarter IS NOT NULL
+        UNION ALL
+        SELECT 'active.overdue', o.span
+        FROM unnest(f.overdue * int4multirange(int4range(f.rq, f.cq))) AS o(span)
+    ) AS s(measure, span)
+    CROSS JOIN LATERAL (VALUES (lower(s.span), 1), (upper(s.span), -1)) AS b(period, n)
+    WHERE NOT isempty(s.span) AND b.period IS NOT NULL
+    GROUP BY 1, 3
+    UNION ALL
+    -- Families: how many of their episodes are active (their size) from each quarter on,
+    -- and the quarters they had a new referral in. Each family is counted whole.
+    SELECT 'family_size', least(size, 5)::text, period, count(*) FROM sizes WHERE size > 0
+    GROUP BY 2, 3
+    UNION ALL
+    SELECT 'family_size', least(size, 5)::text, next, -count(*) FROM sizes
+    WHERE size > 0 AND next IS NOT NULL GROUP BY 2, 3
+    UNION ALL
+    SELECT 'referred.families', '', period, count(*) FROM sizes WHERE referred GROUP BY 3
+)
+INSERT INTO reports_scorecardcount AS total (measure, key, period, count)
+SELECT measure, key, period, sign * sum(n) FROM counts WHERE key IS NOT NULL
+GROUP BY measure, key, period HAVING sum(n) <> 0
+ORDER BY measure, key, period
+ON CONFLICT (measure, key, period) DO UPDATE SET count = total.count + EXCLUDED.count
+$$;
+
+CREATE FUNCTION reports_refresh_counts(children bigint[]) RETURNS void
+    LANGUAGE plpgsql AS $$
+DECLARE
+    families bigint[];
+BEGIN
+    IF coalesce(cardinality(children), 0) = 0 THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(436003);
+    families := ARRAY(
+        SELECT family_key FROM reports_episodefact WHERE child_id = ANY(children)
+        UNION SELECT COALESCE(family_id, -id) FROM cases_child WHERE id = ANY(children));
+    PERFORM reports_add_counts(children, families, -1);
+    DELETE FROM reports_episodefact WHERE child_id = ANY(children);
+    INSERT INTO reports_episodefact ({FACT_COLUMNS})
+    SELECT {FACT_COLUMNS} FROM reports_episodefact_source WHERE child_id = ANY(children);
+    PERFORM reports_add_counts(children, families, 1);
+END;
+$$;
+
+-- Every count made afresh from the case tables.
+CREATE FUNCTION reports_rebuild_counts() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock(436003);
+    DELETE FROM reports_scorecardcount;
+    DELETE FROM reports_episodefact;
+    INSERT INTO reports_episodefact ({FACT_COLUMNS})
+    SELECT {FACT_COLUMNS} FROM reports_episodefact_source;
+    PERFORM reports_add_counts(ARRAY(SELECT DISTINCT child_id FROM reports_episodefact),
+                               ARRAY(SELECT DISTINCT family_key FROM reports_episodefact), 1);
+END;
+$$;
+
+-- Triggers: which children a statement touched, counting only changes the scorecard reads.
+CREATE FUNCTION reports_episodes_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM reports_refresh_counts(ARRAY(SELECT DISTINCT child_id FROM new_rows));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM reports_refresh_counts(ARRAY(SELECT DISTINCT child_id FROM old_rows));
+    ELSE
+        PERFORM reports_refresh_counts(ARRAY(
+            SELECT DISTINCT unnest(ARRAY[o.child_id, n.child_id])
+            FROM old_rows o JOIN new_rows n ON n.id = o.id
+            WHERE (o.child_id, o.referral_date, o.closed_on, o.locality_id, o.area_id,
+                   o.school_phase, o.presenting_need_id, o.closure_outcome_id,
+                   o.fsm_at_referral, o.removal_from_roll_authorised_on)
+                  IS DISTINCT FROM
+                  (n.child_id, n.referral_date, n.closed_on, n.locality_id, n.area_id,
+                   n.school_phase, n.presenting_need_id, n.closure_outcome_id,
+                   n.fsm_at_referral, n.removal_from_roll_authorised_on)));
+    END IF;
+    RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION reports_children_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM reports_refresh_counts(ARRAY(
+        SELECT n.id FROM old_rows o JOIN new_rows n ON n.id = o.id
+        WHERE (o.family_id, o.gender, o.ethnicity_id, o.date_of_birth)
+              IS DISTINCT FROM (n.family_id, n.gender, n.ethnicity_id, n.date_of_birth)));
+    RETURN NULL;
+END;
+$$;
+
+-- Enquiries and services: the children of the episodes they belong (or belonged) to.
+CREATE FUNCTION reports_episode_details_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    episodes bigint[];
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        episodes := ARRAY(SELECT episode_id FROM new_rows);
+    ELSIF TG_OP = 'DELETE' THEN
+        episodes := ARRAY(SELECT episode_id FROM old_rows);
+    ELSIF TG_TABLE_NAME = 'cases_enquiry' THEN
+        episodes := ARRAY(
+            SELECT unnest(ARRAY[o.episode_id, n.episode_id])
+            FROM old_rows o JOIN new_rows n ON n.id = o.id
+            WHERE (o.episode_id, o.requested_on, o.due_on, o.completed_on)
+                  IS DISTINCT FROM (n.episode_id, n.requested_on, n.due_on, n.completed_on));
+    ELSE
+        episodes := ARRAY(SELECT episode_id FROM old_rows UNION SELECT episode_id FROM new_rows);
+    END IF;
+    PERFORM reports_refresh_counts(ARRAY(
+        SELECT child_id FROM cases_episode WHERE id = ANY(episodes)
+        UNION SELECT child_id FROM reports_episodefact WHERE episode_id = ANY(episodes)));
+    RETURN NULL;
+END;
+$$;
+"""
+
+TRIGGERS = [
+    ("cases_episode", "reports_episodes_changed"),
+    ("cases_child", "reports_children_changed"),
+    ("cases_enquiry", "reports_episode_details_changed"),
+    ("cases_episode_open_to_services", "reports_episode_details_changed"),
+]
+TRANSITIONS = {
+    "INSERT": "NEW TABLE AS new_rows",
+    "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "OLD TABLE AS old_rows",
+}
+
+
+def _trigger_sql() -> str:
+    statements = []
+    for table, function in TRIGGERS:
+        for event, transition in TRANSITIONS.items():
+            if table == "cases_child" and event != "UPDATE":
+                continue  # a new child has no episodes yet; one with episodes is protected
+            statements.append(
+                f"CREATE TRIGGER reports_counts_{event.lower()} AFTER {event} ON {table} "
+                f"REFERENCING {transition} FOR EACH STATEMENT EXECUTE FUNCTION {function}();"
+            )
+    return "\n".join(statements)
+
+
+REVERSE_SQL = "\n".join(
+    [
+        *(
+            f"DROP TRIGGER IF EXISTS reports_counts_{event.lower()} ON {table};"
+            for table, _ in TRIGGERS
+            for event in TRANSITIONS
+        ),
+        "DROP FUNCTION IF EXISTS reports_episode_details_changed(), reports_children_changed(),"
+        " reports_episodes_changed(), reports_rebuild_counts(),"
+        " reports_refresh_counts(bigint[]), reports_add_counts(bigint[], bigint[], integer);",
+        "DROP VIEW IF EXISTS reports_episodefact_source;",
+        "DROP FUNCTION IF EXISTS reports_quarter(date);",
+    ]
+)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0006_scorecard_counts"),
+        ("cases", "0011_allocation_alerts"),
+    ]
+
+    operations = [
+        migrations.RunSQL(SQL + _trigger_sql(), REVERSE_SQL),
+        # Counts for the cases already recorded.
+        migrations.RunSQL("SELECT reports_rebuild_counts()", migrations.RunSQL.noop),
+    ]

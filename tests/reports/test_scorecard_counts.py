@@ -1,0 +1,266 @@
+"""The scorecard's counts, kept by database triggers, always equal counts made afresh.
+
+Random but repeatable histories of every kind of change the triggers watch (episodes,
+children, enquiries, services; one row or many in a statement; deletions) are checked against
+``reports_rebuild_counts()``, which recomputes everything from the case tables.
+"""
+
+import datetime
+import random
+import threading
+
+import pytest
+from django.db import connection, transaction
+
+from cases.models import (
+    ClosureOutcome,
+    Enquiry,
+    EnquiryType,
+    Episode,
+    Ethnicity,
+    Locality,
+    OpenToService,
+)
+from reports.scorecard import scorecard
+from tests.cases.factories import ChildFactory, EpisodeFactory, FamilyFactory
+
+D = datetime.date
+
+
+def counts() -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT measure, key, period, count FROM reports_scorecardcount WHERE count <> 0"
+        )
+        return {row[:3]: row[3] for row in cursor.fetchall()}
+
+
+def facts_differ_from_source() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FROM (
+                (SELECT * FROM reports_episodefact EXCEPT SELECT * FROM reports_episodefact_source)
+                UNION ALL
+                (SELECT * FROM reports_episodefact_source EXCEPT SELECT * FROM reports_episodefact)
+            ) AS difference
+            """
+        )
+        return cursor.fetchone()[0]
+
+
+def assert_counts_exact():
+    kept = counts()
+    assert facts_differ_from_source() == 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reports_rebuild_counts()")
+    assert kept == counts()
+
+
+FIRST_DAY = D(2016, 1, 1)
+
+
+def day(rng, start=FIRST_DAY, days=1500):
+    return start + datetime.timedelta(days=rng.randrange(days))
+
+
+class History:
+    """Makes random changes of every kind the scorecard's triggers watch."""
+
+    def __init__(self, seed):
+        self.rng = random.Random(seed)
+        self.outcomes = list(ClosureOutcome.objects.all())
+        self.localities = [*Locality.objects.all(), None]
+        self.ethnicities = [*Ethnicity.objects.all()[:5], None]
+        self.services = list(OpenToService.objects.all())
+        self.families = [FamilyFactory() for _ in range(3)]
+        self.enquiry_type = EnquiryType.objects.first()
+
+    def child(self):
+        rng = self.rng
+        return ChildFactory(
+            family=rng.choice([*self.families, None]), gender=rng.choice(["MALE", "FEMALE"]),
+            date_of_birth=day(rng, D(2006, 1, 1), 3000), ethnicity=rng.choice(self.ethnicities),
+        )  # fmt: skip
+
+    def episode(self, child=None):
+        rng = self.rng
+        referred = day(rng)
+        fields = {"child": child or self.child(), "referral_date": referred,
+                  "locality": rng.choice(self.localities), "fsm_at_referral": rng.random() < .5,
+                  "school_phase": rng.choice(["PRIMARY", "SECONDARY", "UNKNOWN"])}  # fmt: skip
+        if rng.random() < 0.3:
+            fields["removal_from_roll_authorised_on"] = referred + datetime.timedelta(days=40)
+        open_already = child is not None and child.episodes.filter(status="OPEN").exists()
+        if open_already or rng.random() < 0.7:
+            fields.update(status="CLOSED", closed_on=referred + datetime.timedelta(
+                days=rng.randrange(0, 500)), closure_outcome=rng.choice(self.outcomes))  # fmt: skip
+        episode = EpisodeFactory(**fields)
+        if rng.random() < 0.4:
+            episode.open_to_services.set(rng.sample(self.services, 2))
+        return episode
+
+    def enquiry(self, episode):
+        rng = self.rng
+        requested = episode.referral_date + datetime.timedelta(days=rng.randrange(-2, 60))
+        due = requested + datetime.timedelta(days=rng.randrange(0, 30))
+        completed = rng.choice([None, requested, due + datetime.timedelta(days=rng.randrange(200))])
+        return Enquiry.objects.create(
+            episode=episode, enquiry_type=self.enquiry_type, made_to="School",
+            requested_on=requested, due_on=due, completed_on=completed,
+        )  # fmt: skip
+
+    def change(self):
+        """One random change, through the ORM as the application makes them."""
+        rng = self.rng
+        episodes = list(Episode.objects.all())
+        enquiries = list(Enquiry.objects.all())
+        action = rng.choice(
+            ["new", "again", "enquiry", "edit", "close", "reopen", "child", "family",
+             "services", "respond", "drop enquiry", "drop episode", "many"]
+        )  # fmt: skip
+        if action == "new" or not episodes:
+            self.episode()
+        elif action == "again":  # a later episode of a child seen before
+            self.episode(rng.choice(episodes).child)
+        elif action == "enquiry":
+            self.enquiry(rng.choice(episodes))
+        elif action == "edit":
+            episode = rng.choice(episodes)
+            episode.referral_date -= datetime.timedelta(days=rng.randrange(1, 200))
+            episode.locality = rng.choice(self.localities)
+            episode.save()
+        elif action == "close":
+            episode = rng.choice(episodes)
+            episode.status, episode.closure_outcome = "CLOSED", rng.choice(self.outcomes)
+            episode.closed_on = episode.referral_date + datetime.timedelta(days=rng.randrange(90))
+            episode.save()
+        elif action == "reopen":
+            episode = rng.choice(episodes)
+            episode.status, episode.closed_on, episode.closure_outcome = "OPEN", None, None
+            if not Episode.objects.filter(child=episode.child, status="OPEN").exists():
+                episode.save()
+        elif action == "child":
+            child = rng.choice(episodes).child
+            child.gender = rng.choice(["MALE", "FEMALE", "NOT_KNOWN"])
+            child.date_of_birth = day(rng, D(2006, 1, 1), 3000)
+            child.ethnicity = rng.choice(self.ethnicities)
+            child.save()
+        elif action == "family":  # moves a child into, out of or between families
+            child = rng.choice(episodes).child
+            child.family = rng.choice([*self.families, None])
+            child.save()
+        elif action == "services":
+            rng.choice(episodes).open_to_services.set(rng.sample(self.services, rng.randrange(3)))
+        elif action == "respond" and enquiries:
+            enquiry = rng.choice(enquiries)
+            enquiry.completed_on = enquiry.due_on + datetime.timedelta(days=rng.randrange(300))
+            enquiry.save()
+        elif action == "drop enquiry" and enquiries:
+            rng.choice(enquiries).delete()
+        elif action == "drop episode":
+            episode = rng.choice(episodes)
+            episode.enquiries.all().delete()
+            episode.delete()
+        elif action == "many":  # one statement changing many rows
+            Episode.objects.filter(pk__in=[e.pk for e in rng.sample(episodes, 3)]
+                                   if len(episodes) >= 3 else []).update(
+                school_phase="SPECIAL", fsm_at_referral=None)  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_counts_stay_exact_through_every_kind_of_change(seed):
+    history = History(seed)
+    for _ in range(12):
+        history.episode()
+    assert_counts_exact()
+    for step in range(60):
+        history.change()
+        if step % 10 == 9:
+            assert_counts_exact()
+    assert_counts_exact()
+
+
+@pytest.mark.django_db
+def test_changes_the_scorecard_does_not_read_leave_the_counts_alone():
+    episode = EpisodeFactory(referral_date=D(2017, 5, 1))
+    before = counts()
+    episode.closure_details = {"note": "read by nobody"}
+    episode.save()
+    assert counts() == before
+    assert scorecard(2017, today=D(2018, 4, 30)).value("1a") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_changing_cases_at_once_both_count():
+    """Each transaction's changes are counted; one waits for the other, neither fails."""
+    first = EpisodeFactory(referral_date=D(2017, 5, 1))
+    second = EpisodeFactory(referral_date=D(2017, 5, 2))
+    started = threading.Event()
+    errors = []
+
+    def change(episode, wait_for_other):
+        try:
+            with transaction.atomic():
+                Episode.objects.filter(pk=episode.pk).update(referral_date=D(2017, 8, 1))
+                started.set()
+                if wait_for_other:
+                    started.wait(5)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=change, args=(first, True)),
+               threading.Thread(target=change, args=(second, False))]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    card = scorecard(2017, today=D(2018, 4, 30))
+    assert card.row("1a").quarters == [0, 2, 0, 0]  # both moved from Q1 to Q2
+    assert_counts_exact()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bulk", [False, True])
+def test_history_imports_keep_the_counts_exact(tmp_path, monkeypatch, bulk):
+    from cases.history import writer
+    from tests.cases.test_history_import import run, sibling_rows, write
+
+    if bulk:  # the path large files take, with foreign keys dropped and restored
+        monkeypatch.setattr(writer, "BULK_ROWS", 1)
+    EpisodeFactory(referral_date=D(2015, 6, 1))  # a case already recorded, still open
+    rows = sibling_rows()
+    assert run(write(tmp_path, rows)).imported
+    assert_counts_exact()
+    # A second file: a child's gender and services change, and an open case closes.
+    rows[2].update(gender="Female", open_to="Children's Social Care")
+    rows[1].update(closed_date="2018-03-01", closure_outcome="FOUND_SCHOOL_THIS_LA")
+    report = run(write(tmp_path, rows, name="again.csv"))
+    assert report.imported and report.episodes_updated == 2, report.errors
+    assert_counts_exact()
+    card = scorecard(2017, today=D(2018, 11, 23))
+    assert card.value("7") == 3  # all three of the file's episodes are now resolved
+
+
+@pytest.mark.django_db
+def test_counts_loaded_with_triggers_off_are_made_afresh_by_the_command():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")  # a bulk load, triggers off
+        try:
+            EpisodeFactory(referral_date=D(2017, 5, 1))
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+    assert scorecard(2017, today=D(2018, 4, 30)).value("1a") == 0  # not yet counted
+    out = StringIO()
+    call_command("rebuild_scorecard_counts", stdout=out)
+    assert "scorecard counts made afresh" in out.getvalue()
+    assert scorecard(2017, today=D(2018, 4, 30)).value("1a") == 1
+    assert_counts_exact()
