@@ -76,12 +76,12 @@ def load(episodes: int) -> None:
                 due_on, completed_on, response, notes, created_at, updated_at)
             SELECT e.id, (SELECT min(id) FROM cases_enquirytype), 'School',
                    e.referral_date + d.after, e.referral_date + d.after + 7,
-                   CASE WHEN e.id %% 10 <> 0 OR d.after = 0
-                        THEN e.referral_date + d.after + (e.id %% 40)::int END,
+                   CASE WHEN e.id % 10 <> 0 OR d.after = 0
+                        THEN e.referral_date + d.after + (e.id % 40)::int END,
                    '', '', now(), now()
             FROM cases_episode e
-            CROSS JOIN LATERAL (VALUES (0), ((e.id %% 8)::int + 1)) AS d(after)
-            WHERE e.id %% 5 <> 0
+            CROSS JOIN LATERAL (VALUES (0), ((e.id % 8)::int + 1)) AS d(after)
+            WHERE e.id % 5 <> 0
             """
         )
         cursor.execute("SET session_replication_role = DEFAULT")

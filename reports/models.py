@@ -176,8 +176,9 @@ class EpisodeFact(models.Model):
     ``reports_episodefact_source`` whenever an episode, child, enquiry or service changes.
     """
 
-    episode_id = models.BigIntegerField(primary_key=True)
-    child_id = models.BigIntegerField(db_index=True)
+    pk = models.CompositePrimaryKey("child_id", "episode_id")  # a child's episodes together
+    child_id = models.BigIntegerField()
+    episode_id = models.BigIntegerField()
     family_key = models.BigIntegerField(db_index=True, help_text="The child's negated id "
                                         "when it has no family: a family of one.")  # fmt: skip
     referral_date = models.DateField()

@@ -64,20 +64,22 @@ SELECT e.id AS episode_id, e.child_id, COALESCE(c.family_id, -c.id) AS family_ke
        COALESCE(e.fsm_at_referral, false) AS fsm,
        date_part('year', c.date_of_birth)::integer
        + (date_part('month', c.date_of_birth) >= 9)::integer AS cohort,
-       EXISTS (SELECT 1 FROM cases_episode o
-               WHERE o.child_id = e.child_id AND o.referral_date < e.referral_date) AS previously,
+       -- An earlier episode of the same child (a window: filtering by child reaches it).
+       e.referral_date > min(e.referral_date) OVER (PARTITION BY e.child_id) AS previously,
        reports_quarter(e.removal_from_roll_authorised_on) AS removal_quarter,
-       (SELECT min(q.requested_on) FROM cases_enquiry q WHERE q.episode_id = e.id)
-           AS first_enquiry_on,
+       q.first_enquiry_on,
        ARRAY(SELECT m.opentoservice_id FROM cases_episode_open_to_services m
              WHERE m.episode_id = e.id ORDER BY 1) AS open_to,
-       -- Overdue at a quarter end E when due before E and not completed by E: the quarters
-       -- from the one holding the day after it was due, to the one it was completed in.
-       (SELECT range_agg(int4range(reports_quarter(q.due_on + 1),
-                                   reports_quarter(q.completed_on)))
-        FROM cases_enquiry q WHERE q.episode_id = e.id
-          AND (q.completed_on IS NULL OR q.completed_on > q.due_on)) AS overdue
-FROM cases_episode e JOIN cases_child c ON c.id = e.child_id;
+       q.overdue
+FROM cases_episode e JOIN cases_child c ON c.id = e.child_id
+CROSS JOIN LATERAL (
+    -- Overdue at a quarter end E when due before E and not completed by E: the quarters
+    -- from the one holding the day after it was due, to the one it was completed in.
+    SELECT min(requested_on) AS first_enquiry_on,
+           range_agg(int4range(reports_quarter(due_on + 1), reports_quarter(completed_on)))
+               FILTER (WHERE completed_on IS NULL OR completed_on > due_on) AS overdue
+    FROM cases_enquiry WHERE episode_id = e.id
+) AS q;
 
 -- Adds (sign 1) or takes off (sign -1) what the children's episodes and the families count.
 CREATE FUNCTION reports_add_counts(children bigint[], families bigint[], sign integer)

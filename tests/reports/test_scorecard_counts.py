@@ -38,13 +38,15 @@ def counts() -> dict:
 def facts_differ_from_source() -> int:
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            SELECT count(*) FROM (
-                (SELECT * FROM reports_episodefact EXCEPT SELECT * FROM reports_episodefact_source)
-                UNION ALL
-                (SELECT * FROM reports_episodefact_source EXCEPT SELECT * FROM reports_episodefact)
-            ) AS difference
-            """
+            "SELECT string_agg(column_name, ', ') FROM information_schema.columns "
+            "WHERE table_name = 'reports_episodefact'"
+        )
+        columns = cursor.fetchone()[0]
+        fact = f"SELECT {columns} FROM reports_episodefact"
+        source = f"SELECT {columns} FROM reports_episodefact_source"
+        cursor.execute(
+            f"SELECT count(*) FROM (({fact} EXCEPT {source}) UNION ALL ({source} EXCEPT {fact}))"
+            " AS difference"
         )
         return cursor.fetchone()[0]
 
