@@ -231,3 +231,20 @@ class ScorecardCount(models.Model):
 
     def __str__(self):
         return f"{self.measure} {self.key} in {self.period}: {self.count}"
+
+
+class PendingCount(models.Model):
+    """A child whose cases changed since the scorecard counts were brought up to date.
+
+    Database triggers add a row in the changing transaction (cheap, so large imports stay
+    fast); ``reports_count_pending()`` refreshes those children's counts and takes the rows
+    away, before every scorecard is read and in the background after an import.
+    """
+
+    child_id = models.BigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"counts pending for child {self.child_id}"

@@ -214,7 +214,7 @@ _STOCKS += ["active.cohort", "active.month", "family_size"]
 
 def _read_counts(periods: list[Quarter], ends: list[Quarter]) -> list[tuple]:
     """Flows counted in each period, and stocks at each end: the sum of their changes up to
-    it. The counts are kept by database triggers (migration reports 0007)."""
+    it. The counts are kept with database triggers (migration reports 0007)."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -406,7 +406,9 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     # Stocks are shown for this year's quarters; earlier years need only their year end.
     ends = [quarters(year - 2)[3], quarters(year - 1)[3], *quarters(year)]
     figures = _Figures()
-    with transaction.atomic():  # one snapshot of the counts for every figure
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Every change committed so far is counted first; the figures read one snapshot.
+        cursor.execute("SELECT reports_count_pending()")
         _add_counts(_read_counts(periods, ends), figures, _Names.load())
         first_enquiry = _first_enquiry_counts(periods)
     for end in ends:

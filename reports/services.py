@@ -107,3 +107,16 @@ def counts_rebuild() -> int:
         cursor.execute("SELECT reports_rebuild_counts()")
         cursor.execute("SELECT count(*) FROM reports_scorecardcount")
         return cursor.fetchone()[0]
+
+
+@transaction.atomic
+def counts_bring_up_to_date() -> int:
+    """Count the changes to cases noted since the last time; returns how many children.
+
+    Triggers note each changed child in the changing transaction; the scorecard does this
+    before it reads, and an import asks for it in the background."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reports_count_pending()")
+        return cursor.fetchone()[0]

@@ -1,4 +1,5 @@
-"""Scheduled reporting: freeze each quarter's scorecard on the first working day after it."""
+"""Background reporting: each quarter's scorecard frozen on the first working day after it, and
+the scorecard's counts brought up to date after an import."""
 
 from celery import shared_task
 from django.db import connection, transaction
@@ -34,3 +35,12 @@ def snapshot_scorecard(self) -> int | None:
                 )
         run.counts = {"snapshot": snapshot.pk, "taken": taken}
     return snapshot.pk
+
+
+@shared_task(bind=True, **jobs.RETRY)
+def count_pending(self) -> int:
+    """Safe to run any number of times: it counts whatever changes are still pending."""
+    with jobs.recorded("count_pending", trigger="import", task_id=self.request.id) as run:
+        counted = services.counts_bring_up_to_date()
+        run.counts = {"children": counted}
+    return counted

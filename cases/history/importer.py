@@ -18,6 +18,8 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cme_tracker.core import outbox
+
 from ..models import HistoryImport
 from ..school_age import is_compulsory_school_age
 from . import columns as col
@@ -358,6 +360,14 @@ def import_history(
         report.import_id = record.pk
         if dry_run:
             transaction.set_rollback(True)
+        elif (
+            report.children_created
+            or report.children_updated
+            or report.episodes_created
+            or (report.episodes_updated)
+        ):
+            # Bring the scorecard's counts up to date in the background, not at the next view.
+            outbox.enqueue("reports.tasks.count_pending")
     return report
 
 

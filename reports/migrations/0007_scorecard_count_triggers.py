@@ -1,12 +1,14 @@
-"""Scorecard counts kept exact by triggers, so a year's scorecard reads a few thousand counts
+"""Scorecard counts kept exact with triggers, so a year's scorecard reads a few thousand counts
 instead of grouping a million episodes.
 
-Every statement that changes an episode, a child, an enquiry or an episode's services
-refreshes the children it touched: what their episodes and their families count comes off,
-their fact rows are made again from the view ``reports_episodefact_source``, and the counts go
-back on. Families are counted whole, since a family's size at a quarter end depends on all its
-children. One transaction at a time refreshes (an advisory lock held to commit), so two never
-deadlock on the counts. ``reports_rebuild_counts()`` makes everything afresh.
+Every statement that changes an episode, a child, an enquiry or an episode's services notes
+the children it touched (``reports_pendingcount``), cheaply, in its own transaction.
+``reports_count_pending()`` brings them up to date, before every scorecard is read: what the
+children's episodes and families counted comes off, their fact rows are made again from the
+view ``reports_episodefact_source``, and the counts go back on. Families are counted whole,
+since a family's size at a quarter end depends on all its children. One transaction at a time
+counts (an advisory lock held to commit), so two never deadlock on the counts.
+``reports_rebuild_counts()`` makes everything afresh.
 """
 
 from django.db import migrations
@@ -177,10 +179,29 @@ BEGIN
 END;
 $$;
 
+-- Children whose counts are out of date, noted by the triggers in the changing transaction.
+CREATE FUNCTION reports_mark_pending(children bigint[]) RETURNS void LANGUAGE sql AS $$
+INSERT INTO reports_pendingcount (child_id) SELECT DISTINCT unnest(children)
+$$;
+
+-- Brings the counts up to date with every change committed so far; how many children.
+CREATE FUNCTION reports_count_pending() RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    children bigint[];
+BEGIN
+    PERFORM pg_advisory_xact_lock(436003);
+    WITH taken AS (DELETE FROM reports_pendingcount RETURNING child_id)
+    SELECT array_agg(DISTINCT child_id) INTO children FROM taken;
+    PERFORM reports_refresh_counts(children);
+    RETURN coalesce(cardinality(children), 0);
+END;
+$$;
+
 -- Every count made afresh from the case tables.
 CREATE FUNCTION reports_rebuild_counts() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock(436003);
+    DELETE FROM reports_pendingcount;
     DELETE FROM reports_scorecardcount;
     DELETE FROM reports_episodefact;
     INSERT INTO reports_episodefact ({FACT_COLUMNS})
@@ -194,11 +215,11 @@ $$;
 CREATE FUNCTION reports_episodes_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM reports_refresh_counts(ARRAY(SELECT DISTINCT child_id FROM new_rows));
+        PERFORM reports_mark_pending(ARRAY(SELECT DISTINCT child_id FROM new_rows));
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM reports_refresh_counts(ARRAY(SELECT DISTINCT child_id FROM old_rows));
+        PERFORM reports_mark_pending(ARRAY(SELECT DISTINCT child_id FROM old_rows));
     ELSE
-        PERFORM reports_refresh_counts(ARRAY(
+        PERFORM reports_mark_pending(ARRAY(
             SELECT DISTINCT unnest(ARRAY[o.child_id, n.child_id])
             FROM old_rows o JOIN new_rows n ON n.id = o.id
             WHERE (o.child_id, o.referral_date, o.closed_on, o.locality_id, o.area_id,
@@ -215,7 +236,7 @@ $$;
 
 CREATE FUNCTION reports_children_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM reports_refresh_counts(ARRAY(
+    PERFORM reports_mark_pending(ARRAY(
         SELECT n.id FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE (o.family_id, o.gender, o.ethnicity_id, o.date_of_birth)
               IS DISTINCT FROM (n.family_id, n.gender, n.ethnicity_id, n.date_of_birth)));
@@ -241,7 +262,7 @@ BEGIN
     ELSE
         episodes := ARRAY(SELECT episode_id FROM old_rows UNION SELECT episode_id FROM new_rows);
     END IF;
-    PERFORM reports_refresh_counts(ARRAY(
+    PERFORM reports_mark_pending(ARRAY(
         SELECT child_id FROM cases_episode WHERE id = ANY(episodes)
         UNION SELECT child_id FROM reports_episodefact WHERE episode_id = ANY(episodes)));
     RETURN NULL;
@@ -284,7 +305,8 @@ REVERSE_SQL = "\n".join(
         ),
         "DROP FUNCTION IF EXISTS reports_episode_details_changed(), reports_children_changed(),"
         " reports_episodes_changed(), reports_rebuild_counts(),"
-        " reports_refresh_counts(bigint[]), reports_add_counts(bigint[], bigint[], integer);",
+        " reports_refresh_counts(bigint[]), reports_add_counts(bigint[], bigint[], integer),"
+        " reports_count_pending(), reports_mark_pending(bigint[]);",
         "DROP VIEW IF EXISTS reports_episodefact_source;",
         "DROP FUNCTION IF EXISTS reports_quarter(date);",
     ]
