@@ -38,9 +38,9 @@ def snapshot_scorecard(self) -> int | None:
 
 
 @shared_task(bind=True, **jobs.RETRY)
-def count_pending(self) -> int:
+def count_pending(self, trigger: str = "import") -> int:
     """Safe to run any number of times: it counts whatever changes are still pending."""
-    with jobs.recorded("count_pending", trigger="import", task_id=self.request.id) as run:
+    with jobs.recorded("count_pending", trigger=trigger, task_id=self.request.id) as run:
         counted = services.counts_bring_up_to_date()
         run.counts = {"children": counted}
     return counted

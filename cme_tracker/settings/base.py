@@ -205,6 +205,12 @@ CELERY_BEAT_SCHEDULE = {
         # Daily; it acts only on the first working day after a quarter ends.
         "schedule": crontab(hour=6, minute=30),
     },
+    "scorecard-counts": {
+        "task": "reports.tasks.count_pending",
+        "args": ["schedule"],
+        # The day's case changes counted overnight, so the morning's first scorecard is quick.
+        "schedule": crontab(hour=6, minute=0),
+    },
     "outbox-sweep": {
         "task": "cme_tracker.core.tasks.publish_outbox",
         # Work saved while Redis was down goes out within a minute of its return.

@@ -294,3 +294,18 @@ def test_an_import_has_its_counts_brought_up_to_date_in_the_background(tmp_path)
     assert not PendingCount.objects.exists()
     assert JobRun.objects.get(job="count_pending").counts == {"children": 2}
     assert_counts_exact()
+
+
+@pytest.mark.django_db
+def test_the_day_s_changes_are_counted_overnight_on_a_schedule():
+    from django.conf import settings
+
+    from cme_tracker.core.models import JobRun
+    from reports.tasks import count_pending
+
+    entry = settings.CELERY_BEAT_SCHEDULE["scorecard-counts"]
+    assert entry["task"] == "reports.tasks.count_pending"
+    EpisodeFactory(referral_date=D(2017, 5, 1))
+    assert count_pending.apply(args=entry["args"]).get() == 1
+    assert JobRun.objects.get(job="count_pending").trigger == "schedule"
+    assert not PendingCount.objects.exists()
