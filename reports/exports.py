@@ -89,9 +89,7 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
             rows = [row for row in card.rows if row.indicator.id == indicator_id]
             indicator = rows[0].indicator
             row_number += 1
-            sheet.cell(
-                row=row_number, column=1, value=f"{indicator.id}. {indicator.label}"
-            ).font = Font(bold=True)
+            sheet.cell(row=row_number, column=1, value=indicator.heading).font = Font(bold=True)
             row_number += 1
             headers = ["", *quarter_labels, "Year to date", *trend_labels]
             for column, text in enumerate(headers, start=1):
@@ -178,8 +176,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         Paragraph(
             f"{settings.CME_LOCAL_AUTHORITY} · figures as at {card.today:%-d %B %Y}. "
             "New and resolved cases: year to date is the sum of the quarters; caseload: "
-            "the latest quarter end. ▲▼► direction of travel against the quarter "
-            "before.",
+            "the latest quarter end. Against the quarter before: ▲ up, ▼ down, = no change.",
             styles["Normal"],
         ),  # fmt: skip
     ]
@@ -218,7 +215,7 @@ def scorecard_pdf(card: Scorecard) -> bytes:
             ]))  # fmt: skip
             story.append(KeepTogether([
                 Spacer(1, 3 * mm),
-                Paragraph(f"<b>{indicator.id}. {indicator.label}</b>", styles["Normal"]),
+                Paragraph(f"<b>{indicator.heading}</b>", styles["Normal"]),
                 Spacer(1, 1 * mm),
                 table,
             ]))  # fmt: skip

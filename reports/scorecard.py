@@ -44,6 +44,11 @@ class Indicator:
     polarity: str = "info"  # info, higher, lower
     definition: str = ""
 
+    @property
+    def heading(self) -> str:
+        """'1a. New referrals in the period': the seed scorecards' numbers; others unnumbered."""
+        return f"{self.id}. {self.label}" if len(self.id) <= 3 else self.label
+
 
 INDICATORS = [
     Indicator("1a", "New referrals in the period", "flow",

@@ -236,3 +236,10 @@ def test_five_working_days_skip_christmas(requested, counts):
     )  # fmt: skip
     card = scorecard(2025, today=D(2026, 4, 30))
     assert quarters(card, "first_enquiry_5_days")[2] == (100.0 if counts else 0.0)
+
+
+def test_headings_carry_the_seed_scorecards_numbers_and_no_internal_names():
+    from reports.scorecard import BY_ID
+
+    assert BY_ID["1a"].heading == "1a. New referrals in the period"
+    assert BY_ID["presenting_need"].heading == "New referrals by presenting need"
