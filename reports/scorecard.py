@@ -477,6 +477,10 @@ def _year_values(indicator, values, year, today):
             shown.append(None)  # a stock is read at a quarter end that has passed
         else:
             shown.append(values.get(quarter, None if indicator.kind == "measure" else 0))
+    if indicator.kind == "stock":  # the latest quarter end passed (a share may have none)
+        ended = [value for quarter, value in zip(quarters(year), shown, strict=True)
+                 if quarter.end <= today]  # fmt: skip
+        return shown, ended[-1] if ended else None
     return shown, _ytd(indicator, shown)
 
 
@@ -484,6 +488,4 @@ def _ytd(indicator, shown):
     present = [value for value in shown if value is not None]
     if not present or indicator.kind == "measure":
         return None  # measures' YTD is computed over the whole year, not from quarters
-    if indicator.kind == "flow":
-        return sum(present)
-    return present[-1]
+    return sum(present)

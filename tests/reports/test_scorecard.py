@@ -243,3 +243,11 @@ def test_headings_carry_the_seed_scorecards_numbers_and_no_internal_names():
 
     assert BY_ID["1a"].heading == "1a. New referrals in the period"
     assert BY_ID["presenting_need"].heading == "New referrals by presenting need"
+
+
+def test_a_share_with_no_active_cases_at_the_year_end_is_blank_not_nought():
+    # One case, active only at 30 June 2016: 2016/17 ends with nobody to take a share of.
+    closed(ChildFactory(), D(2016, 5, 1), D(2016, 8, 1), "LEFT_UK_VERIFIED", fsm_at_referral=True)
+    card = scorecard(2017, today=TODAY)
+    assert card.row("13", "%").trend == [None, None]  # 2015/16 and 2016/17 ended with none
+    assert card.row("13").trend == [0, 0]
