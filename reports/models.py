@@ -176,9 +176,8 @@ class EpisodeFact(models.Model):
     ``reports_episodefact_source`` whenever an episode, child, enquiry or service changes.
     """
 
-    pk = models.CompositePrimaryKey("child_id", "episode_id")  # a child's episodes together
-    child_id = models.BigIntegerField()
-    episode_id = models.BigIntegerField()
+    episode_id = models.BigIntegerField(primary_key=True)  # never counted twice
+    child_id = models.BigIntegerField(db_index=True)
     family_key = models.BigIntegerField(db_index=True, help_text="The child's negated id "
                                         "when it has no family: a family of one.")  # fmt: skip
     referral_date = models.DateField()
@@ -234,17 +233,26 @@ class ScorecardCount(models.Model):
 
 
 class PendingCount(models.Model):
-    """A child whose cases changed since the scorecard counts were brought up to date.
+    """A child (or an episode, for enquiries and services) changed since the scorecard's
+    counts were brought up to date.
 
     Database triggers add a row in the changing transaction (cheap, so large imports stay
-    fast); ``reports_count_pending()`` refreshes those children's counts and takes the rows
-    away, before every scorecard is read and in the background after an import.
+    fast); ``reports_count_pending()`` takes the rows away and refreshes those children's
+    counts, before every scorecard is read and in the background after an import. An
+    episode's child is looked up then, under the counting lock, in case it has moved.
     """
 
-    child_id = models.BigIntegerField()
+    child_id = models.BigIntegerField(null=True)
+    episode_id = models.BigIntegerField(null=True)
 
     class Meta:
         default_permissions = ()
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(child_id__isnull=False) | models.Q(episode_id__isnull=False),
+                name="pending_count_names_a_child_or_an_episode",
+            )
+        ]
 
     def __str__(self):
-        return f"counts pending for child {self.child_id}"
+        return f"counts pending for child {self.child_id} / episode {self.episode_id}"

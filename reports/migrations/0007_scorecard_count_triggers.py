@@ -83,8 +83,8 @@ CROSS JOIN LATERAL (
     FROM cases_enquiry WHERE episode_id = e.id
 ) AS q;
 
--- Adds (sign 1) or takes off (sign -1) what the children's episodes and the families count.
-CREATE FUNCTION reports_add_counts(children bigint[], families bigint[], sign integer)
+-- Adds (sign 1) or takes off (sign -1) what the episodes' fact rows and whole families count.
+CREATE FUNCTION reports_add_counts(episodes bigint[], families bigint[], sign integer)
     RETURNS void LANGUAGE sql
     SET work_mem = '64MB'  -- room to group in memory rather than sort a large import
     AS $$
@@ -98,7 +98,7 @@ WITH f AS MATERIALIZED (
            CASE WHEN fsm THEN '' END AS fsm, cohort::text AS cohort,
            referred_month::text AS month, closure_outcome_id::text AS outcome,
            (closed_on - referral_date)::text AS days
-    FROM reports_episodefact WHERE child_id = ANY(children)
+    FROM reports_episodefact WHERE episode_id = ANY(episodes)
 ), by_quarter AS (
     SELECT f.family_key, x.period, sum(x.change) AS change, bool_or(x.referred) AS referred
     FROM reports_episodefact f
@@ -162,52 +162,70 @@ $$;
 CREATE FUNCTION reports_refresh_counts(children bigint[]) RETURNS void
     LANGUAGE plpgsql AS $$
 DECLARE
+    fresh reports_episodefact[];
+    replaced bigint[];
     families bigint[];
 BEGIN
     IF coalesce(cardinality(children), 0) = 0 THEN
         RETURN;
     END IF;
     PERFORM pg_advisory_xact_lock(436003);
-    families := ARRAY(
-        SELECT family_key FROM reports_episodefact WHERE child_id = ANY(children)
-        UNION SELECT COALESCE(family_id, -id) FROM cases_child WHERE id = ANY(children));
-    PERFORM reports_add_counts(children, families, -1);
-    DELETE FROM reports_episodefact WHERE child_id = ANY(children);
-    INSERT INTO reports_episodefact ({FACT_COLUMNS})
-    SELECT {FACT_COLUMNS} FROM reports_episodefact_source WHERE child_id = ANY(children);
-    PERFORM reports_add_counts(children, families, 1);
+    -- The case tables are read once, so everything below agrees with one view of them even
+    -- while other transactions commit changes (those are pending, for next time).
+    fresh := ARRAY(SELECT ROW({FACT_COLUMNS})::reports_episodefact
+                   FROM reports_episodefact_source WHERE child_id = ANY(children));
+    -- Out go the children's fact rows, and these episodes' rows under any other child.
+    replaced := ARRAY(SELECT episode_id FROM reports_episodefact WHERE child_id = ANY(children)
+                      UNION SELECT episode_id FROM unnest(fresh));
+    families := ARRAY(SELECT family_key FROM reports_episodefact WHERE episode_id = ANY(replaced)
+                      UNION SELECT family_key FROM unnest(fresh));
+    PERFORM reports_add_counts(replaced, families, -1);
+    DELETE FROM reports_episodefact WHERE episode_id = ANY(replaced);
+    INSERT INTO reports_episodefact SELECT * FROM unnest(fresh);
+    PERFORM reports_add_counts(ARRAY(SELECT episode_id FROM unnest(fresh)), families, 1);
 END;
 $$;
 
--- Children whose counts are out of date, noted by the triggers in the changing transaction.
-CREATE FUNCTION reports_mark_pending(children bigint[]) RETURNS void LANGUAGE sql AS $$
-INSERT INTO reports_pendingcount (child_id) SELECT DISTINCT unnest(children)
+-- Children (or episodes) whose counts are out of date, noted in the changing transaction.
+CREATE FUNCTION reports_mark_pending(children bigint[], episodes bigint[]) RETURNS void
+    LANGUAGE sql AS $$
+INSERT INTO reports_pendingcount (child_id) SELECT DISTINCT unnest(children);
+INSERT INTO reports_pendingcount (episode_id) SELECT DISTINCT unnest(episodes);
 $$;
 
--- Brings the counts up to date with every change committed so far; how many children.
+-- Brings the counts up to date with every change committed so far; how many children. An
+-- episode's children are its child now and the one its fact row was filed under.
 CREATE FUNCTION reports_count_pending() RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     children bigint[];
+    episodes bigint[];
 BEGIN
     PERFORM pg_advisory_xact_lock(436003);
-    WITH taken AS (DELETE FROM reports_pendingcount RETURNING child_id)
-    SELECT array_agg(DISTINCT child_id) INTO children FROM taken;
+    WITH taken AS (DELETE FROM reports_pendingcount RETURNING child_id, episode_id)
+    SELECT array_agg(child_id) FILTER (WHERE child_id IS NOT NULL),
+           array_agg(episode_id) FILTER (WHERE episode_id IS NOT NULL)
+    INTO children, episodes FROM taken;
+    children := ARRAY(SELECT unnest(children)
+                      UNION SELECT child_id FROM cases_episode WHERE id = ANY(episodes)
+                      UNION SELECT child_id FROM reports_episodefact
+                            WHERE episode_id = ANY(episodes));
     PERFORM reports_refresh_counts(children);
-    RETURN coalesce(cardinality(children), 0);
+    RETURN cardinality(children);
 END;
 $$;
 
--- Every count made afresh from the case tables.
+-- Every count made afresh from the case tables, 20,000 children at a time.
 CREATE FUNCTION reports_rebuild_counts() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    batch bigint[];
 BEGIN
     PERFORM pg_advisory_xact_lock(436003);
     DELETE FROM reports_pendingcount;
     DELETE FROM reports_scorecardcount;
     DELETE FROM reports_episodefact;
-    INSERT INTO reports_episodefact ({FACT_COLUMNS})
-    SELECT {FACT_COLUMNS} FROM reports_episodefact_source;
-    PERFORM reports_add_counts(ARRAY(SELECT DISTINCT child_id FROM reports_episodefact),
-                               ARRAY(SELECT DISTINCT family_key FROM reports_episodefact), 1);
+    FOR batch IN SELECT array_agg(id) FROM cases_child GROUP BY id / 20000 LOOP
+        PERFORM reports_refresh_counts(batch);
+    END LOOP;
 END;
 $$;
 
@@ -215,9 +233,9 @@ $$;
 CREATE FUNCTION reports_episodes_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM reports_mark_pending(ARRAY(SELECT DISTINCT child_id FROM new_rows));
+        PERFORM reports_mark_pending(ARRAY(SELECT DISTINCT child_id FROM new_rows), NULL);
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM reports_mark_pending(ARRAY(SELECT DISTINCT child_id FROM old_rows));
+        PERFORM reports_mark_pending(ARRAY(SELECT DISTINCT child_id FROM old_rows), NULL);
     ELSE
         PERFORM reports_mark_pending(ARRAY(
             SELECT DISTINCT unnest(ARRAY[o.child_id, n.child_id])
@@ -228,7 +246,7 @@ BEGIN
                   IS DISTINCT FROM
                   (n.child_id, n.referral_date, n.closed_on, n.locality_id, n.area_id,
                    n.school_phase, n.presenting_need_id, n.closure_outcome_id,
-                   n.fsm_at_referral, n.removal_from_roll_authorised_on)));
+                   n.fsm_at_referral, n.removal_from_roll_authorised_on)), NULL);
     END IF;
     RETURN NULL;
 END;
@@ -239,12 +257,13 @@ BEGIN
     PERFORM reports_mark_pending(ARRAY(
         SELECT n.id FROM old_rows o JOIN new_rows n ON n.id = o.id
         WHERE (o.family_id, o.gender, o.ethnicity_id, o.date_of_birth)
-              IS DISTINCT FROM (n.family_id, n.gender, n.ethnicity_id, n.date_of_birth)));
+              IS DISTINCT FROM (n.family_id, n.gender, n.ethnicity_id, n.date_of_birth)),
+        NULL);
     RETURN NULL;
 END;
 $$;
 
--- Enquiries and services: the children of the episodes they belong (or belonged) to.
+-- Enquiries and services: the episodes they belong (or belonged) to.
 CREATE FUNCTION reports_episode_details_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     episodes bigint[];
@@ -262,9 +281,7 @@ BEGIN
     ELSE
         episodes := ARRAY(SELECT episode_id FROM old_rows UNION SELECT episode_id FROM new_rows);
     END IF;
-    PERFORM reports_mark_pending(ARRAY(
-        SELECT child_id FROM cases_episode WHERE id = ANY(episodes)
-        UNION SELECT child_id FROM reports_episodefact WHERE episode_id = ANY(episodes)));
+    PERFORM reports_mark_pending(NULL, episodes);
     RETURN NULL;
 END;
 $$;
@@ -306,7 +323,7 @@ REVERSE_SQL = "\n".join(
         "DROP FUNCTION IF EXISTS reports_episode_details_changed(), reports_children_changed(),"
         " reports_episodes_changed(), reports_rebuild_counts(),"
         " reports_refresh_counts(bigint[]), reports_add_counts(bigint[], bigint[], integer),"
-        " reports_count_pending(), reports_mark_pending(bigint[]);",
+        " reports_count_pending(), reports_mark_pending(bigint[], bigint[]);",
         "DROP VIEW IF EXISTS reports_episodefact_source;",
         "DROP FUNCTION IF EXISTS reports_quarter(date);",
     ]

@@ -122,7 +122,7 @@ class History:
         enquiries = list(Enquiry.objects.all())
         action = rng.choice(
             ["new", "again", "enquiry", "edit", "close", "reopen", "child", "family",
-             "services", "respond", "drop enquiry", "drop episode", "many"]
+             "services", "respond", "drop enquiry", "drop episode", "many", "move"]
         )  # fmt: skip
         if action == "new" or not episodes:
             self.episode()
@@ -167,6 +167,12 @@ class History:
             episode = rng.choice(episodes)
             episode.enquiries.all().delete()
             episode.delete()
+        elif action == "move":  # a closed episode filed under another child
+            closed = [e for e in episodes if e.status == "CLOSED"]
+            if closed:
+                Episode.objects.filter(pk=rng.choice(closed).pk).update(
+                    child=rng.choice(episodes).child
+                )
         elif action == "many":  # one statement changing many rows
             Episode.objects.filter(pk__in=[e.pk for e in rng.sample(episodes, 3)]
                                    if len(episodes) >= 3 else []).update(
@@ -309,3 +315,23 @@ def test_the_day_s_changes_are_counted_overnight_on_a_schedule():
     assert count_pending.apply(args=entry["args"]).get() == 1
     assert JobRun.objects.get(job="count_pending").trigger == "schedule"
     assert not PendingCount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_episode_found_under_another_child_than_it_was_counted_under_is_counted_once():
+    first, second = ChildFactory(), ChildFactory()
+    episode = EpisodeFactory(child=first, referral_date=D(2017, 5, 1))
+    counts()
+    # The episode moves without its note (as when the move commits while counting runs)...
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            Episode.objects.filter(pk=episode.pk).update(child=second)
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+    second.gender = "MALE"  # ...and only the child it moved to is noted
+    second.save()
+    card = scorecard(2017, today=D(2018, 4, 30))
+    assert card.value("1a") == 1
+    assert card.row("2", "Male").quarters[0] == 1
+    assert_counts_exact()
