@@ -6,7 +6,7 @@ from django.db import models
 
 
 class ReportAccess(models.Model):
-    """No table: a place for report permissions to live until reports store data."""
+    """No table: the permissions every report is guarded by."""
 
     class Meta:
         managed = False
@@ -172,8 +172,8 @@ class QuarterSpans(models.Field):
 class EpisodeFact(models.Model):
     """What the scorecard counts one episode by, with its child's details alongside.
 
-    Never written from Python: database triggers (migration 0006) keep it equal to the view
-    ``reports_episodefact_source`` whenever an episode, child, enquiry or service changes.
+    Never written from Python: ``reports_count_pending()`` (migration 0007) makes the rows of
+    changed children again from the view ``reports_episodefact_source``.
     """
 
     episode_id = models.BigIntegerField(primary_key=True)  # never counted twice
@@ -215,7 +215,7 @@ class ScorecardCount(models.Model):
 
     Flows count in the quarter of their date; stocks are changes, +1 from the first quarter
     end an episode is active at and -1 from the first it is not, so a stock at a quarter end
-    is the sum up to that quarter. Kept exact by the triggers that keep ``EpisodeFact``.
+    is the sum up to that quarter. Changed only with ``EpisodeFact``, by the same function.
     """
 
     pk = models.CompositePrimaryKey("measure", "key", "period")
