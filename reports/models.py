@@ -173,7 +173,8 @@ class EpisodeFact(models.Model):
     """What the scorecard counts one episode by, with its child's details alongside.
 
     Never written from Python: ``reports_count_pending()`` (migration 0007) makes the rows of
-    changed children again from the view ``reports_episodefact_source``.
+    changed children again from the view ``reports_episodefact_source``. Its functions build
+    rows by column position, so a new field here needs them (and the view) rewritten.
     """
 
     episode_id = models.BigIntegerField(primary_key=True)  # never counted twice

@@ -199,7 +199,12 @@ CREATE FUNCTION reports_count_pending() RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
     children bigint[];
     episodes bigint[];
+    batch bigint[];
 BEGIN
+    -- Each statement must see what committed before it (the lock wait included).
+    IF current_setting('transaction_isolation') <> 'read committed' THEN
+        RAISE EXCEPTION 'scorecard counts are brought up to date only at READ COMMITTED';
+    END IF;
     PERFORM pg_advisory_xact_lock(436003);
     WITH taken AS (DELETE FROM reports_pendingcount RETURNING child_id, episode_id)
     SELECT array_agg(child_id) FILTER (WHERE child_id IS NOT NULL),
@@ -209,7 +214,10 @@ BEGIN
                       UNION SELECT child_id FROM cases_episode WHERE id = ANY(episodes)
                       UNION SELECT child_id FROM reports_episodefact
                             WHERE episode_id = ANY(episodes));
-    PERFORM reports_refresh_counts(children);
+    FOR batch IN SELECT array_agg(child) FROM unnest(children) AS child GROUP BY child / 20000
+    LOOP
+        PERFORM reports_refresh_counts(batch);  -- in batches: a large import's children
+    END LOOP;
     RETURN cardinality(children);
 END;
 $$;

@@ -335,3 +335,16 @@ def test_an_episode_found_under_another_child_than_it_was_counted_under_is_count
     assert card.value("1a") == 1
     assert card.row("2", "Male").quarters[0] == 1
     assert_counts_exact()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_counting_refuses_an_isolation_level_it_cannot_be_exact_at():
+    from django.db import DatabaseError
+
+    with (
+        pytest.raises(DatabaseError, match="READ COMMITTED"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT reports_count_pending()")
