@@ -1,8 +1,9 @@
 """The quarterly CME scorecard, computed by the rules in the domain notes.
 
 Every figure for three financial years (the year asked for and the two before, for the
-year-on-year trend) comes from a handful of aggregate queries, each one scan with GROUPING
-SETS, never a query per child or per episode.
+year-on-year trend) comes from two queries of the counts PostgreSQL keeps (migration reports
+0007, ADR 0004): every change committed so far is counted first, then a few thousand counts
+are read and turned into the scorecard's rows here. Never a query per child or per episode.
 """
 
 from __future__ import annotations
@@ -219,7 +220,7 @@ _STOCKS += ["active.cohort", "active.month", "family_size"]
 
 def _read_counts(periods: list[Quarter], ends: list[Quarter]) -> list[tuple]:
     """Flows counted in each period, and stocks at each end: the sum of their changes up to
-    it. The counts are kept with database triggers (migration reports 0007)."""
+    it."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
