@@ -14,6 +14,8 @@ TIME_OPEN = [
     ("13-18", "13-18 months", 13, 18),
     ("19+", "over 18 months", 19, None),
 ]
+# Missing education since leaving school, or since referral when that is not known.
+MISSING_SINCE = Coalesce("left_school_on", "referral_date")
 # (key, label, fewest days, most or None)
 DAYS_MISSING = [
     ("0-30", "Up to 30 days", 0, 30),
@@ -44,7 +46,7 @@ def days_missing_q(key: str, today: date) -> Q:
 
 def with_bands(queryset, today: date):
     """Annotate each episode with the index of its time-open and days-missing bands."""
-    queryset = queryset.annotate(missing_since=Coalesce("left_school_on", "referral_date"))
+    queryset = queryset.annotate(missing_since=MISSING_SINCE)
     return queryset.annotate(
         time_open_band=Case(
             *[When(time_open_q(key, today), then=Value(i))

@@ -5,7 +5,6 @@ import re
 import django_filters as filters
 from django import forms
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import aging
@@ -167,7 +166,7 @@ class EpisodeFilter(filters.FilterSet):
         return queryset.filter(aging.time_open_q(value, timezone.localdate()))
 
     def by_days_missing(self, queryset, name, value):
-        queryset = queryset.annotate(missing_since=Coalesce("left_school_on", "referral_date"))
+        queryset = queryset.annotate(missing_since=aging.MISSING_SINCE)
         return queryset.filter(aging.days_missing_q(value, timezone.localdate()))
 
     def by_overdue(self, queryset, name, value):

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q
-from django.db.models.functions import Coalesce
 
+from cases import aging
 from cases.models import Episode, Gender
 from cases.school_age import year_group, year_group_label
 
@@ -73,7 +73,7 @@ def dfe_return(census_date: date) -> Return:
     active = Episode.objects.filter(
         Q(referral_date__lte=census_date),
         Q(closed_on__isnull=True) | Q(closed_on__gt=census_date),
-    ).annotate(missing_since=Coalesce("left_school_on", "referral_date"))
+    ).annotate(missing_since=aging.MISSING_SINCE)
     sexes = dict(Gender.choices)
     by_sex = dict(active.values_list("child__gender").annotate(n=Count("pk")))
     groups: dict[str, int] = {}

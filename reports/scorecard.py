@@ -8,6 +8,7 @@ are read and turned into the scorecard's rows here. Never a query per child or p
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,6 +16,7 @@ from datetime import date, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases import aging
 from cases.models import (
     Area,
     ClosureOutcome,
@@ -25,14 +27,15 @@ from cases.models import (
     PresentingNeed,
     SchoolPhase,
 )
-from cases.school_age import year_group_label
+from cases.school_age import academic_year_start, year_group_label
 
 from .periods import Quarter, quarters, year_label
+from .services import counts_bring_up_to_date
 
 NO_LOCALITY = "No Locality Registered"
 NOT_KNOWN = "Not known"
 NO_DATA = "No data / other"
-TIME_OPEN = ["6 months or less", "7-12 months", "13-18 months", "over 18 months"]
+TIME_OPEN = [label for _, label, _, _ in aging.TIME_OPEN]  # the caseload page's bands
 FAMILY_SIZES = ["1 child", "2 children", "3 children", "4 children", "5 or more children"]
 YEAR_GROUPS = ["Reception", *[f"Year {n}" for n in range(1, 12)], "Unknown"]
 
@@ -253,7 +256,7 @@ def _add_counts(rows: list[tuple], figures: _Figures, names: _Names) -> None:
         elif measure == "resolved.days":
             figures.days_to_close[quarter][int(key)] += count
         elif measure == "active.cohort":
-            year_group = _academic_year(quarter.end) - int(key) - 4
+            year_group = academic_year_start(quarter.end) - int(key) - 4
             figures.add("year_group", year_group_label(year_group), quarter, count)
         elif measure == "active.month":
             band = _months_band(quarter.end, int(key))
@@ -261,10 +264,6 @@ def _add_counts(rows: list[tuple], figures: _Figures, names: _Names) -> None:
         elif measure == "family_size":
             figures.add("family_size", FAMILY_SIZES[int(key) - 1], quarter, count)
             figures.add("family_size", "Total families", quarter, count)
-
-
-def _academic_year(day: date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def _months_band(end: date, referred: int) -> int:
@@ -275,65 +274,52 @@ def _months_band(end: date, referred: int) -> int:
     """
     month, on_31st = divmod(referred, 2)
     months = end.year * 12 + end.month - month - (on_31st and end.day < 31)
-    return 0 if months <= 6 else 1 if months <= 12 else 2 if months <= 18 else 3
+    return next(band for band, (*_, most) in enumerate(aging.TIME_OPEN)
+                if most is None or months <= most)  # fmt: skip
 
 
 def _median(days: Counter) -> float | None:
-    """The median of a count of values (PostgreSQL's percentile_cont(0.5))."""
-    total = sum(days.values())
-    if not total:
-        return None
-    middle = {(total - 1) // 2, total // 2}
-    found, seen = [], 0
-    for value in sorted(days):
-        before, seen = seen, seen + days[value]
-        found += [value] * len([i for i in middle if before <= i < seen])
-    return sum(found) / len(found)
+    """The median of a count of values (as PostgreSQL's percentile_cont(0.5))."""
+    return float(statistics.median(days.elements())) if days.total() else None
+
+
+# What a key of '' (nothing recorded) shows, for the kinds that may have nothing recorded.
+_NOT_RECORDED = {"locality": NO_LOCALITY, "ethnicity": NOT_KNOWN, "need": NO_DATA}
 
 
 @dataclass
 class _Names:
-    """Labels for the ids and codes the counts are kept by."""
+    """Labels for the keys the counts are kept by: codes, or ids as text."""
 
-    gender: dict
-    phase: dict
-    area: dict
-    localities: dict
-    groups: dict
-    needs: dict
-    services: dict
-    outcomes: dict
+    labels: dict[str, dict[str, str]]
 
     @classmethod
     def load(cls) -> _Names:
         from cases.models import Ethnicity
 
-        return cls(
-            gender=dict(Gender.choices),
-            phase=dict(SchoolPhase.choices),
-            area={a.pk: a.label for a in Area.objects.all()},
-            localities={loc.pk: loc.label for loc in Locality.objects.all()},
-            groups={
-                e.pk: e.group.label if e.group_id else NOT_KNOWN
-                for e in Ethnicity.objects.select_related("group")
-            },
-            needs={need.pk: need.label for need in PresentingNeed.objects.all()},
-            services={s.pk: s.label for s in OpenToService.objects.all()},
-            outcomes={o.pk: o.label for o in ClosureOutcome.objects.all()},
-        )
+        def by_id(rows) -> dict[str, str]:
+            return {str(row.pk): row.label for row in rows}
+
+        return cls({
+            "gender": dict(Gender.choices),
+            "phase": dict(SchoolPhase.choices),
+            "area": by_id(Area.objects.all()),
+            "locality": by_id(Locality.objects.all()),
+            "ethnicity": {str(e.pk): e.group.label if e.group_id else NOT_KNOWN
+                          for e in Ethnicity.objects.select_related("group")},
+            "need": by_id(PresentingNeed.objects.all()),
+            "service": by_id(OpenToService.objects.all()),
+            "outcome": by_id(ClosureOutcome.objects.all()),
+        })  # fmt: skip
 
     def label(self, kind: str, key: str) -> str:
-        pk = int(key) if key.isdigit() else None
-        return {
-            "gender": lambda: self.gender.get(key, key),
-            "phase": lambda: self.phase.get(key, key),
-            "locality": lambda: self.localities.get(pk, NO_LOCALITY),
-            "area": lambda: self.area[pk],
-            "ethnicity": lambda: self.groups.get(pk, NOT_KNOWN),
-            "need": lambda: self.needs.get(pk, NO_DATA),
-            "service": lambda: self.services[pk],
-            "outcome": lambda: self.outcomes[pk],
-        }[kind]()
+        labels = self.labels[kind]
+        if kind in _NOT_RECORDED:
+            return labels.get(key, _NOT_RECORDED[kind])
+        return labels.get(key, key) if kind in ("gender", "phase") else labels[key]
+
+
+_DAY_ZERO = date(2000, 1, 1)  # the counts keep the day referred as days since this
 
 
 def _first_enquiry_counts(periods: list[Quarter]) -> dict[Quarter, tuple[int, int]]:
@@ -360,9 +346,6 @@ def _first_enquiry_counts(periods: list[Quarter]) -> dict[Quarter, tuple[int, in
              "last": (last - _DAY_ZERO).days},
         )  # fmt: skip
         return {Quarter.at(index): (total, quick or 0) for index, total, quick in cursor}
-
-
-_DAY_ZERO = date(2000, 1, 1)
 
 
 def _share(counts: list[tuple[int, int]]) -> float | None:
@@ -412,9 +395,9 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     # Stocks are shown for this year's quarters; earlier years need only their year end.
     ends = [quarters(year - 2)[3], quarters(year - 1)[3], *quarters(year)]
     figures = _Figures()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         # Every change committed so far is counted first; the figures read one snapshot.
-        cursor.execute("SELECT reports_count_pending()")
+        counts_bring_up_to_date()
         _add_counts(_read_counts(periods, ends), figures, _Names.load())
         first_enquiry = _first_enquiry_counts(periods)
     for end in ends:

@@ -68,9 +68,24 @@ def export_history(path, queryset=None) -> int:
         workbook.save(path)
         return count
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
-        for row in history_rows(queryset):
-            writer.writerow(row)
+        lines = history_csv_lines(queryset)
+        handle.write(next(lines))  # the header
+        for line in lines:
+            handle.write(line)
             count += 1
     return count
+
+
+class _Echo:
+    """A file for csv.writer that hands each line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def history_csv_lines(queryset=None):
+    """The history as CSV, a line at a time: a download streams it without holding it all."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(COLUMNS)
+    for row in history_rows(queryset):
+        yield writer.writerow(row)

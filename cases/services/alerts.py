@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from cme_tracker.core import roles
 
-from ..models import Alert, Enquiry, Episode, Event, Notification
+from .. import selectors
+from ..models import Alert, Event, Notification
 from ..working_days import working_days_between
 
 logger = logging.getLogger(__name__)
@@ -52,9 +53,9 @@ def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
         managers = _managers()
-        overdue = Enquiry.objects.filter(
-            completed_on__isnull=True, due_on__lt=today, episode__status=Episode.Status.OPEN
-        ).select_related("episode__allocated_officer")
+        overdue = selectors.overdue_enquiries(today=today).select_related(
+            "episode__allocated_officer"
+        )
         for enquiry in overdue:
             officer = enquiry.episode.allocated_officer
             created += _raise(Alert.Level.OVERDUE, enquiry.episode,
@@ -62,7 +63,7 @@ def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
             if working_days_between(enquiry.due_on, today) >= escalate_after:
                 created += _raise(Alert.Level.ESCALATED, enquiry.episode, managers,
                                   enquiry=enquiry)  # fmt: skip
-        quiet = Episode.objects.filter(status=Episode.Status.OPEN).annotate(
+        quiet = selectors.open_episodes().annotate(
             last_activity=Greatest(
                 F("referral_date"),
                 Coalesce(Max("enquiries__requested_on"), F("referral_date")),

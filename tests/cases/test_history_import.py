@@ -279,6 +279,20 @@ def test_an_export_of_cases_made_in_the_tracker_imports_back_onto_them(tmp_path,
     assert (report.children_created, report.episodes_created, report.episodes_updated) == (0, 0, 0)
 
 
+def test_the_download_is_the_export_file_line_for_line(tmp_path, client, manager):
+    from tests.cases.factories import ClosedEpisodeFactory, EpisodeFactory
+
+    EpisodeFactory()
+    ClosedEpisodeFactory()
+    path = tmp_path / "export.csv"
+    assert export_history(path) == 2
+    client.force_login(manager)
+    response = client.get(reverse("cases:history_export"))
+    downloaded = b"".join(response.streaming_content)
+    assert downloaded == path.read_bytes()
+    assert downloaded.decode().count("\r\n") == 3  # the header and two episodes
+
+
 def test_the_upload_page_is_for_managers_and_administrators(
     client, officer, manager, head_of_service, administrator
 ):

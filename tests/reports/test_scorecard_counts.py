@@ -23,6 +23,7 @@ from cases.models import (
 )
 from reports.models import PendingCount
 from reports.scorecard import scorecard
+from reports.services import counts_bring_up_to_date, counts_rebuild
 from tests.cases.factories import ChildFactory, EpisodeFactory, FamilyFactory
 
 D = datetime.date
@@ -30,8 +31,8 @@ D = datetime.date
 
 def counts() -> dict:
     """The counts, brought up to date with every change so far."""
+    counts_bring_up_to_date()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reports_count_pending()")
         cursor.execute(
             "SELECT measure, key, period, count FROM reports_scorecardcount WHERE count <> 0"
         )
@@ -57,8 +58,7 @@ def facts_differ_from_source() -> int:
 def assert_counts_exact():
     kept = counts()
     assert facts_differ_from_source() == 0  # counts() brought the facts up to date
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reports_rebuild_counts()")
+    counts_rebuild()
     assert kept == counts()
 
 
