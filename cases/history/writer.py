@@ -116,7 +116,8 @@ class Writer:
                WHERE i.upn <> ''""",
             """SELECT i.line, format('line %%s, upn "%%s": already belongs to another child (%%s)',
                       i.line, i.upn,
-                      COALESCE(NULLIF(c.child_ref, ''), 'CH' || lpad(c.id::text, 6, '0')))
+                      COALESCE(NULLIF(c.child_ref, ''),
+                               'CH' || lpad(c.id::text, greatest(6, length(c.id::text)), '0')))
                FROM import_child i JOIN cases_child c ON c.upn = i.upn
                WHERE i.upn <> '' AND c.id IS DISTINCT FROM i.child_id""",
         ]

@@ -133,6 +133,18 @@ def test_children_are_matched_by_upn_when_the_ref_is_new(tmp_path):
     assert Child.objects.count() == 1 and Episode.objects.count() == 2
 
 
+def test_a_upn_held_by_another_child_names_that_child_whatever_its_id(tmp_path):
+    from tests.cases.factories import ChildFactory
+
+    ChildFactory(pk=1_234_567, upn=upn(1))
+    ChildFactory(child_ref="C1", upn="")
+    report = run(write(tmp_path, [row()]))  # C1 with the other child's UPN
+    assert not report.imported
+    assert f'line 2, upn "{upn(1)}": already belongs to another child (CH1234567)' in (
+        "\n".join(report.errors)
+    )
+
+
 @pytest.mark.parametrize(
     "change, message",
     [
