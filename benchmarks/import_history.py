@@ -72,14 +72,16 @@ def fresh_database() -> None:
 
     django.setup()
     import psycopg
+    from psycopg import sql
 
     db = settings.DATABASES["default"]
     with psycopg.connect(
         dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or None,
         password=db["PASSWORD"] or None, autocommit=True,
     ) as conn:  # fmt: skip
-        conn.execute("DROP DATABASE IF EXISTS cme_bench WITH (FORCE)")
-        conn.execute("CREATE DATABASE cme_bench")
+        name = sql.Identifier(db["NAME"])  # cme_bench, from the bench settings
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
