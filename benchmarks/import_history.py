@@ -67,6 +67,8 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
 
 
 def fresh_database() -> None:
+    """An empty database of the bench's own, made and migrated by the owner role; the bench
+    then works as the application's role, as the web server and worker do."""
     import django
     from django.conf import settings
 
@@ -74,17 +76,29 @@ def fresh_database() -> None:
     import psycopg
     from psycopg import sql
 
-    db = settings.DATABASES["default"]
+    owner = settings.DATABASE_ROLES["owner"]
     with psycopg.connect(
-        dbname="postgres", user=db["USER"], host=db["HOST"], port=db["PORT"] or None,
-        password=db["PASSWORD"] or None, autocommit=True,
+        dbname="postgres", user=owner["USER"], host=owner["HOST"], port=owner["PORT"] or None,
+        password=owner["PASSWORD"] or None, autocommit=True,
     ) as conn:  # fmt: skip
-        name = sql.Identifier(db["NAME"])  # cme_bench, from the bench settings
+        name = sql.Identifier(settings.DATABASES["default"]["NAME"])  # from the bench settings
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def superuser_connection():
+    """The embedded server's superuser, for what only a DBA does: a bulk load with triggers
+    off, VACUUM. Never the application's connection."""
+    import psycopg
+    from django.conf import settings
+
+    from cme_tracker import embedded
+
+    url = embedded.postgres_urls(settings.DATA_DIR).superuser
+    return psycopg.connect(url, dbname=settings.DATABASES["default"]["NAME"], autocommit=True)
 
 
 def one_run(rows: int) -> None:

@@ -22,9 +22,13 @@ import tempfile
 import time
 import warnings
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 DATABASE_NAME = "cme"
+# The application connects as one role; migrations run as the other, which owns the tables.
+APPLICATION_ROLE = "cme_app"
+OWNER_ROLE = "cme_owner"
 # A Unix socket path must fit in sockaddr_un (108 bytes on Linux, including the NUL).
 _MAX_SOCKET_PATH = 100
 
@@ -53,17 +57,82 @@ def _pgserver():
         return pgserver
 
 
-def postgres_url(data_dir: Path) -> str:
-    """Start (if need be) the embedded PostgreSQL for ``data_dir`` and return its URL."""
+@dataclass(frozen=True)
+class PostgresURLs:
+    """The embedded server's roles: the application's, the schema owner's, and the superuser
+    the server was made with (for setting the other two up, and for test harnesses)."""
+
+    application: str
+    owner: str
+    superuser: str
+
+
+def postgres_urls(data_dir: Path) -> PostgresURLs:
+    """Start (if need be) the embedded PostgreSQL for ``data_dir``; make its two roles and its
+    database (owned by the owner role); return the URLs."""
     pgdata = Path(data_dir).resolve() / "postgres"
     with _locked(pgdata.parent), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if not postgres_running(data_dir):
             _forget_handle(pgdata)
-        server = _pgserver().get_server(pgdata, cleanup_mode=None)
-        if DATABASE_NAME not in server.psql("SELECT datname FROM pg_database;"):
-            server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-        return server.get_uri(DATABASE_NAME)
+        info = _pgserver().get_server(pgdata, cleanup_mode=None).get_postmaster_info()
+        _set_up_roles(lambda database: info.get_uri(user="postgres", database=database))
+        return PostgresURLs(
+            application=info.get_uri(user=APPLICATION_ROLE, database=DATABASE_NAME),
+            owner=info.get_uri(user=OWNER_ROLE, database=DATABASE_NAME),
+            superuser=info.get_uri(user="postgres", database=DATABASE_NAME),
+        )
+
+
+def _set_up_roles(superuser_url) -> None:
+    """The owner may create databases (the test run makes its own) but is no superuser; the
+    application's role may only log in. Safe to run at every start."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(superuser_url("postgres"), autocommit=True) as conn:
+        for role, options in ((OWNER_ROLE, "LOGIN CREATEDB"), (APPLICATION_ROLE, "LOGIN")):
+            if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+                conn.execute(sql.SQL(f"CREATE ROLE {{}} {options}").format(sql.Identifier(role)))
+        owner = conn.execute(
+            "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = %s", [DATABASE_NAME]
+        ).fetchone()
+        database, owner_role = sql.Identifier(DATABASE_NAME), sql.Identifier(OWNER_ROLE)
+        if owner is None:
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(database, owner_role))
+        elif owner[0] != OWNER_ROLE:
+            conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(database, owner_role))
+            with psycopg.connect(superuser_url(DATABASE_NAME), autocommit=True) as db:
+                db.execute(_HAND_TO_OWNER)
+
+
+# A data directory from before the two roles: what the superuser made passes to the owner
+# (REASSIGN OWNED cannot move the bootstrap superuser's objects).
+_HAND_TO_OWNER = f"""
+DO $$
+DECLARE item record;
+BEGIN
+    FOR item IN
+        SELECT format('ALTER %s %s OWNER TO {OWNER_ROLE}',
+                      CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                     WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                      c.oid::regclass) AS statement, c.relkind = 'S' AS later
+        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+          AND pg_get_userbyid(c.relowner) = 'postgres'
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d  -- a column's sequence moves with its table
+                          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
+                            AND d.deptype IN ('a', 'i'))
+        UNION ALL
+        SELECT format('ALTER ROUTINE %s OWNER TO {OWNER_ROLE}', p.oid::regprocedure), true
+        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+        WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) = 'postgres'
+        ORDER BY later
+    LOOP
+        EXECUTE item.statement;
+    END LOOP;
+END $$
+"""
 
 
 def _forget_handle(pgdata: Path) -> None:

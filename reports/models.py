@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Now
 
 
 class ReportAccess(models.Model):
@@ -129,13 +130,17 @@ class CensusDate(models.Model):
 class ScorecardSnapshot(models.Model):
     """A quarter's scorecard frozen as it was presented: figures, commentary and files.
 
-    Never changes: a database trigger refuses updates and deletes, and downloads serve the
-    stored bytes, so a snapshot says next year what it said on the day.
+    Never changes: the application's database role may only insert and read it, a trigger
+    refuses updates and deletes, and downloads serve the stored bytes, so a snapshot says next
+    year what it said on the day. The time it was taken is the database's clock.
     """
+
+    APPEND_ONLY = True
+    RECORDED_AT = "taken_at"
 
     year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
-    taken_at = models.DateTimeField()
+    taken_at = models.DateTimeField(db_default=Now())
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", help_text="Blank when taken by the schedule.",

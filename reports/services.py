@@ -43,7 +43,7 @@ def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False):
     end = Quarter(year, quarter).end
     card = scorecard(year, today=min(timezone.localdate(), end))
     return ScorecardSnapshot.objects.create(
-        year=year, quarter=quarter, taken_at=timezone.now(), taken_by=by, scheduled=scheduled,
+        year=year, quarter=quarter, taken_by=by, scheduled=scheduled,
         figures=json.loads(scorecard_json(card)), csv=scorecard_csv(card),
         xlsx=scorecard_xlsx(card), pdf=scorecard_pdf(card),
     )  # fmt: skip

@@ -1,9 +1,10 @@
+import psycopg
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 
 from cme_tracker import embedded
-from cme_tracker.core import roles
+from cme_tracker.core import database_roles, roles
 from tests.core.factories import UserFactory
 
 
@@ -16,6 +17,40 @@ def pytest_sessionfinish(session, exitstatus):
         embedded.stop_postgres(settings.DATA_DIR)
     if settings.EMBEDDED_SERVERS["redis"]:
         embedded.stop_redis(settings.DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """The test database is made, migrated and dropped by the owner role, as in production..."""
+    database_roles.connect_as(database_roles.OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """...and every test runs as the application's role, as the web server and worker do."""
+    database_roles.connect_as(database_roles.APPLICATION)
+    yield
+    database_roles.connect_as(database_roles.OWNER)
+
+
+def connect(role: str) -> psycopg.Connection:
+    """A connection of its own to the test database as ``role``, committing each statement:
+    for what only the owner may do (emptying tables, a bulk load with triggers off), or to
+    show what the application's role may not."""
+    from django.db import connection
+
+    given = database_roles.credentials(role)
+    return psycopg.connect(
+        dbname=connection.settings_dict["NAME"], user=given["USER"],
+        password=given["PASSWORD"] or None, host=given["HOST"] or None,
+        port=given["PORT"] or None, autocommit=True, **given["OPTIONS"],
+    )  # fmt: skip
+
+
+@pytest.fixture
+def owner_connection(transactional_db):
+    with connect(database_roles.OWNER) as conn:
+        yield conn
 
 
 def load_reference_data():

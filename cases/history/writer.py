@@ -3,12 +3,6 @@ rows, and the writes, all as SQL over the temporary ``import_row`` table."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
-
-# Files this large are written with their foreign keys checked once, at the end.
-BULK_ROWS = 5_000
-BULK_TABLES = ["cases_child", "cases_episode", "cases_episode_open_to_services", "cases_event"]
-
 
 class Writer:
     """The set-based half: matching, checks across rows, and the writes."""
@@ -166,11 +160,9 @@ class Writer:
     # Writes ---------------------------------------------------------------------------------
 
     def write(self, import_id: int) -> None:
-        bulk = self.count_rows() >= BULK_ROWS
-        with foreign_keys_checked_once(self.cursor) if bulk else nullcontext():
-            self._families()
-            self._children()
-            self._episodes(import_id)
+        self._families()
+        self._children()
+        self._episodes(import_id)
 
     def _families(self):
         self.sql(
@@ -374,39 +366,4 @@ class Writer:
             CROSS JOIN LATERAL unnest(r.open_to) AS s(service)
             WHERE r.changed OR r.created
             """
-        )
-
-
-@contextmanager
-def foreign_keys_checked_once(cursor):
-    """Check the written tables' foreign keys in one pass each instead of row by row.
-
-    PostgreSQL checks a foreign key with a trigger per inserted row, which costs more than
-    the insert itself; its manual ("Populating a Database") advises dropping the constraints
-    for a bulk load and adding them back, which validates every row in one join. This runs
-    inside the import's transaction, so a failure restores them; meanwhile the tables are
-    locked, which is why only large files take this path.
-    """
-    cursor.execute(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-        "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
-        "ORDER BY 1, 2",
-        [BULK_TABLES],
-    )
-    keys = cursor.fetchall()
-    tables = sorted({table for table, _, _ in keys})
-    for table in tables:
-        cursor.execute(
-            f"ALTER TABLE {table} "
-            + ", ".join(f'DROP CONSTRAINT "{name}"' for t, name, _ in keys if t == table)
-        )
-    yield
-    for table in tables:
-        cursor.execute(
-            f"ALTER TABLE {table} "
-            + ", ".join(
-                f'ADD CONSTRAINT "{name}" {definition}'
-                for t, name, definition in keys
-                if t == table
-            )
         )

@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -319,9 +320,13 @@ class ClosureProposal(models.Model):
 class Event(models.Model):
     """One change to a case: who, what, when, and the values before and after.
 
-    Append-only: a database trigger refuses UPDATE and DELETE, so the history cannot be
-    rewritten by the application or anyone with its credentials.
+    Append-only: the application's database role may only insert and read it, and a trigger
+    refuses UPDATE and DELETE, so the history cannot be rewritten by the application or anyone
+    with its credentials. Its time is the database's clock: an event cannot be back-dated.
     """
+
+    APPEND_ONLY = True
+    RECORDED_AT = "created_at"
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -340,7 +345,7 @@ class Event(models.Model):
         db_index=False,  # the (episode, -created_at) index serves every lookup
     )
     payload = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(db_default=Now(), db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

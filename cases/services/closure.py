@@ -69,7 +69,7 @@ def episode_close(
     version = bump_version(episode, list(changes))
     event_record(
         actor=by, verb="episode.closed", episode=episode,
-        payload={"version": version, **changes}, at=at,
+        payload={"version": version, **changes},
     )  # fmt: skip
     return episode
 
@@ -106,7 +106,6 @@ def closure_propose(
         actor=by, verb="closure.proposed", episode=episode,
         payload={"version": version, "proposal": proposal.pk, "outcome": outcome.code,
                  "closed_on": closed_on},
-        at=at,
     )  # fmt: skip
     return proposal
 

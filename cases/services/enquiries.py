@@ -27,7 +27,6 @@ def enquiry_add(
     due_on: date | None = None,
     notes: str = "",
     for_family: bool = False,
-    at: datetime | None = None,
 ) -> list[Enquiry]:
     """Record an enquiry; with ``for_family`` on every open sibling case at once.
 
@@ -60,7 +59,6 @@ def enquiry_add(
                 "due_on": due_on,
                 "family": bool(group),
             },
-            at=at,
         )
         enquiries.append(enquiry)
     return enquiries
@@ -99,6 +97,6 @@ def enquiry_complete(
         each.save(update_fields=[*fields, "updated_at"])
         event_record(
             actor=by, verb="enquiry.completed", episode=each.episode,
-            payload={"enquiry": each.pk, "type": each.enquiry_type.code, **changes}, at=at,
+            payload={"enquiry": each.pk, "type": each.enquiry_type.code, **changes},
         )  # fmt: skip
     return enquiry

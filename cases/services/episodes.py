@@ -1,6 +1,6 @@
 """Opening, editing and allocating episodes (cases)."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.db import transaction
 
@@ -32,7 +32,6 @@ def episode_open(
     referral,
     referral_date: date,
     by,
-    at: datetime | None = None,
     open_to_services=(),
     **fields,
 ) -> Episode:
@@ -56,7 +55,6 @@ def episode_open(
             "open_to_services": list(open_to_services),
             **fields,
         },
-        at=at,
     )
     return episode
 
@@ -112,9 +110,11 @@ def episode_allocate(
     officer,
     by,
     expected_version: int | None = None,
-    at: datetime | None = None,
+    notify: bool = True,
 ) -> Episode:
-    """Give a case to an officer (or take it back to unallocated with ``officer=None``)."""
+    """Give a case to an officer (or take it back to unallocated with ``officer=None``).
+
+    The officer is told (``notify``), except when the demo writes its history."""
     episode = episode_for_update(episode.pk, expected_version)
     if not episode.is_open:
         raise CaseError("Only open cases can be allocated.")
@@ -123,9 +123,9 @@ def episode_allocate(
         version = bump_version(episode, ["allocated_officer"])
         event = event_record(
             actor=by, verb="episode.allocated", episode=episode,
-            payload={"version": version, **changes}, at=at,
+            payload={"version": version, **changes},
         )  # fmt: skip
-        if officer is not None and at is None:  # not for demo or imported history
+        if officer is not None and notify:
             # The officer hears of it from a worker; the save never waits on the broker.
             outbox.enqueue("cases.tasks.notify_allocation", event.pk)
     return episode
@@ -151,7 +151,6 @@ def removal_from_roll_authorise(
     school,
     by,
     expected_version: int | None = None,
-    at: datetime | None = None,
 ) -> Episode:
     """Record the LA's authorisation for ``school`` to remove the child from its roll."""
     episode = episode_for_update(episode.pk, expected_version)
@@ -169,7 +168,7 @@ def removal_from_roll_authorise(
         version = bump_version(episode, list(changes))
         event_record(
             actor=by, verb="episode.removal_from_roll_authorised", episode=episode,
-            payload={"version": version, **changes}, at=at,
+            payload={"version": version, **changes},
         )  # fmt: skip
     return episode
 

@@ -1,8 +1,6 @@
 """The case history: every service writes through here, in its own transaction."""
 
-from datetime import date, datetime
-
-from django.utils import timezone
+from datetime import date
 
 from ..models import Episode, Event
 
@@ -17,16 +15,13 @@ def jsonable(value):
     return value
 
 
-def event_record(
-    *, actor, verb: str, episode: Episode | None, payload: dict, at: datetime | None = None
-) -> Event:
-    """Append one row to the case history. ``at`` backdates demo and imported history."""
+def event_record(*, actor, verb: str, episode: Episode | None, payload: dict) -> Event:
+    """Append one row to the case history, timed by the database's clock."""
     return Event.objects.create(
         actor=actor,
         verb=verb,
         episode=episode,
         payload={key: jsonable(value) for key, value in payload.items()},
-        created_at=at or timezone.now(),
     )
 
 

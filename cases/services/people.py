@@ -1,7 +1,5 @@
 """Children and families: created at intake, before any episode."""
 
-from datetime import datetime
-
 from django.db import transaction
 
 from ..models import Address, Carer, Child, Family
@@ -9,9 +7,7 @@ from .events import event_record
 
 
 @transaction.atomic
-def family_create(
-    *, by, carers: list[dict] = (), addresses: list[dict] = (), at: datetime | None = None
-) -> Family:
+def family_create(*, by, carers: list[dict] = (), addresses: list[dict] = ()) -> Family:
     """A new sibling group with its parents or carers and addresses."""
     family = Family.objects.create()
     for carer in carers:
@@ -23,17 +19,16 @@ def family_create(
         verb="family.created",
         episode=None,
         payload={"family": family.pk, "carers": len(carers), "addresses": len(addresses)},
-        at=at,
     )
     return family
 
 
 @transaction.atomic
-def child_create(*, by, at: datetime | None = None, **fields) -> Child:
+def child_create(*, by, **fields) -> Child:
     """A child not known before. The UPN, when given, is stored upper-case."""
     fields["upn"] = (fields.get("upn") or "").strip().upper()
     child = Child.objects.create(**fields)
-    event_record(actor=by, verb="child.created", episode=None, payload={"child": child.pk}, at=at)
+    event_record(actor=by, verb="child.created", episode=None, payload={"child": child.pk})
     return child
 
 

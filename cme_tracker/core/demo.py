@@ -316,7 +316,6 @@ class _Generator:
                 "area": area, "start_date": first_referral - timedelta(days=rng.randrange(60, 900)),
                 "is_sensitive": sensitive,
             }],
-            at=_at(first_referral, 9),
         )  # fmt: skip
         self.result.families += 1
         children = self._children(family, fake, surname, size, ethnicity_code, first_referral)
@@ -362,7 +361,6 @@ class _Generator:
             self.child_number += 1
             child = case_services.child_create(
                 by=rng.choice(self.officers),
-                at=_at(referral_on),
                 family=family,
                 child_ref=f"{DEMO_CHILD_PREFIX}{self.child_number:05d}",
                 forename=forename,
@@ -412,7 +410,6 @@ class _Generator:
         rng = self.rng
         source = self.sources[_weighted(rng, SOURCE_WEIGHTS)]
         officer = rng.choice(self.officers)
-        at = _at(referral_on)
         referral = referral_services.referral_record(
             source=source,
             received_on=referral_on,
@@ -448,7 +445,6 @@ class _Generator:
                 referral_date=referral_on,
                 referral_source=source,
                 by=officer,
-                at=at,
                 open_to_services=open_to,
                 locality=self.localities[locality_code] if locality_code else None,
                 area=area,
@@ -465,7 +461,7 @@ class _Generator:
             self.result.episodes += 1
             if allocated:
                 case_services.episode_allocate(
-                    episode=episode, officer=officer, by=self.manager, at=_at(referral_on, 11)
+                    episode=episode, officer=officer, by=self.manager, notify=False
                 )
             duration = family_duration if rng.random() < 0.85 else self._duration()
             closes_on = referral_on + timedelta(days=duration)
@@ -476,7 +472,7 @@ class _Generator:
                 if authorised <= (closes_on or self.today):
                     case_services.removal_from_roll_authorise(
                         episode=episode, authorised_on=authorised, school=last_school,
-                        by=self.manager, at=_at(authorised, 14),
+                        by=self.manager,
                     )  # fmt: skip
             outcome = family_outcome if rng.random() < 0.85 else _weighted(rng, OUTCOME_WEIGHTS)
             self._enquiries(episode, referral_on, closes_on, officer, outcome)
@@ -514,7 +510,7 @@ class _Generator:
             made_to = ENQUIRY_TARGETS[code].format(la=rng.choice(OTHER_LAS))
             [enquiry] = case_services.enquiry_add(
                 episode=episode, enquiry_type=kind, made_to=made_to, requested_on=requested,
-                by=officer, at=_at(requested, 12),
+                by=officer,
             )  # fmt: skip
             self.result.enquiries += 1
             answered = requested + timedelta(days=rng.randrange(0, kind.days_to_respond + 12))

@@ -95,10 +95,3 @@ def sync_roles(apps=global_apps) -> None:
         if missing:
             raise LookupError(f"role {role!r} names unknown permissions: {sorted(missing)}")
         group.permissions.set(permissions)
-
-
-def sync_roles_after_migrate(sender, app_config=None, **kwargs):
-    # post_migrate fires once per app; act once, after the last of ours has migrated.
-    if app_config is None or app_config.label != "reports":
-        return
-    sync_roles(kwargs.get("apps", global_apps))

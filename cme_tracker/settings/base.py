@@ -19,6 +19,7 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 DATABASE_URL = env.str("DATABASE_URL", default="")
+DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -53,6 +54,33 @@ def database_settings(url: str) -> dict:
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+# What differs between the application's connection and the owner's: the database is one.
+CREDENTIALS = ("USER", "PASSWORD", "HOST", "PORT", "OPTIONS")
+
+
+def database_roles(application_url: str, owner_url: str | None) -> dict:
+    """The two roles' credentials: the application's, which every process uses, and the
+    owner's, which only schema commands use (``migrate``, ``flush``); None when not given."""
+    roles = {"application": application_url, "owner": owner_url}
+    return {
+        name: {key: database_settings(url)[key] for key in CREDENTIALS} if url else None
+        for name, url in roles.items()
+    }
+
+
+def local_databases(data_dir: Path) -> tuple[dict, dict]:
+    """DATABASES and DATABASE_ROLES off production: the URLs given (the owner's defaulting to
+    the application's), else the embedded server's two roles."""
+    if DATABASE_URL:
+        application, owner = DATABASE_URL, DATABASE_OWNER_URL or DATABASE_URL
+    else:
+        from cme_tracker import embedded
+
+        urls = embedded.postgres_urls(data_dir)
+        application, owner = urls.application, urls.owner
+    return {"default": database_settings(application)}, database_roles(application, owner)
 
 
 def celery_broker_url(url: str) -> str:

@@ -7,8 +7,8 @@ from .base import (
     DATA_DIR,
     DATABASE_URL,
     REDIS_URL,
-    database_settings,
     env,
+    local_databases,
     redis_dependent_settings,
 )
 
@@ -18,7 +18,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 # Which servers this machine runs itself, so `serve` and the test run know what to stop.
 EMBEDDED_SERVERS = {"postgres": not DATABASE_URL, "redis": not REDIS_URL}
-DATABASES = {"default": database_settings(DATABASE_URL or embedded.postgres_url(DATA_DIR))}
+DATABASES, DATABASE_ROLES = local_databases(DATA_DIR)
 vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
 
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

@@ -5,12 +5,14 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
+    DATABASE_OWNER_URL,
     DATABASE_URL,
     DEBUG,
     LOGGING,
     MIDDLEWARE,
     REDIS_URL,
     SECRET_KEY,
+    database_roles,
     database_settings,
     env,
     redis_dependent_settings,
@@ -36,6 +38,10 @@ if DEBUG:
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 DATABASES = {"default": database_settings(DATABASE_URL)}
+# The web server, worker and beat need only DATABASE_URL; `migrate` needs DATABASE_OWNER_URL.
+DATABASE_ROLES = database_roles(DATABASE_URL, DATABASE_OWNER_URL or None)
+# A system check refuses to start when the application's role could rewrite the audit trail.
+CME_CHECK_DATABASE_ROLE = True
 vars().update(redis_dependent_settings(REDIS_URL))
 
 STORAGES = {

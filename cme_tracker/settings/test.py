@@ -10,8 +10,8 @@ from .base import (
     BASE_DIR,
     DATABASE_URL,
     REDIS_URL,
-    database_settings,
     env,
+    local_databases,
     redis_dependent_settings,
 )
 
@@ -24,7 +24,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 # Which servers this machine runs itself, so `serve` and the test run know what to stop.
 EMBEDDED_SERVERS = {"postgres": not DATABASE_URL, "redis": not REDIS_URL}
-DATABASES = {"default": database_settings(DATABASE_URL or embedded.postgres_url(DATA_DIR))}
+DATABASES, DATABASE_ROLES = local_databases(DATA_DIR)
 # A worker the tests start in another process works on the test run's own database.
 if env.str("CME_TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env.str("CME_TEST_DATABASE_NAME")

@@ -22,15 +22,45 @@ def data_dir(tmp_path):
 
 
 def test_postgres_keeps_data_across_a_restart(data_dir):
-    url = embedded.postgres_url(data_dir)
+    url = embedded.postgres_urls(data_dir).owner
     assert (data_dir / "postgres" / "PG_VERSION").exists()
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("CREATE TABLE kept (value text)")
         conn.execute("INSERT INTO kept VALUES ('still here')")
     assert embedded.stop_postgres(data_dir)
     assert not embedded.postgres_running(data_dir)
-    with psycopg.connect(embedded.postgres_url(data_dir)) as conn:
+    with psycopg.connect(embedded.postgres_urls(data_dir).owner) as conn:
         assert conn.execute("SELECT value FROM kept").fetchone() == ("still here",)
+
+
+def test_postgres_makes_the_two_roles_and_the_owner_owns_the_database(data_dir):
+    urls = embedded.postgres_urls(data_dir)
+    with psycopg.connect(urls.owner, autocommit=True) as owner:
+        assert owner.execute(
+            "SELECT pg_get_userbyid(datdba), r.rolsuper FROM pg_database, pg_roles r "
+            "WHERE datname = current_database() AND r.rolname = current_user"
+        ).fetchone() == ("cme_owner", False)
+    with psycopg.connect(urls.application, autocommit=True) as app:
+        assert app.execute(
+            "SELECT current_user, rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+            "WHERE rolname = current_user"
+        ).fetchone() == ("cme_app", False, False, False)
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            app.execute("CREATE TABLE mine (value text)")  # only the owner makes tables
+
+
+def test_a_data_directory_from_before_the_two_roles_passes_to_the_owner(data_dir):
+    """Made by the superuser, as every data directory was until the roles were split."""
+    urls = embedded.postgres_urls(data_dir)
+    with psycopg.connect(urls.superuser, autocommit=True) as superuser:
+        superuser.execute("ALTER DATABASE cme OWNER TO postgres")
+        superuser.execute("CREATE TABLE old (id bigserial PRIMARY KEY, value text)")
+        superuser.execute("CREATE FUNCTION old_one() RETURNS int LANGUAGE sql AS 'SELECT 1'")
+    embedded.stop_postgres(data_dir)
+    with psycopg.connect(embedded.postgres_urls(data_dir).owner, autocommit=True) as owner:
+        owner.execute("ALTER TABLE old ADD COLUMN more text")  # only an owner may
+        owner.execute("INSERT INTO old (value) VALUES ('x')")
+        assert owner.execute("SELECT old_one()").fetchone() == (1,)
 
 
 def test_redis_keeps_data_across_a_restart(data_dir):
@@ -51,7 +81,7 @@ def test_two_data_dirs_never_share_a_server(tmp_path):
         assert embedded.redis_url(first) != embedded.redis_url(second)
         redis.Redis.from_url(embedded.redis_url(first)).set("where", "first")
         assert redis.Redis.from_url(embedded.redis_url(second)).get("where") is None
-        assert embedded.postgres_url(first) != embedded.postgres_url(second)
+        assert embedded.postgres_urls(first) != embedded.postgres_urls(second)
     finally:
         for directory in (first, second):
             embedded.stop_postgres(directory)
