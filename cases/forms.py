@@ -9,7 +9,7 @@ from cme_tracker.core import roles
 from cme_tracker.core.forms import DateField, GovukForm, GovukModelForm
 
 from .fields import SchoolField
-from .models import ClosureOutcome, EnquiryType, Episode, OpenToService
+from .models import Address, Carer, ClosureOutcome, EnquiryType, Episode, OpenToService
 
 
 def officer_choices():
@@ -284,13 +284,10 @@ class EpisodeForm(GovukModelForm):
             "open_to_services",
             "fsm_at_referral",
             "left_school_on",
-            "is_sensitive",
         ]
         labels = {
             "area": "Area (sets the locality)",
             "fsm_at_referral": "Eligible for free school meals at referral",
-            "is_sensitive": "Sensitive case: show the address, school and contacts only to the "
-            "allocated officer and managers",
         }
         widgets = {
             "school_phase": forms.RadioSelect,
@@ -312,6 +309,52 @@ class EpisodeForm(GovukModelForm):
         if left and left > (self.instance.referral_date or timezone.localdate()):
             raise ValidationError("The date the child left school must be on or before referral")
         return left
+
+
+class SensitivityMarkForm(GovukForm):
+    reason = forms.CharField(
+        label="Why is the family's information sensitive? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the family has moved to a refuge. Only those who need to know "
+        "will see this.",
+    )
+
+
+class SensitivityLiftForm(GovukForm):
+    reason = forms.CharField(
+        label="Why can the family's details now be shown?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for lifting the sensitivity"},
+    )
+    show_addresses = forms.ModelMultipleChoiceField(
+        label="Also show these addresses marked sensitive",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave an address unticked to keep it hidden: a refuge's, for example.",
+    )
+    show_carers = forms.ModelMultipleChoiceField(
+        label="Also show these carers' details, marked sensitive",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, family: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        addresses = [a.pk for a in family["addresses"] if a.is_sensitive]
+        carers = [c.pk for c in family["carers"] if c.is_sensitive]
+        self.fields["show_addresses"].queryset = Address.objects.filter(pk__in=addresses)
+        self.fields["show_addresses"].label_from_instance = lambda a: ", ".join(
+            part for part in (a.line_1, a.town, a.postcode) if part
+        )
+        self.fields["show_carers"].queryset = Carer.objects.filter(pk__in=carers)
+        self.fields["show_carers"].label_from_instance = lambda c: f"{c.name} ({c.relationship})"
+        if not addresses:
+            del self.fields["show_addresses"]
+        if not carers:
+            del self.fields["show_carers"]
 
 
 class HistoryImportForm(GovukForm):

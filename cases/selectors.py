@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from . import access
 from .models import Child, ClosureProposal, Enquiry, Episode, Event
 from .names import names_match
 
@@ -113,8 +114,54 @@ def family_details(episode: Episode) -> dict:
 
 
 def episode_history(episode: Episode):
+    """Changes only: looks at a sensitive case are in the access log. (Before the access log,
+    History recorded them as ``episode.viewed``; those rows stay, append-only, unshown.)"""
     return (
-        Event.objects.filter(episode=episode).select_related("actor").order_by("-created_at", "-pk")
+        Event.objects.filter(episode=episode)
+        .exclude(verb="episode.viewed")
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def exportable_episodes(user):
+    """Episodes this person may export: sensitive ones only with sensitive access (so an
+    export never carries them to someone without need to know, and importing it back cannot
+    touch them)."""
+    episodes = Episode.objects.all()
+    return episodes if access.has_sensitive_access(user) else episodes.exclude(access.sensitive_q())
+
+
+def sensitive_ids(episodes) -> list[int]:
+    return list(episodes.filter(access.sensitive_q()).values_list("pk", flat=True))
+
+
+def sensitive_left_out_of_export(user) -> int:
+    if access.has_sensitive_access(user):
+        return 0
+    return Episode.objects.filter(access.sensitive_q()).count()
+
+
+def works_family_of(user, child: Child) -> bool:
+    """Whether ``user`` is the allocated officer of an open case of the child's family."""
+    members = Q(child__family_id=child.family_id) if child.family_id else Q(child_id=child.pk)
+    return open_episodes().filter(members, allocated_officer=user).exists()
+
+
+def access_log_for(episode: Episode):
+    from .models import AccessLogEntry
+
+    return AccessLogEntry.objects.filter(episode=episode).select_related("user")
+
+
+def family_cases(episode: Episode):
+    """Every case of the child's family (or of the child alone), oldest child first."""
+    child = episode.child
+    members = Q(child__family_id=child.family_id) if child.family_id else Q(child_id=child.pk)
+    return (
+        Episode.objects.filter(members)
+        .select_related("child", "allocated_officer")
+        .order_by("child__date_of_birth", "child_id", "-referral_date")
     )
 
 
@@ -142,7 +189,7 @@ def open_sibling_episodes(episode: Episode) -> list[Episode]:
     siblings = (
         Episode.objects.filter(child__family_id=episode.child.family_id, status=Episode.Status.OPEN)
         .exclude(pk=episode.pk)
-        .select_related("child")
+        .select_related("child__family")
         .order_by("pk")
     )
     return [episode, *siblings]
@@ -165,6 +212,7 @@ class Candidate:
     child: Child
     reason: str
     open_episode: Episode | None
+    sensitive: bool = False
 
 
 def duplicate_candidates(
@@ -191,7 +239,11 @@ def duplicate_candidates(
         else:
             continue
         open_episode = next((e for e in child.episodes.all() if e.is_open), None)
-        found[child.pk] = Candidate(child=child, reason=reason, open_episode=open_episode)
+        found[child.pk] = Candidate(
+            child=child, reason=reason, open_episode=open_episode,
+            sensitive=access.child_is_sensitive(child)
+            or any(e.is_sensitive for e in child.episodes.all()),
+        )  # fmt: skip
     return sorted(found.values(), key=lambda c: c.reason != "Same UPN")
 
 
@@ -210,13 +262,6 @@ def area_for_postcode(postcode: str):
         if outward in area.postcode_districts.upper().split():
             return area
     return None
-
-
-def can_see_sensitive(user, episode: Episode) -> bool:
-    """A sensitive case's address, school and contacts: its officer and managers only."""
-    if not episode.is_sensitive:
-        return True
-    return episode.allocated_officer_id == user.pk or user.has_perm("cases.view_sensitive_episode")
 
 
 def pending_closures():

@@ -1,5 +1,6 @@
 """Plain-English descriptions of case history events, for the timeline."""
 
+from .access import HIDDEN
 from .models import Event
 
 TITLES = {
@@ -10,7 +11,8 @@ TITLES = {
     "episode.closed": "Case closed",
     "episode.reopened": "Case reopened",
     "episode.removal_from_roll_authorised": "Removal from roll authorised",
-    "episode.viewed": "Sensitive case viewed",
+    "sensitivity.marked": "Marked sensitive",
+    "sensitivity.lifted": "Sensitivity lifted",
     "enquiry.added": "Enquiry made",
     "enquiry.completed": "Enquiry response recorded",
     "closure.proposed": "Closure as enquiries exhausted proposed",
@@ -37,33 +39,54 @@ FIELD_LABELS = {
 }
 
 
-SENSITIVE_FIELDS = {"last_school", "removal_from_roll_school", "destination_school"}
+# Withheld on a sensitive case from those without need to know: schools, and the area (it
+# comes from the address). Free text is withheld too (see ``_free_text``).
+SENSITIVE_FIELDS = {"last_school", "removal_from_roll_school", "destination_school", "area"}
+
+
+def _free_text(event: Event) -> list[str]:
+    """The lines of an event that quote what someone wrote."""
+    payload = event.payload or {}
+    if event.verb == "enquiry.added":
+        return [f"To {payload.get('made_to')}; response due {payload.get('due_on')}"]
+    if event.verb == "enquiry.completed":
+        response = (payload.get("response") or {}).get("after")
+        return [f"Response: {response}"] if response else []
+    if event.verb in ("episode.reopened", "closure.rejected", "sensitivity.marked",
+                      "sensitivity.lifted"):  # fmt: skip
+        return [payload.get("reason") or payload.get("note") or ""]
+    return []
 
 
 def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     """Title and lines for one event. ``names`` maps (field, pk) to a label for ids.
 
-    Without ``show_sensitive`` a school's name never appears: it can locate a family.
+    Without ``show_sensitive`` no school, area or free text appears: each can locate a
+    family. What is withheld says so, never looks like nothing recorded.
     """
     payload = event.payload or {}
     lines = []
-    if event.verb == "enquiry.added":
-        lines.append(f"To {payload.get('made_to')}; response due {payload.get('due_on')}")
-        if payload.get("family"):
-            lines.append("Recorded on every brother's and sister's open case")
-    elif event.verb in ("episode.reopened", "closure.rejected"):
-        lines.append(payload.get("reason") or payload.get("note") or "")
+    written = [line for line in _free_text(event) if line]
+    if written:
+        lines += written if show_sensitive else [f"Details: {HIDDEN.lower()}"]
+    if event.verb == "enquiry.added" and payload.get("family"):
+        lines.append("Recorded on every brother's and sister's open case")
     elif event.verb == "episode.referral_attached":
         lines.append(f"Referral received {payload.get('received_on')}")
+    elif event.verb in ("sensitivity.marked", "sensitivity.lifted"):
+        lines.append(f"For every case of the family (from case "
+                     f"{payload.get('marked_on') or payload.get('lifted_on')})")  # fmt: skip
     for field, label in FIELD_LABELS.items():
         change = payload.get(field)
         if field in SENSITIVE_FIELDS and not show_sensitive:
             if change:
-                lines.append(f"{label}: changed (hidden: sensitive case)")
+                lines.append(f"{label}: changed ({HIDDEN.lower()})")
             continue
         if isinstance(change, dict) and "after" in change:
             before = names.get((field, change["before"]), change["before"])
             after = names.get((field, change["after"]), change["after"])
             lines.append(f"{label}: {before if before not in (None, '') else '–'} → "
                          f"{after if after not in (None, '') else '–'}")  # fmt: skip
-    return {"title": TITLES.get(event.verb, event.verb), "lines": [line for line in lines if line]}
+    if payload.get("outside_allocation"):
+        lines.append("Made by an officer other than the case's allocated officer")
+    return {"title": TITLES.get(event.verb, event.verb), "lines": lines}

@@ -14,6 +14,10 @@ urlpatterns = [
     path("history/export.csv", views.history_export, name="history_export"),
     path("<int:pk>/", views.episode_detail, name="detail"),
     path("<int:pk>/history/", views.episode_history, name="history"),
+    path("<int:pk>/access-log/", views.episode_access_log, name="access_log"),
+    path("<int:pk>/take/", views.episode_take, name="take"),
+    path("<int:pk>/sensitive/", views.sensitivity_mark, name="sensitivity_mark"),
+    path("<int:pk>/sensitive/lift/", views.sensitivity_lift, name="sensitivity_lift"),
     path("<int:pk>/edit/", views.episode_edit, name="edit"),
     path("<int:pk>/enquiries/new/", views.enquiry_add, name="enquiry_add"),
     path(

@@ -1,15 +1,21 @@
 """Case-working pages. Views check permission, bind a form, call one service, redirect."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from . import letters, selectors, services
+from cme_tracker.core import http
+
+from . import access, letters, selectors, services
 from .errors import CaseError, StaleEdit
 from .filters import EpisodeFilter
 from .forms import (
@@ -23,26 +29,52 @@ from .forms import (
     HistoryImportForm,
     RemovalFromRollForm,
     ReopenForm,
+    SensitivityLiftForm,
+    SensitivityMarkForm,
+    VersionedForm,
 )
 from .models import ClosureOutcome, ClosureProposal, Enquiry, Episode
 from .timeline import describe
 
 PAGE_SIZE = 50
+Action = access.Action
 
 
-def _episode(request, pk):
-    """The case, if the user may read cases at all."""
-    if not request.user.has_perm("cases.view_episode"):
-        raise PermissionDenied
-    return get_object_or_404(selectors.episode_detail_queryset(), pk=pk)
+def case_view(action: Action | None = None):
+    """Load the case (reading cases needs the role's permission), record the look in the
+    access log when it is sensitive, then refuse what this person may not do to it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, pk, **kwargs):
+            if not request.user.has_perm("cases.view_episode"):
+                raise PermissionDenied
+            episode = get_object_or_404(selectors.episode_detail_queryset(), pk=pk)
+            allowed = action is None or access.may(request.user, action, episode)
+            if access.is_sensitive(episode):
+                services.access_log_record(
+                    user=request.user, episodes=[episode], page=http.page(request),
+                    client_address=http.client_address(request),
+                    details_shown=allowed and access.shows_sensitive(request.user, episode),
+                )  # fmt: skip
+            if action in access.OPEN_ONLY and not episode.is_open:
+                messages.error(request, "This case is closed: a manager can reopen it.")
+                return redirect(episode)
+            if action in access.CLOSED_ONLY and episode.is_open:
+                messages.error(request, "This case is open.")
+                return redirect(episode)
+            if not allowed:
+                raise PermissionDenied
+            return view(request, episode, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def _case_context(request, episode, **extra):
-    return {
-        "episode": episode,
-        "show_sensitive": selectors.can_see_sensitive(request.user, episode),
-        **extra,
-    }
+    can = access.case_access(request.user, episode)
+    return {"episode": episode, "can": can, "show_sensitive": can.show_sensitive, **extra}
 
 
 def _form_page(request, episode, form, *, title, submit, template="cases/form_page.html", **extra):
@@ -57,12 +89,9 @@ def _stale(request, episode, error: StaleEdit, form, **page):
     """Refuse the edit: show what changed, keep what the user typed."""
     messages.error(request, str(error))
     names = selectors.history_names(error.events)
-    changes = [
-        {"event": event, **describe(event, names,
-                                    show_sensitive=selectors.can_see_sensitive(request.user,
-                                                                               episode))}
-        for event in error.events
-    ]  # fmt: skip
+    show = access.shows_sensitive(request.user, episode)
+    changes = [{"event": event, **describe(event, names, show_sensitive=show)}
+               for event in error.events]  # fmt: skip
     data = form.data.copy()
     data["version"] = error.episode.version
     form.data = data
@@ -82,6 +111,12 @@ def _act(request, episode, form, *, act, success, **page):
             messages.success(request, message or success)
             return redirect(episode)
     return _form_page(request, episode, form, **page)
+
+
+def _siblings_for(request, episode, action: Action) -> list[Episode]:
+    """Brothers' and sisters' open cases this person may also act on."""
+    return [sibling for sibling in selectors.open_sibling_episodes(episode)[1:]
+            if access.may(request.user, action, sibling)]  # fmt: skip
 
 
 # Lists ---------------------------------------------------------------------------------------
@@ -147,7 +182,16 @@ def episodes_allocate(request):
         )
         who = form.cleaned_data["officer"] or "nobody (unallocated)"
         messages.success(request, f"{changed} case{'s' if changed != 1 else ''} allocated to {who}")
-    return redirect(request.POST.get("next") or reverse("cases:list"))
+    return redirect(_on_site(request, request.POST.get("next")) or reverse("cases:list"))
+
+
+def _on_site(request, url: str | None) -> str | None:
+    """A ``next`` address, only if it stays on this site."""
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
 
 
 @permission_required("cases.approve_closure", raise_exception=True)
@@ -160,38 +204,32 @@ def closures_pending(request):
 # One case -------------------------------------------------------------------------------------
 
 
-def episode_detail(request, pk):
-    episode = _episode(request, pk)
-    context = _case_context(
+@case_view()
+def episode_detail(request, episode):
+    pending = next((p for p in episode.closure_proposals.all()
+                    if p.decision == ClosureProposal.Decision.PENDING), None)  # fmt: skip
+    return render(
         request,
-        episode,
-        siblings=selectors.siblings_with_status(episode),
-        next_enquiry=selectors.next_due_enquiry(episode),
-        previously_cme=selectors.previously_cme(episode),
-        family=selectors.family_details(episode),
-        pending=next(
-            (
-                p
-                for p in episode.closure_proposals.all()
-                if p.decision == ClosureProposal.Decision.PENDING
-            ),
-            None,
-        ),  # fmt: skip
-        tab="summary",
+        "cases/episode_detail.html",
+        _case_context(
+            request,
+            episode,
+            siblings=selectors.siblings_with_status(episode),
+            next_enquiry=selectors.next_due_enquiry(episode),
+            previously_cme=selectors.previously_cme(episode),
+            family=access.family_shown(request.user, episode, selectors.family_details(episode)),
+            pending=pending,
+            tab="summary",
+        ),
     )
-    if episode.is_sensitive:
-        services.episode_record_view(episode=episode, by=request.user)
-    return render(request, "cases/episode_detail.html", context)
 
 
-def episode_history(request, pk):
-    episode = _episode(request, pk)
+@case_view()
+def episode_history(request, episode):
     events = list(selectors.episode_history(episode))
     names = selectors.history_names(events)
-    show = selectors.can_see_sensitive(request.user, episode)
+    show = access.shows_sensitive(request.user, episode)
     entries = [{"event": e, **describe(e, names, show_sensitive=show)} for e in events]
-    if episode.is_sensitive:
-        services.episode_record_view(episode=episode, by=request.user)
     return render(
         request,
         "cases/episode_history.html",
@@ -199,30 +237,34 @@ def episode_history(request, pk):
     )
 
 
-@permission_required("cases.change_episode", raise_exception=True)
-def episode_edit(request, pk):
-    episode = _episode(request, pk)
-    if not episode.is_open:
-        messages.error(request, "A closed case cannot be edited; a manager can reopen it.")
-        return redirect(episode)
-    if not selectors.can_see_sensitive(request.user, episode):
-        raise PermissionDenied
+@case_view(Action.VIEW_ACCESS_LOG)
+def episode_access_log(request, episode):
+    """Who has looked at this case, for managers (the access log, not History)."""
+    page = Paginator(selectors.access_log_for(episode), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/episode_access_log.html",
+        _case_context(request, episode, page=page, tab="access_log"),
+    )
+
+
+@case_view(Action.EDIT)
+def episode_edit(request, episode):
     form = EpisodeForm(request.POST or None, instance=episode, initial={"version": episode.version})
 
     def act(data):
         services.episode_update(
-            episode=selectors.episode_detail(pk), expected_version=data["version"],
-            by=request.user, **{name: data[name] for name in EpisodeForm.Meta.fields},
+            episode=episode, expected_version=data["version"], by=request.user,
+            **{name: data[name] for name in EpisodeForm.Meta.fields},
         )  # fmt: skip
 
     return _act(request, episode, form, act=act, success="Case details saved",
                 title="Change case details", submit="Save changes")  # fmt: skip
 
 
-@permission_required("cases.add_enquiry", raise_exception=True)
-def enquiry_add(request, pk):
-    episode = _episode(request, pk)
-    siblings = selectors.open_sibling_episodes(episode)[1:]
+@case_view(Action.ADD_ENQUIRY)
+def enquiry_add(request, episode):
+    siblings = _siblings_for(request, episode, Action.ADD_ENQUIRY)
     form = EnquiryForm(request.POST or None, siblings_open=bool(siblings))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -234,7 +276,7 @@ def enquiry_add(request, pk):
                 requested_on=data["requested_on"],
                 due_on=data["due_on"],
                 notes=data["notes"],
-                for_family=data.get("for_family", False),
+                siblings=siblings if data.get("for_family") else (),
                 by=request.user,
             )
         except CaseError as error:
@@ -248,9 +290,8 @@ def enquiry_add(request, pk):
     )
 
 
-@permission_required("cases.change_enquiry", raise_exception=True)
-def enquiry_complete(request, pk, enquiry_pk):
-    episode = _episode(request, pk)
+@case_view(Action.RECORD_RESPONSE)
+def enquiry_complete(request, episode, enquiry_pk):
     enquiry = get_object_or_404(Enquiry.objects.select_related("enquiry_type"), pk=enquiry_pk,
                                 episode=episode)  # fmt: skip
     form = EnquiryResponseForm(request.POST or None, enquiry=enquiry)
@@ -274,10 +315,9 @@ def enquiry_complete(request, pk, enquiry_pk):
     )  # fmt: skip
 
 
-@permission_required("cases.close_episode", raise_exception=True)
-def episode_close(request, pk):
-    episode = _episode(request, pk)
-    siblings = selectors.open_sibling_episodes(episode)[1:]
+@case_view(Action.CLOSE)
+def episode_close(request, episode):
+    siblings = _siblings_for(request, episode, Action.CLOSE)
     form = ClosureForm(
         request.POST or None, episode=episode, siblings=siblings,
         initial={"version": episode.version},
@@ -304,8 +344,6 @@ def episode_close(request, pk):
 
 def _close_group(request, episode, form) -> tuple[int, int]:
     """Close (or propose closing) this case and any siblings chosen, all or none."""
-    from django.db import transaction
-
     data = form.cleaned_data
     targets = [(episode, data["version"]), *[(s, None) for s in data.get("siblings") or []]]
     closed = proposed = 0
@@ -327,9 +365,8 @@ def _close_group(request, episode, form) -> tuple[int, int]:
     return closed, proposed
 
 
-@permission_required("cases.approve_closure", raise_exception=True)
-def closure_decide(request, pk, proposal_pk):
-    episode = _episode(request, pk)
+@case_view(Action.APPROVE_CLOSURE)
+def closure_decide(request, episode, proposal_pk):
     proposal = get_object_or_404(ClosureProposal, pk=proposal_pk, episode=episode)
     form = ClosureDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -353,9 +390,8 @@ def closure_decide(request, pk, proposal_pk):
     )  # fmt: skip
 
 
-@permission_required("cases.reopen_episode", raise_exception=True)
-def episode_reopen(request, pk):
-    episode = _episode(request, pk)
+@case_view(Action.REOPEN)
+def episode_reopen(request, episode):
     form = ReopenForm(request.POST or None, initial={"version": episode.version})
 
     def act(data):
@@ -368,9 +404,8 @@ def episode_reopen(request, pk):
                 title="Reopen the case", submit="Reopen case")  # fmt: skip
 
 
-@permission_required("cases.allocate_episode", raise_exception=True)
-def episode_allocate(request, pk):
-    episode = _episode(request, pk)
+@case_view(Action.ALLOCATE)
+def episode_allocate(request, episode):
     form = AllocateForm(
         request.POST or None,
         initial={"version": episode.version, "officer": episode.allocated_officer},
@@ -387,9 +422,28 @@ def episode_allocate(request, pk):
                 title="Allocate the case", submit="Allocate")  # fmt: skip
 
 
-@permission_required("cases.authorise_removal_from_roll", raise_exception=True)
-def removal_from_roll(request, pk):
-    episode = _episode(request, pk)
+@require_POST
+@case_view(Action.TAKE)
+def episode_take(request, episode):
+    """An officer takes an unallocated case: it is theirs to work from now on."""
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Open the case again, then take it.")
+        return redirect(episode)
+    try:
+        services.episode_allocate(
+            episode=episode, officer=request.user, by=request.user,
+            expected_version=form.cleaned_data["version"],
+        )  # fmt: skip
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The case is allocated to you")
+    return redirect(episode)
+
+
+@case_view(Action.AUTHORISE_REMOVAL)
+def removal_from_roll(request, episode):
     form = RemovalFromRollForm(
         request.POST or None, episode=episode,
         initial={"version": episode.version,
@@ -409,18 +463,48 @@ def removal_from_roll(request, pk):
     )  # fmt: skip
 
 
-def removal_from_roll_letter(request, pk):
-    episode = _episode(request, pk)
-    if not episode.removal_from_roll_authorised_on:
-        raise PermissionDenied
-    if not selectors.can_see_sensitive(request.user, episode):
-        raise PermissionDenied
+@case_view(Action.DOWNLOAD_LETTER)
+def removal_from_roll_letter(request, episode):
     pdf = letters.removal_from_roll_letter(episode)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="removal-from-roll-{episode.reference}.pdf"'
     )
     return response
+
+
+@case_view(Action.MARK_SENSITIVE)
+def sensitivity_mark(request, episode):
+    form = SensitivityMarkForm(request.POST or None)
+
+    def act(data):
+        changed = services.sensitivity_mark(episode=episode, by=request.user,
+                                            reason=data["reason"])  # fmt: skip
+        return f"Marked sensitive: {len(changed)} case{'s' if len(changed) != 1 else ''}"
+
+    return _act(request, episode, form, act=act, success="Marked sensitive",
+                title="Mark the family's cases sensitive", submit="Mark sensitive",
+                template="cases/sensitivity_mark.html",
+                group=selectors.family_cases(episode))  # fmt: skip
+
+
+@case_view(Action.LIFT_SENSITIVITY)
+def sensitivity_lift(request, episode):
+    family = selectors.family_details(episode)
+    form = SensitivityLiftForm(request.POST or None, family=family)
+
+    def act(data):
+        changed = services.sensitivity_lift(
+            episode=episode, reason=data["reason"], by=request.user,
+            show_addresses=[a.pk for a in data.get("show_addresses") or []],
+            show_carers=[c.pk for c in data.get("show_carers") or []],
+        )  # fmt: skip
+        return f"Sensitivity lifted on {len(changed)} case{'s' if len(changed) != 1 else ''}"
+
+    return _act(request, episode, form, act=act, success="Sensitivity lifted",
+                title="Lift the family's sensitivity", submit="Lift sensitivity",
+                template="cases/sensitivity_lift.html",
+                group=selectors.family_cases(episode))  # fmt: skip
 
 
 # Case history --------------------------------------------------------------------------------
@@ -433,6 +517,7 @@ def history_import(request):
 
     form = HistoryImportForm(request.POST or None, request.FILES or None)
     report = None
+    left_out = selectors.sensitive_left_out_of_export(request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         report = import_history(
@@ -442,15 +527,27 @@ def history_import(request):
             dry_run=form.cleaned_data["dry_run"],
             skip_invalid=form.cleaned_data["skip_invalid"],
         )
-    return render(request, "cases/history_import.html", {"form": form, "report": report})
+    return render(
+        request,
+        "cases/history_import.html",
+        {"form": form, "report": report, "left_out": left_out},
+    )
 
 
 @permission_required("cases.import_history", raise_exception=True)
 def history_export(request):
-    """Every episode in the import format, as CSV."""
+    """Every episode in the import format, as CSV: sensitive ones only for those with
+    sensitive access, each of them in the access log."""
     from .history.exporter import history_csv_lines
 
-    response = StreamingHttpResponse(history_csv_lines(), content_type="text/csv; charset=utf-8")
+    episodes = selectors.exportable_episodes(request.user)
+    services.access_log_record(
+        user=request.user, episodes=selectors.sensitive_ids(episodes), page=http.page(request),
+        client_address=http.client_address(request), details_shown=True,
+    )  # fmt: skip
+    response = StreamingHttpResponse(
+        history_csv_lines(episodes), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="cme-case-history.csv"'
     return response
 

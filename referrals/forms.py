@@ -1,6 +1,7 @@
 """The referral form: the referral, a sibling group of children, the family, the case."""
 
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -34,6 +35,9 @@ def normalise_postcode(value: str) -> str:
 
 
 class ReferralForm(GovukForm):
+    # One per form shown; the referral it saves keeps it (unique), so a second submission of
+    # the same form saves nothing more.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4, required=False)
     source = forms.ModelChoiceField(
         label="Who made the referral?",
         queryset=ReferralSource.objects.filter(is_active=True),
@@ -57,6 +61,9 @@ class ReferralForm(GovukForm):
     )
     last_school = SchoolField(label="Last school", required=False, noun="last school")
     left_school_on = DateField(label="Date the children left the last school", required=False)
+
+    def clean_form_token(self):
+        return self.cleaned_data["form_token"] or uuid.uuid4()  # a form that lost its own
 
     def clean(self):
         data = super().clean()
@@ -231,7 +238,8 @@ class CaseDetailsForm(GovukForm):
         help_text="Untick to leave them for a manager to allocate.",
     )
     is_sensitive = forms.BooleanField(
-        label="Sensitive: show the address, school and contacts only to the allocated officer and "
-        "managers (for example, a family in a refuge)",
+        label="Sensitive: the family's addresses, carers, schools and notes are shown only to "
+        "the allocated officer, the team's managers and people given sensitive access (for "
+        "example, a family in a refuge). Only a manager can lift it",
         required=False,
     )

@@ -33,6 +33,13 @@ class Referral(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
+    form_token = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The form it was saved from: a form saves one referral, however often sent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -5,11 +5,32 @@ from datetime import date
 
 from django.db import transaction
 
+from cases import access
 from cases import selectors as case_selectors
 from cases import services as case_services
+from cases.errors import CaseError
 from cases.models import Child, SchoolPhase
+from cme_tracker.core import locks
 
 from .models import Referral, ReferralSource, ReferredChild
+
+
+class AlreadySaved(CaseError):
+    """The form was sent again (a double click, two tabs): its referral is saved already."""
+
+    def __init__(self, referral: Referral):
+        self.referral = referral
+        super().__init__(f"Referral {referral.reference} was already saved from this form.")
+
+
+class ChildBecameKnown(CaseError):
+    """A child like one on the referral was added while the officer was deciding."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(
+            "A child who may be " + ", ".join(names) + " was added to the service just now, "
+            "so nothing was saved. Check the children again."
+        )
 
 
 @transaction.atomic
@@ -26,10 +47,12 @@ def referral_add_child(*, referral: Referral, child, episode) -> ReferredChild:
 
 @dataclass
 class ChildEntry:
-    """One child on a referral: a new child's details, or the known child it is."""
+    """One child on a referral: a new child's details (and the known children the officer
+    compared them with), or the known child it is."""
 
     details: dict = field(default_factory=dict)
     existing: Child | None = None
+    considered: frozenset = frozenset()
 
 
 @dataclass
@@ -37,6 +60,29 @@ class IntakeResult:
     referral: Referral
     opened: list = field(default_factory=list)  # new episodes
     attached: list = field(default_factory=list)  # open episodes the referral joined
+    left_for_manager: list = field(default_factory=list)  # sensitive: not allocated to `by`
+
+
+def _check_still_new(children: list[ChildEntry]) -> None:
+    """Each new child is still new: no one like them was added since the officer looked."""
+    appeared = []
+    for entry in children:
+        if entry.existing is not None:
+            continue
+        details = entry.details
+        found = case_selectors.duplicate_candidates(
+            forename=details["forename"], surname=details["surname"],
+            date_of_birth=details["date_of_birth"], upn=details.get("upn") or "",
+        )  # fmt: skip
+        if {candidate.child.pk for candidate in found} - entry.considered:
+            appeared.append(f"{details['forename']} {details['surname']}")
+    if appeared:
+        raise ChildBecameKnown(appeared)
+
+
+def _known_sensitive(children: list[ChildEntry]) -> bool:
+    return any(entry.existing and access.child_is_sensitive(entry.existing)
+               for entry in children)  # fmt: skip
 
 
 @transaction.atomic
@@ -49,20 +95,36 @@ def referral_intake(
     address: dict | None = None,
     case: dict,
 ) -> IntakeResult:
-    """Record a referral of a sibling group, all or nothing.
+    """Record a referral of a sibling group, all or nothing; once per form.
 
     ``case`` holds what applies to every child's case: presenting need, reason, services,
     sensitivity, area, and ``allocate_to_me`` to give new cases to the person referring.
 
     Each child is new or a known child the officer picked. A known child with an open case
     has the referral added to it; otherwise a new episode opens (and that child counts as
-    previously missing education).
+    previously missing education). Intakes take turns (an advisory lock), so two sent at
+    once cannot both add one child: the second finds the first's child, or its form's
+    referral, and stops. A child of a sensitive family keeps the family's sensitivity; its
+    new case goes to the referrer only if they already have need to know it.
     """
+    locks.hold(locks.REFERRAL_INTAKE)
+    token = referral.get("form_token")
+    saved = Referral.objects.filter(form_token=token).first() if token else None
+    if saved is not None:
+        raise AlreadySaved(saved)
+    _check_still_new(children)
     received_on = referral["received_on"]
     known_family = next(
         (entry.existing.family for entry in children if entry.existing and entry.existing.family),
         None,
     )
+    inherited = _known_sensitive(children)
+    may_take = case.get("allocate_to_me") and (
+        not inherited
+        or access.has_sensitive_access(by)
+        or any(case_selectors.works_family_of(by, entry.existing) for entry in children
+               if entry.existing)
+    )  # fmt: skip
     carers = [carer] if carer else []
     addresses = [{**address, "start_date": received_on}] if address else []
     if known_family:
@@ -102,8 +164,10 @@ def referral_intake(
             missing_reason=case.get("missing_reason"),
             fsm_at_referral=child.fsm_eligible,
             is_sensitive=case.get("is_sensitive", False),
-            allocated_officer=by if case.get("allocate_to_me") else None,
+            allocated_officer=by if may_take else None,
         )
         referral_add_child(referral=record, child=child, episode=episode)
         result.opened.append(episode)
+        if case.get("allocate_to_me") and not may_take:
+            result.left_for_manager.append(episode)
     return result

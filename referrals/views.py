@@ -60,7 +60,8 @@ def referral_new(request):
     if request.method == "POST" and _valid(forms):
         rows = _candidates(forms)
         if not any(row["candidates"] for row in rows):  # nobody to compare: save it now
-            return _save(request, forms, [_entry(row, "new") for row in rows])
+            entries = [_entry(row, "new") for row in rows]
+            return _save(request, forms, entries, dict(request.POST.lists()))
         request.session[SESSION_KEY] = dict(request.POST.lists())
         return redirect("referrals:check")
     return render(request, "referrals/new.html", {"forms": forms})
@@ -116,37 +117,53 @@ def referral_check(request):
             entries.append(_entry(row, choice or "new"))
         if not errors:
             del request.session[SESSION_KEY]
-            return _save(request, forms, entries)
+            return _save(request, forms, entries, pending)
     return render(request, "referrals/check.html", {"rows": rows, "errors": errors})
 
 
-def _save(request, forms, entries):
+def _save(request, forms, entries, pending: dict):
+    """Save the referral; ``pending`` (the form's data) goes back to the check page if a
+    child like one on it was added meanwhile."""
     family = forms["family"].cleaned_data
     case = forms["case"].cleaned_data
-    result = services.referral_intake(
-        referral=forms["referral"].cleaned_data,
-        children=entries,
-        carer=_carer(family),
-        address=_address(family, case["is_sensitive"]),
-        case=case | {"area": family["area"]},
-        by=request.user,
-    )
+    try:
+        result = services.referral_intake(
+            referral=forms["referral"].cleaned_data,
+            children=entries,
+            carer=_carer(family, case["is_sensitive"]),
+            address=_address(family, case["is_sensitive"]),
+            case=case | {"area": family["area"]},
+            by=request.user,
+        )
+    except services.AlreadySaved as saved:
+        messages.info(request, str(saved))
+        request.session.pop(SESSION_KEY, None)
+        first = saved.referral.referredchild_set.select_related("episode").first()
+        return redirect(first.episode if first else "home")
+    except services.ChildBecameKnown as error:
+        messages.error(request, str(error))
+        request.session[SESSION_KEY] = pending
+        return redirect("referrals:check")
     _report(request, result)
     return redirect((result.opened + result.attached)[0])
 
 
 def _entry(row, choice) -> services.ChildEntry:
+    candidates = row["candidates"]
     if choice != "new":
-        allowed = {str(candidate.child.pk) for candidate in row["candidates"]}
+        allowed = {str(candidate.child.pk) for candidate in candidates}
         if choice in allowed:
             return services.ChildEntry(existing=get_object_or_404(Child, pk=int(choice)))
     data = row["data"]
     fields = ["forename", "surname", "preferred_name", "date_of_birth", "gender", "ethnicity",
               "upn", "fsm_eligible", "sen_status"]  # fmt: skip
-    return services.ChildEntry(details={name: data.get(name) for name in fields})
+    return services.ChildEntry(
+        details={name: data.get(name) for name in fields},
+        considered=frozenset(candidate.child.pk for candidate in candidates),
+    )
 
 
-def _carer(data):
+def _carer(data, sensitive: bool):
     if not data.get("carer_name"):
         return None
     return {
@@ -154,6 +171,7 @@ def _carer(data):
         "relationship": data["carer_relationship"],
         "phone": data.get("carer_phone", ""),
         "email": data.get("carer_email", ""),
+        "is_sensitive": sensitive,
     }
 
 
@@ -185,3 +203,10 @@ def _report(request, result):
             f"{', '.join(e.reference for e in result.attached)}"
         )
     messages.success(request, f"Referral {result.referral.reference} saved: " + "; ".join(parts))
+    if result.left_for_manager:
+        messages.info(
+            request,
+            "The family's details are sensitive, so "
+            + ", ".join(e.reference for e in result.left_for_manager)
+            + " are left for a manager to allocate.",
+        )

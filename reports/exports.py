@@ -4,6 +4,8 @@ import csv
 import io
 import json
 
+from cme_tracker.core.spreadsheets import as_text, csv_row
+
 from .scorecard import SECTIONS, Scorecard
 
 CSV_COLUMNS = ["indicator", "label", "breakdown", "Q1", "Q2", "Q3", "Q4", "YTD"]
@@ -22,10 +24,10 @@ def scorecard_csv(card: Scorecard) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for row in card.rows:
-        writer.writerow(
+        writer.writerow(csv_row(
             [row.indicator.id, row.indicator.label, row.breakdown,
              *[_cell(value) for value in row.quarters], _cell(row.ytd)]
-        )  # fmt: skip
+        ))  # fmt: skip
     return buffer.getvalue()
 
 
@@ -128,6 +130,10 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
         sheet.page_setup.fitToHeight = 0
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.print_title_rows = "1:2"
+    for sheet in book.worksheets:  # labels and commentary come from people: text, never formulas
+        for row in sheet.iter_rows():
+            for cell in row:
+                as_text(cell)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

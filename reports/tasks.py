@@ -2,15 +2,13 @@
 the scorecard's counts brought up to date after an import."""
 
 from celery import shared_task
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from cme_tracker.core import jobs
+from cme_tracker.core import jobs, locks
 
 from . import services
 from .models import ScorecardSnapshot
-
-_LOCK = 436_002  # advisory lock key: one scheduled snapshot run at a time
 
 
 @shared_task(bind=True, **jobs.RETRY)
@@ -23,8 +21,7 @@ def snapshot_scorecard(self) -> int | None:
         with transaction.atomic():
             # Two beats (or a task delivered twice) wait here for each other; the second
             # finds the snapshot taken. The unique constraint stands behind the lock.
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+            locks.hold(locks.SCHEDULED_SNAPSHOT)
             snapshot = ScorecardSnapshot.objects.filter(
                 year=quarter.year, quarter=quarter.number, scheduled=True
             ).first()

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cme_tracker.core.spreadsheets import csv_row
+
 from . import services
 from .exports import (
     CONTENT_TYPES,
@@ -213,7 +215,7 @@ def dfe_return_page(request):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(["measure", "breakdown", "children"])
-        writer.writerows(result.rows())
+        writer.writerows(csv_row(row) for row in result.rows())
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="cme-dfe-return-{census}.csv"'
         return response

@@ -31,6 +31,7 @@ COLUMNS = [
     "ethnicity", "family_ref", "locality", "school_phase", "referral_date", "presenting_need",
     "fsm_eligible", "open_to", "closed_date", "closure_outcome",
     "removal_from_roll_authorised_date", "allocated_officer", "referral_source", "cme_reason",
+    "sensitive",
 ]  # fmt: skip
 REQUIRED = ["child_ref", "forename", "surname", "date_of_birth", "gender", "referral_date"]
 

@@ -1,12 +1,16 @@
 """Export case history in the import format: codes for coded columns, ISO dates.
 
 Importing an export reproduces the data: records with no council reference are written
-with their own references (CH…, FAM…, CME…), which the import recognises.
+with their own references (CH…, FAM…, CME…), which the import recognises. No cell can run
+as a formula (``cme_tracker.core.spreadsheets``).
 """
 
 import csv
 from collections.abc import Iterator
 
+from cme_tracker.core.spreadsheets import csv_row, xlsx_row
+
+from .. import access
 from ..models import Episode
 from .columns import COLUMNS, GENDER_LABELS, PHASE_LABELS
 
@@ -50,6 +54,7 @@ def history_rows(queryset=None) -> Iterator[list[str]]:
             e.allocated_officer.username if e.allocated_officer else "",
             e.referral_source.code if e.referral_source else "",
             e.missing_reason.code if e.missing_reason else "",
+            "Y" if access.is_sensitive(e) else "N",
         ]
 
 
@@ -63,7 +68,7 @@ def export_history(path, queryset=None) -> int:
         sheet = workbook.create_sheet("CME episodes")
         sheet.append(COLUMNS)
         for row in history_rows(queryset):
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
             count += 1
         workbook.save(path)
         return count
@@ -88,4 +93,4 @@ def history_csv_lines(queryset=None):
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for row in history_rows(queryset):
-        yield writer.writerow(row)
+        yield writer.writerow(csv_row(row))

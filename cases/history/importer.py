@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cme_tracker.core import outbox
+from cme_tracker.core.spreadsheets import csv_value
 
 from ..models import HistoryImport
 from ..school_age import is_compulsory_school_age
@@ -35,6 +36,7 @@ _TEMP_COLUMNS = [
     ("presenting_need_id", "bigint"), ("fsm", "boolean"), ("open_to", "bigint[]"),
     ("closed_on", "date"), ("outcome_id", "bigint"), ("removal_on", "date"),
     ("officer_id", "bigint"), ("source_id", "bigint"), ("reason_id", "bigint"),
+    ("sensitive", "boolean"),
 ]  # fmt: skip
 
 
@@ -132,7 +134,7 @@ def read_table(source, name: str) -> Iterator[tuple[int, list[str]]]:
         reader = csv.reader(handle)
         try:
             for row in reader:
-                yield reader.line_num, [cell.strip() for cell in row]
+                yield reader.line_num, [csv_value(cell.strip()) for cell in row]
         except UnicodeDecodeError as error:
             raise FileProblem(
                 f"the file is not UTF-8 text (near line {reader.line_num + 1})"
@@ -179,6 +181,7 @@ class _RowParser:
             "allocated_officer": coded(lk.officers, "user (username or email)"),
             "referral_source": coded(lk.referral_source, "referral source"),
             "cme_reason": coded(lk.cme_reason, "reason for missing education"),
+            "sensitive": col.parse_yes_no,
         }
         required = set(col.REQUIRED)
         self.positions = index
@@ -242,7 +245,7 @@ class _RowParser:
             place[1], v["school_phase"] or "UNKNOWN", referral, v["presenting_need"],
             v["fsm_eligible"], _array(v["open_to"]), closed, outcome,
             v["removal_from_roll_authorised_date"], v["allocated_officer"],
-            v["referral_source"], v["cme_reason"],
+            v["referral_source"], v["cme_reason"], bool(v["sensitive"]),
         )  # fmt: skip
 
     def _warn(self, line, dob, referral, removal, outcome):

@@ -3,6 +3,11 @@ rows, and the writes, all as SQL over the temporary ``import_row`` table."""
 
 from __future__ import annotations
 
+from django.db.models.expressions import RawSQL
+
+from ..models import Child
+from ..services.sensitivity import sensitivity_spread
+
 
 class Writer:
     """The set-based half: matching, checks across rows, and the writes."""
@@ -160,9 +165,25 @@ class Writer:
     # Writes ---------------------------------------------------------------------------------
 
     def write(self, import_id: int) -> None:
+        if "sensitive" in self.present:
+            self._warn_sensitive_kept()
         self._families()
         self._children()
         self._episodes(import_id)
+        # Sensitivity follows the family, however the cases were written.
+        sensitivity_spread(
+            children=Child.objects.filter(pk__in=RawSQL("SELECT child_id FROM import_child", []))
+        )
+
+    def _warn_sensitive_kept(self) -> None:
+        for (line,) in self.sql(
+            "SELECT r.line FROM import_row r JOIN cases_episode e ON e.id = r.episode_id "
+            "WHERE e.is_sensitive AND NOT r.sensitive ORDER BY r.line"
+        ):
+            self.report.warning(
+                "the case is sensitive and stays so: only a manager lifts sensitivity, on the case",
+                line,
+            )
 
     def _families(self):
         self.sql(
@@ -241,8 +262,9 @@ class Writer:
             """
         )
 
-    def _episode_values(self, alias: str) -> tuple[list[str], list[str]]:
-        """Episode columns and the values this file gives them (absent columns keep theirs)."""
+    def _episode_values(self, alias: str) -> tuple[list[str], list[str], list[str]]:
+        """Episode columns, the values this file gives them (absent columns keep theirs), and
+        the values a new episode takes."""
         keep = {
             "locality": ["locality_id", "area_id"],
             "school_phase": ["school_phase"],
@@ -252,6 +274,7 @@ class Writer:
             "allocated_officer": ["allocated_officer_id"],
             "referral_source": ["referral_source_id"],
             "cme_reason": ["missing_reason_id"],
+            "sensitive": ["is_sensitive"],
         }
         source = {
             "referral_date": "r.referral_date",
@@ -267,29 +290,35 @@ class Writer:
             "allocated_officer_id": "r.officer_id",
             "referral_source_id": "r.source_id",
             "missing_reason_id": "r.reason_id",
+            # An import may mark a case sensitive, never lift it (a manager does, with a reason).
+            "is_sensitive": f"(r.sensitive OR {alias}.is_sensitive)",
         }
+        new = {"is_sensitive": "r.sensitive"}  # what a new episode takes instead
         kept = {name for column, names in keep.items() if column not in self.present
                 for name in names}  # fmt: skip
         names = list(source)
         values = [f"{alias}.{name}" if name in kept else source[name] for name in names]
-        return names, values
+        inserted = [
+            {"is_sensitive": "false"}.get(name, "NULL") if name in kept
+            else new.get(name, source[name])
+            for name in names
+        ]  # fmt: skip
+        return names, values, inserted
 
     def _episodes(self, import_id: int):
         """Insert new episodes, update changed ones, and write an event for each; the ids
         stay in the database (flags on ``import_row``), never round-tripping through Python."""
-        names, values = self._episode_values("e")
+        names, values, inserted = self._episode_values("e")
         defaults = {"school_phase": "'UNKNOWN'"}
-        insert_values = [
-            defaults.get(name, "NULL") if value.startswith("e.") else value
-            for name, value in zip(names, values, strict=True)
-        ]
+        insert_values = [defaults.get(name, value) if value == "NULL" else value
+                         for name, value in zip(names, inserted, strict=True)]  # fmt: skip
         self.sql(
             f"""
             INSERT INTO cases_episode (id, child_id, episode_ref, {", ".join(names)},
-                is_sensitive, closure_details, version, created_at, updated_at)
+                closure_details, version, created_at, updated_at)
             SELECT r.episode_id, r.child_id, CASE WHEN r.episode_ref ~ '^CME[0-9]{{6,}}$'
                                                   THEN '' ELSE r.episode_ref END,
-                   {", ".join(insert_values)}, false, '{{}}'::jsonb, 1, now(), now()
+                   {", ".join(insert_values)}, '{{}}'::jsonb, 1, now(), now()
             FROM import_row r WHERE r.created
             """
         )

@@ -1,5 +1,5 @@
 from .alerts import Alert, Notification
-from .episodes import ClosureProposal, Enquiry, Episode, Event, HistoryImport
+from .episodes import AccessLogEntry, ClosureProposal, Enquiry, Episode, Event, HistoryImport
 from .people import Address, Carer, Child, Family, Gender, SENStatus
 from .reference import (
     Area,
@@ -16,6 +16,7 @@ from .reference import (
 )
 
 __all__ = [
+    "AccessLogEntry",
     "Address",
     "Alert",
     "Notification",

@@ -94,7 +94,8 @@ class Episode(models.Model):
     is_sensitive = models.BooleanField(
         "sensitive",
         default=False,
-        help_text="Address, school and contacts shown only to the allocated officer and managers.",
+        help_text="Addresses, carers, schools and free text shown only to those who need to "
+        "know; marking a case marks its child and family too (see cases.access).",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_on = models.DateField(null=True, blank=True)
@@ -146,7 +147,9 @@ class Episode(models.Model):
             ("allocate_episode", "Can allocate and reallocate cases"),
             ("approve_closure", "Can approve a closure as enquiries exhausted"),
             ("reopen_episode", "Can reopen a closed case"),
-            ("view_sensitive_episode", "Can see a sensitive case's address, school and contacts"),
+            ("view_sensitive_episode", "Can see every sensitive case's withheld details"),
+            ("work_every_episode", "Can work on every case of the team, allocated or not"),
+            ("lift_sensitivity", "Can lift a case's sensitivity, with a reason"),
             ("authorise_removal_from_roll", "Can authorise removal from a school roll"),
         ]
         constraints = [
@@ -353,3 +356,35 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.verb} on {self.episode}"
+
+
+class AccessLogEntry(models.Model):
+    """One look at a sensitive case: who, when, which case, which page, from where.
+
+    Apart from History, which records changes. Written once per request by every page, form,
+    download, export and admin screen that opens a sensitive case, whether its withheld
+    details were shown or not (``details_shown``). Append-only, timed by the database.
+    """
+
+    APPEND_ONLY = True
+    RECORDED_AT = "viewed_at"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="access_log")
+    page = models.CharField(max_length=300, help_text="The address of the page, no query string.")
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    details_shown = models.BooleanField(help_text="Whether the withheld details were shown.")
+    viewed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [
+            models.Index(fields=["episode", "-viewed_at"], name="access_log_episode"),
+            models.Index(fields=["user", "-viewed_at"], name="access_log_user"),
+            models.Index(fields=["viewed_at"], name="access_log_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.episode} viewed by user {self.user_id}"

@@ -33,6 +33,12 @@ class Family(models.Model):
         blank=True,
         help_text="The id of this family in the system history was imported from.",
     )
+    is_sensitive = models.BooleanField(
+        "sensitive",
+        default=False,
+        db_default=False,
+        help_text="Every case of the family's children is sensitive (see cases.access).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -60,6 +66,12 @@ class Carer(models.Model):
     relationship = models.CharField(max_length=60, help_text="For example mother, grandfather")
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    is_sensitive = models.BooleanField(
+        "sensitive",
+        default=False,
+        db_default=False,
+        help_text="Name and contact details shown only to those who need to know, always.",
+    )
 
     def __str__(self):
         return f"{self.relationship} of {self.family}"
@@ -67,7 +79,7 @@ class Carer(models.Model):
 
 class Address(models.Model):
     """Where a family lives or lived. A sensitive address (a refuge, say) is shown only to
-    those who need it."""
+    those who need to know, even after the family's sensitivity is lifted."""
 
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="addresses")
     line_1 = models.CharField("address line 1", max_length=200)
@@ -123,6 +135,12 @@ class Child(models.Model):
         "SEN status", max_length=10, choices=SENStatus.choices, default=SENStatus.NOT_KNOWN
     )
     first_language = models.CharField(max_length=60, blank=True)
+    is_sensitive = models.BooleanField(
+        "sensitive",
+        default=False,
+        db_default=False,
+        help_text="Every case of this child is sensitive, whichever family they are in.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -3,6 +3,7 @@
 Checks of the current state raise ``CaseError``; the database constraints stand behind them.
 """
 
+from .access_log import access_log_record
 from .alerts import (
     allocation_notify,
     notifications_mark_read,
@@ -23,15 +24,16 @@ from .episodes import (
     episode_allocate,
     episode_attach_referral,
     episode_open,
-    episode_record_view,
     episode_update,
     episodes_allocate,
     removal_from_roll_authorise,
 )
 from .events import event_record
 from .people import child_create, child_join_family, family_add_details, family_create
+from .sensitivity import sensitivity_lift, sensitivity_mark
 
 __all__ = [
+    "access_log_record",
     "notifications_mark_read",
     "overdue_alerts_send",
     "allocation_notify",
@@ -49,7 +51,6 @@ __all__ = [
     "episode_attach_referral",
     "episode_close",
     "episode_open",
-    "episode_record_view",
     "episode_reopen",
     "episode_update",
     "episodes_allocate",
@@ -58,4 +59,6 @@ __all__ = [
     "family_create",
     "missing_core_enquiries",
     "removal_from_roll_authorise",
+    "sensitivity_lift",
+    "sensitivity_mark",
 ]

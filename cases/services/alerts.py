@@ -8,19 +8,18 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from cme_tracker.core import roles
+from cme_tracker.core import locks, roles
 
 from .. import selectors
 from ..models import Alert, Event, Notification
 from ..working_days import working_days_between
 
 logger = logging.getLogger(__name__)
-_LOCK = 436_001  # advisory lock key: one scan at a time across every worker and beat
 
 
 def _managers():
@@ -50,8 +49,7 @@ def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
     today = today or timezone.localdate()
     created: list[Notification] = []
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK])
+        locks.hold(locks.OVERDUE_SCAN)
         managers = _managers()
         overdue = selectors.overdue_enquiries(today=today).select_related(
             "episode__allocated_officer"

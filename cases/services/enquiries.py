@@ -1,6 +1,7 @@
 """Enquiries: the checks made to find a child, each with a due date and a response."""
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -26,9 +27,10 @@ def enquiry_add(
     by,
     due_on: date | None = None,
     notes: str = "",
-    for_family: bool = False,
+    siblings: Sequence[Episode] = (),
 ) -> list[Enquiry]:
-    """Record an enquiry; with ``for_family`` on every open sibling case at once.
+    """Record an enquiry, and a family enquiry on ``siblings`` (open cases of the child's
+    brothers and sisters the officer may work) at once.
 
     The due date defaults from the type's days to respond.
     """
@@ -39,7 +41,10 @@ def enquiry_add(
     due_on = due_on or default_due_date(enquiry_type, requested_on)
     if due_on < requested_on:
         raise CaseError("The due date cannot be before the date the enquiry was made.")
-    episodes = open_sibling_episodes(episode) if for_family else [episode]
+    family = {sibling.pk for sibling in open_sibling_episodes(episode)[1:]}
+    if any(sibling.pk not in family for sibling in siblings):
+        raise CaseError("A family enquiry goes only on brothers' and sisters' open cases.")
+    episodes = [episode, *siblings]
     group = uuid.uuid4() if len(episodes) > 1 else None
     enquiries = []
     for each in episodes:

@@ -10,6 +10,7 @@ from ..errors import CaseError
 from ..models import Episode
 from .events import apply_changes, event_record
 from .locking import bump_version, episode_for_update
+from .sensitivity import sensitivity_mark
 
 # What an officer may edit on an open case; the rest changes through its own action.
 EDITABLE_FIELDS = [
@@ -21,7 +22,6 @@ EDITABLE_FIELDS = [
     "missing_reason",
     "fsm_at_referral",
     "left_school_on",
-    "is_sensitive",
 ]
 
 
@@ -44,6 +44,8 @@ def episode_open(
         child=child, referral=referral, referral_date=referral_date, **fields
     )
     episode.open_to_services.set(open_to_services)
+    if episode.is_sensitive:  # the child and family too: every case of theirs
+        sensitivity_mark(episode=episode, by=by)
     event_record(
         actor=by,
         verb="episode.opened",
@@ -171,8 +173,3 @@ def removal_from_roll_authorise(
             payload={"version": version, **changes},
         )  # fmt: skip
     return episode
-
-
-def episode_record_view(*, episode: Episode, by) -> None:
-    """A sensitive case was looked at: who and when go into its history."""
-    event_record(actor=by, verb="episode.viewed", episode=episode, payload={})

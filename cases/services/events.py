@@ -2,7 +2,11 @@
 
 from datetime import date
 
+from .. import access
 from ..models import Episode, Event
+
+# Intake opens and joins cases: whoever does it is not acting on someone else's case.
+_INTAKE = {"episode.opened", "episode.referral_attached", "episode.imported"}
 
 
 def jsonable(value):
@@ -16,13 +20,12 @@ def jsonable(value):
 
 
 def event_record(*, actor, verb: str, episode: Episode | None, payload: dict) -> Event:
-    """Append one row to the case history, timed by the database's clock."""
-    return Event.objects.create(
-        actor=actor,
-        verb=verb,
-        episode=episode,
-        payload={key: jsonable(value) for key, value in payload.items()},
-    )
+    """Append one row to the case history, timed by the database's clock. A change by an
+    officer other than the case's own (team-wide working) is marked as such."""
+    payload = {key: jsonable(value) for key, value in payload.items()}
+    if episode is not None and verb not in _INTAKE and access.outside_allocation(actor, episode):
+        payload["outside_allocation"] = True
+    return Event.objects.create(actor=actor, verb=verb, episode=episode, payload=payload)
 
 
 def apply_changes(instance, fields: dict) -> dict:

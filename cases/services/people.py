@@ -4,6 +4,7 @@ from django.db import transaction
 
 from ..models import Address, Carer, Child, Family
 from .events import event_record
+from .sensitivity import sensitivity_spread
 
 
 @transaction.atomic
@@ -27,6 +28,9 @@ def family_create(*, by, carers: list[dict] = (), addresses: list[dict] = ()) ->
 def child_create(*, by, **fields) -> Child:
     """A child not known before. The UPN, when given, is stored upper-case."""
     fields["upn"] = (fields.get("upn") or "").strip().upper()
+    family = fields.get("family")
+    if family is not None and family.is_sensitive:
+        fields["is_sensitive"] = True
     child = Child.objects.create(**fields)
     event_record(actor=by, verb="child.created", episode=None, payload={"child": child.pk})
     return child
@@ -40,6 +44,7 @@ def child_join_family(*, child: Child, family: Family, by) -> Child:
     if child.family_id is None:
         child.family = family
         child.save(update_fields=["family", "updated_at"])
+        sensitivity_spread(children=Child.objects.filter(pk=child.pk))
         event_record(
             actor=by, verb="child.joined_family", episode=None,
             payload={"child": child.pk, "family": family.pk},
@@ -51,9 +56,14 @@ def child_join_family(*, child: Child, family: Family, by) -> Child:
 def family_add_details(
     *, family: Family, by, carers: list[dict] = (), addresses: list[dict] = ()
 ) -> Family:
-    """Add carers and a newer address to a known family; earlier addresses end where it starts."""
+    """Add carers and a newer address to a known family; earlier addresses end where it starts.
+
+    What a sensitive family is given is itself sensitive: it stays hidden after a lift."""
     known = {carer.name.casefold() for carer in family.carers.all()}
     added_carers = [c for c in carers if c["name"].casefold() not in known]
+    if family.is_sensitive:
+        added_carers = [{**carer, "is_sensitive": True} for carer in added_carers]
+        addresses = [{**address, "is_sensitive": True} for address in addresses]
     for carer in added_carers:
         Carer.objects.create(family=family, **carer)
     for address in addresses:

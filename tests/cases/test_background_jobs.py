@@ -19,10 +19,9 @@ from django.urls import reverse
 
 from cases import tasks
 from cases.models import Alert, Notification
-from cases.services.alerts import _LOCK
 from cme_tracker import embedded
 from cme_tracker.celery import app
-from cme_tracker.core import outbox
+from cme_tracker.core import locks, outbox
 from cme_tracker.core.models import JobRun, OutboxMessage
 from tests.cases.factories import ChildFactory, EnquiryFactory, EpisodeFactory
 from tests.conftest import _user_with_role, load_reference_data
@@ -85,7 +84,7 @@ class AdvisoryLock:
             dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or None,
             password=db["PASSWORD"] or None, autocommit=True,
         )  # fmt: skip
-        self.conn.execute("SELECT pg_advisory_lock(%s)", [_LOCK])
+        self.conn.execute("SELECT pg_advisory_lock(%s)", [locks.OVERDUE_SCAN])
         return self
 
     def release(self):

@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases import services
+from cases import selectors, services
 from cases.errors import CaseError, StaleEdit
 from cases.models import ClosureOutcome, ClosureProposal, EnquiryType, Episode, Event
 from tests.cases.factories import (
@@ -77,7 +77,8 @@ def test_a_family_enquiry_is_recorded_and_completed_on_every_open_sibling_case(o
     ClosedEpisodeFactory(child=ChildFactory(family=family))  # a closed case gets nothing
     added = services.enquiry_add(
         episode=first, enquiry_type=kind("COUNCIL_TAX"), made_to="Council tax",
-        requested_on=TODAY, by=officer, for_family=True,
+        requested_on=TODAY, by=officer,
+        siblings=selectors.open_sibling_episodes(first)[1:],
     )  # fmt: skip
     assert {e.episode for e in added} == {first, second}
     services.enquiry_complete(enquiry=added[1], completed_on=TODAY, response="No", by=officer)
@@ -176,21 +177,21 @@ def test_a_stale_edit_is_refused_and_says_what_changed(officer, manager):
     services.episode_allocate(episode=episode, officer=officer, by=manager)
     with pytest.raises(StaleEdit) as refused:
         services.episode_update(
-            episode=episode, expected_version=seen_version, by=officer, is_sensitive=True
+            episode=episode, expected_version=seen_version, by=officer, fsm_at_referral=True
         )
     assert "changed this case while you were working on it" in str(refused.value)
     assert [event.verb for event in refused.value.events] == ["episode.allocated"]
     episode.refresh_from_db()
-    assert episode.is_sensitive is False
+    assert episode.fsm_at_referral is None
 
 
 def test_update_records_before_and_after(officer):
     episode = EpisodeFactory()
     services.episode_update(
-        episode=episode, expected_version=episode.version, by=officer, is_sensitive=True
+        episode=episode, expected_version=episode.version, by=officer, fsm_at_referral=True
     )
     event = Event.objects.get(episode=episode, verb="episode.updated")
-    assert event.payload["is_sensitive"] == {"before": False, "after": True}
+    assert event.payload["fsm_at_referral"] == {"before": None, "after": True}
 
 
 def test_bulk_allocation_moves_only_open_cases(officer, manager):

@@ -1,0 +1,200 @@
+"""Who may see a case's sensitive details, and who may change which case: the one statement of
+need to know and record scope. Views and templates ask here; nothing else decides.
+
+**Sensitivity follows the family.** A case is sensitive when it, its child or the child's
+family is marked so; marking one marks all three (``services.sensitivity_mark``), so a
+brother's or sister's case, a later referral of the child and a child linked to the family
+are sensitive too. An address or a carer can also be marked on its own: it stays hidden even
+after a manager lifts the family's sensitivity.
+
+**Need to know** a sensitive case: its allocated officer, the team's managers, and people a
+superuser has granted sensitive access. Everyone else (other officers, the head of service,
+administrators) sees the case's structure (names, dates, status, coded fields) and, where a
+detail is withheld, "Hidden: sensitive case".
+
+**Record scope.** Officers change the cases allocated to them and may take an unallocated one;
+other officers' cases are theirs to read. With ``CME_TEAM_WIDE_WORKING`` on, officers may also
+change their colleagues' cases (not sensitive ones they have no need to know), and History
+marks each such change. Managers act on every case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.db.models import Q
+
+# Held by the Team manager role; a superuser may also grant it to one person.
+SENSITIVE_ACCESS = "cases.view_sensitive_episode"
+# Held by the Team manager role: act on every case of the team.
+EVERY_CASE = "cases.work_every_episode"
+
+HIDDEN = "Hidden: sensitive case"
+
+
+class Action(StrEnum):
+    EDIT = "edit"
+    ADD_ENQUIRY = "add_enquiry"
+    RECORD_RESPONSE = "record_response"
+    CLOSE = "close"
+    TAKE = "take"
+    ALLOCATE = "allocate"
+    REOPEN = "reopen"
+    APPROVE_CLOSURE = "approve_closure"
+    AUTHORISE_REMOVAL = "authorise_removal"
+    DOWNLOAD_LETTER = "download_letter"
+    MARK_SENSITIVE = "mark_sensitive"
+    LIFT_SENSITIVITY = "lift_sensitivity"
+    VIEW_ACCESS_LOG = "view_access_log"
+
+
+# The role permission each action needs first.
+PERMISSION = {
+    Action.EDIT: "cases.change_episode",
+    Action.ADD_ENQUIRY: "cases.add_enquiry",
+    Action.RECORD_RESPONSE: "cases.change_enquiry",
+    Action.CLOSE: "cases.close_episode",
+    Action.TAKE: "cases.change_episode",
+    Action.ALLOCATE: "cases.allocate_episode",
+    Action.REOPEN: "cases.reopen_episode",
+    Action.APPROVE_CLOSURE: "cases.approve_closure",
+    Action.AUTHORISE_REMOVAL: "cases.authorise_removal_from_roll",
+    Action.DOWNLOAD_LETTER: "cases.view_episode",
+    Action.MARK_SENSITIVE: "cases.change_episode",
+    Action.LIFT_SENSITIVITY: "cases.lift_sensitivity",
+    Action.VIEW_ACCESS_LOG: "cases.view_accesslogentry",
+}
+# Changes to the case record, bounded by record scope.
+CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.RECORD_RESPONSE, Action.CLOSE}
+# What only holds on an open case, or only on a closed one.
+OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL}
+CLOSED_ONLY = {Action.REOPEN}
+
+
+# Sensitivity ------------------------------------------------------------------------------
+
+
+def is_sensitive(episode) -> bool:
+    """The case, its child or its family is marked sensitive."""
+    return bool(episode.is_sensitive or child_is_sensitive(episode.child))
+
+
+def child_is_sensitive(child) -> bool:
+    """Every case of this child is sensitive: the child's or their family's mark."""
+    family = child.family
+    return bool(child.is_sensitive or (family is not None and family.is_sensitive))
+
+
+def sensitive_q(prefix: str = "") -> Q:
+    """``is_sensitive`` as a filter on episodes (``prefix`` for a relation to them)."""
+    return (
+        Q(**{f"{prefix}is_sensitive": True})
+        | Q(**{f"{prefix}child__is_sensitive": True})
+        | Q(**{f"{prefix}child__family__is_sensitive": True})
+    )
+
+
+def has_sensitive_access(user) -> bool:
+    return user.has_perm(SENSITIVE_ACCESS)
+
+
+def needs_to_know(user, episode) -> bool:
+    """The allocated officer, the team's managers, and those granted sensitive access."""
+    return episode.allocated_officer_id == user.pk or has_sensitive_access(user)
+
+
+def shows_sensitive(user, episode) -> bool:
+    """Whether this person sees the case's withheld details: addresses, carers, schools, the
+    other authority, and every piece of free text."""
+    return not is_sensitive(episode) or needs_to_know(user, episode)
+
+
+def shows_item(user, episode, item) -> bool:
+    """An address or carer: hidden on a sensitive case, and hidden on its own when marked."""
+    return shows_sensitive(user, episode) and (
+        not getattr(item, "is_sensitive", False) or needs_to_know(user, episode)
+    )
+
+
+def family_shown(user, episode, family: dict) -> dict:
+    """The family's carers and addresses, each with whether this person may see it."""
+    current = family["current_address"]
+    return {
+        "carers": [(carer, shows_item(user, episode, carer)) for carer in family["carers"]],
+        "addresses": [(a, shows_item(user, episode, a)) for a in family["addresses"]],
+        "current_address": current,
+        "current_address_shown": current is not None and shows_item(user, episode, current),
+        "details_shown": shows_sensitive(user, episode),
+    }
+
+
+# Record scope -----------------------------------------------------------------------------
+
+
+def works_every_case(user) -> bool:
+    return user.has_perm(EVERY_CASE)
+
+
+def may(user, action: Action, episode) -> bool:
+    """Whether ``user`` may take ``action`` on ``episode`` now."""
+    if not user.has_perm(PERMISSION[action]):
+        return False
+    if action in OPEN_ONLY and not episode.is_open:
+        return False
+    if action in CLOSED_ONLY and episode.is_open:
+        return False
+    if action is Action.DOWNLOAD_LETTER:
+        return bool(episode.removal_from_roll_authorised_on) and shows_sensitive(user, episode)
+    if action is Action.MARK_SENSITIVE:
+        return not is_sensitive(episode)  # anyone who works cases may hide more, never less
+    if action is Action.LIFT_SENSITIVITY:
+        return is_sensitive(episode)
+    if action is Action.TAKE:
+        # Taking a case would give need to know: never a way in to a sensitive one.
+        return (
+            episode.allocated_officer_id is None
+            and not works_every_case(user)
+            and shows_sensitive(user, episode)
+        )
+    if action not in CASE_WORK:
+        return True  # the role's permission is the whole rule (managers' actions)
+    if works_every_case(user) or episode.allocated_officer_id == user.pk:
+        return True
+    return team_wide_working() and shows_sensitive(user, episode)
+
+
+def team_wide_working() -> bool:
+    return bool(getattr(settings, "CME_TEAM_WIDE_WORKING", False))
+
+
+def outside_allocation(user, episode) -> bool:
+    """A change made by an officer who is not the case's allocated officer (team-wide
+    working): History says so."""
+    return (
+        user is not None and episode.allocated_officer_id != user.pk and not works_every_case(user)
+    )
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one person may see and do on one case, for its pages."""
+
+    sensitive: bool
+    show_sensitive: bool
+    allowed: frozenset
+
+    def __getattr__(self, name):  # {% if can.edit %} in templates
+        try:
+            return Action(name) in self.allowed
+        except ValueError:
+            raise AttributeError(name) from None
+
+
+def case_access(user, episode) -> CaseAccess:
+    return CaseAccess(
+        sensitive=is_sensitive(episode),
+        show_sensitive=shows_sensitive(user, episode),
+        allowed=frozenset(action for action in Action if may(user, action, episode)),
+    )

@@ -1,0 +1,16 @@
+"""PostgreSQL advisory locks, by name, in one list: no two kinds of work share a key.
+
+Each is held to the end of the taking transaction (``pg_advisory_xact_lock``)."""
+
+from django.db import connection
+
+OVERDUE_SCAN = 436_001  # one overdue scan at a time across every worker and beat
+SCHEDULED_SNAPSHOT = 436_002  # one scheduled snapshot run at a time
+SCORECARD_COUNTS = 436_003  # taken by reports_count_pending() in SQL (reports migration 0007)
+REFERRAL_INTAKE = 436_004  # one referral's duplicate check and new children at a time
+
+
+def hold(key: int) -> None:
+    """Wait for the lock, then hold it until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
