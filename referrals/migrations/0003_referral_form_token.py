@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0002_referral_sources'),
+        ("referrals", "0002_referral_sources"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='referral',
-            name='form_token',
-            field=models.UUIDField(blank=True, editable=False, help_text='The form it was saved from: a form saves one referral, however often sent.', null=True, unique=True),
+            model_name="referral",
+            name="form_token",
+            field=models.UUIDField(
+                blank=True,
+                editable=False,
+                help_text="The form it was saved from: a form saves one referral, however often sent.",
+                null=True,
+                unique=True,
+            ),
         ),
     ]
