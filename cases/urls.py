@@ -6,6 +6,7 @@ app_name = "cases"
 
 urlpatterns = [
     path("", views.episode_list, name="list"),
+    path("cases.csv", views.episode_list_csv, name="list_csv"),
     path("allocate/", views.episodes_allocate, name="allocate_many"),
     path("closures/", views.closures_pending, name="closures_pending"),
     path("notifications/", views.notifications, name="notifications"),

@@ -145,27 +145,46 @@ def caseload(request):
     )
 
 
-@permission_required("cases.view_episode", raise_exception=True)
-def episode_list(request):
+def _filtered(request):
+    """The case list's filter and the cases it picks, in the order asked for."""
     episodes = selectors.episode_list()
     case_filter = EpisodeFilter(request.GET or None, queryset=episodes, user=request.user)
     results = case_filter.qs if case_filter.is_bound else episodes
     if case_filter.is_bound and not case_filter.form.is_valid():
         results = episodes.none()
-    page = Paginator(results.order_by(*results.query.order_by or ["-referral_date", "-pk"]),
-                     PAGE_SIZE).get_page(request.GET.get("page"))  # fmt: skip
+    return case_filter, results.order_by(*results.query.order_by or ["-referral_date", "-pk"])
+
+
+@permission_required("cases.view_episode", raise_exception=True)
+def episode_list(request):
+    case_filter, results = _filtered(request)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/episode_list.html",
         {
             "filter": case_filter,
             "page": page,
+            "can_download": request.user.has_perm("reports.view_reports"),
             "can_allocate": request.user.has_perm("cases.allocate_episode"),
             "allocate_form": BulkAllocateForm()
             if request.user.has_perm("cases.allocate_episode")
             else None,  # fmt: skip
         },
     )
+
+
+@permission_required("reports.view_reports", raise_exception=True)
+def episode_list_csv(request):
+    """The cases the filters pick, as CSV (for managers and the head of service)."""
+    from .exports import case_list_csv_lines
+
+    _, results = _filtered(request)
+    response = StreamingHttpResponse(
+        case_list_csv_lines(results), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="cme-cases.csv"'
+    return response
 
 
 @require_POST

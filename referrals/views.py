@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from cases import selectors as case_selectors
 from cases.models import Child
 
-from . import services
+from . import selectors, services
 from .forms import CaseDetailsForm, ChildFormSet, FamilyForm, ReferralForm
 
 SESSION_KEY = "pending_referral"
@@ -58,6 +58,9 @@ def referral_new(request):
         data = _pending_data(request.session[SESSION_KEY])
     forms = _bind(data)
     if request.method == "POST" and _valid(forms):
+        saved = selectors.referral_saved_from(forms["referral"].cleaned_data["form_token"])
+        if saved is not None:  # the same form again: the page it saved is the answer
+            return _already_saved(request, services.AlreadySaved(saved))
         rows = _candidates(forms)
         if not any(row["candidates"] for row in rows):  # nobody to compare: save it now
             entries = [_entry(row, "new") for row in rows]
@@ -136,16 +139,20 @@ def _save(request, forms, entries, pending: dict):
             by=request.user,
         )
     except services.AlreadySaved as saved:
-        messages.info(request, str(saved))
-        request.session.pop(SESSION_KEY, None)
-        first = saved.referral.referredchild_set.select_related("episode").first()
-        return redirect(first.episode if first else "home")
+        return _already_saved(request, saved)
     except services.ChildBecameKnown as error:
         messages.error(request, str(error))
         request.session[SESSION_KEY] = pending
         return redirect("referrals:check")
     _report(request, result)
     return redirect((result.opened + result.attached)[0])
+
+
+def _already_saved(request, saved: "services.AlreadySaved"):
+    messages.info(request, str(saved))
+    request.session.pop(SESSION_KEY, None)
+    first = saved.referral.referredchild_set.select_related("episode").order_by("pk").first()
+    return redirect(first.episode if first else "home")
 
 
 def _entry(row, choice) -> services.ChildEntry:

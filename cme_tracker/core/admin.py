@@ -1,11 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 
-from .models import JobRun, OutboxMessage, User
+from . import accounts
+from .models import AccountChange, JobRun, OutboxMessage, User
 
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """People and their roles. Only a superuser may make anyone more powerful than the roles
+    an administrator may give (``accounts``), and every change to what someone may do is
+    recorded (Account changes)."""
+
     list_display = ["username", "first_name", "last_name", "email", "is_active", "role_names"]
     list_filter = ["is_active", "groups"]
 
@@ -18,6 +26,58 @@ class UserAdmin(DjangoUserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # People leave; their accounts are deactivated so the case history still names them.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or accounts.may_change(request.user, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [*super().get_readonly_fields(request, obj), "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff", "user_permissions"]
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["queryset"] = accounts.grantable_groups(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied  # setting someone's password is signing in as them
+        return super().user_change_password(request, id, form_url)
+
+    def save_model(self, request, obj, form, change):
+        before = User.objects.get(pk=obj.pk) if change else User()
+        request._access_before = accounts.access_of(before)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        recorded = accounts.account_change_record(
+            actor=request.user, user=form.instance, before=request._access_before
+        )
+        if recorded:
+            messages.info(request, "The change to what this person may do is recorded.")
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(DjangoGroupAdmin):
+    """Roles hold the permissions ``roles.py`` gives them, set again by every migrate: they are
+    read here, changed in code."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
@@ -44,6 +104,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AccountChange)
+class AccountChangeAdmin(ReadOnlyAdmin):
+    list_display = ["changed_at", "user", "actor", "changes"]
+    list_filter = [("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "actor"]
+    search_fields = ["user__username", "actor__username"]
+    date_hierarchy = "changed_at"
 
 
 @admin.register(JobRun)

@@ -40,7 +40,7 @@ from cases.upn import expected_check_letter
 from referrals import services as referral_services
 from referrals.models import ReferralSource
 
-from . import roles
+from . import accounts, roles
 
 DEMO_PASSWORD = "cme-demo-password"
 DEMO_CHILD_PREFIX = "DEMO-"
@@ -167,7 +167,9 @@ def ensure_demo_users() -> list:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        before = accounts.access_of(user) if not created else accounts.access_of(User())
         user.groups.add(Group.objects.get(name=role))
+        accounts.account_change_record(actor=None, user=user, before=before)
         users.append(user)
     return users
 

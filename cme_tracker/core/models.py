@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.utils import timezone
 
 
@@ -21,6 +21,30 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+
+class AccountChange(models.Model):
+    """A change to what someone may do: their roles, their own permissions, or whether they
+    are active, staff or a superuser. Who made it, and the before and after. Append-only,
+    timed by the database."""
+
+    APPEND_ONLY = True
+    RECORDED_AT = "changed_at"
+
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Blank for the system (a command or the demo loader).",
+    )  # fmt: skip
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="account_changes")
+    changes = models.JSONField(help_text="For each thing changed: its value before and after.")
+    changed_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="account_change_user")]
+
+    def __str__(self):
+        return f"change to user {self.user_id}"
 
 
 class ReferenceItem(models.Model):

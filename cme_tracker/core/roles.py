@@ -64,6 +64,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_user",
         "core.view_jobrun",
         "core.view_outboxmessage",
+        "core.view_accountchange",
         "cases.view_accesslogentry",
         "auth.view_group",
         "cases.import_history",

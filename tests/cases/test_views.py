@@ -259,3 +259,26 @@ def test_previously_cme_only_when_an_earlier_episode_exists(client, officer):
     assert (
         "Previously missing education" not in client.get(first.get_absolute_url()).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://elsewhere.example/", "//elsewhere.example/", "javascript:alert(1)"]
+)
+def test_an_off_site_next_is_refused(client, manager, next_url):
+    episode = EpisodeFactory()
+    client.force_login(manager)
+    response = client.post(
+        reverse("cases:allocate_many"),
+        {"episodes": [episode.pk], "officer": manager.pk, "next": next_url},
+    )
+    assert response.status_code == 302 and response.url == reverse("cases:list")
+
+
+def test_an_on_site_next_is_followed(client, manager):
+    episode = EpisodeFactory()
+    client.force_login(manager)
+    response = client.post(
+        reverse("cases:allocate_many"),
+        {"episodes": [episode.pk], "officer": manager.pk, "next": "/cases/?status=open"},
+    )
+    assert response.url == "/cases/?status=open"
