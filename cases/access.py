@@ -166,7 +166,7 @@ def may(user, action: Action, episode) -> bool:
 
 
 def team_wide_working() -> bool:
-    return bool(getattr(settings, "CME_TEAM_WIDE_WORKING", False))
+    return settings.CME_TEAM_WIDE_WORKING
 
 
 def outside_allocation(user, episode) -> bool:

@@ -10,7 +10,7 @@ from . import database_roles
 
 @register("database_roles", deploy=False)
 def application_role_is_unprivileged(app_configs=None, **kwargs):
-    if not getattr(settings, "CME_CHECK_DATABASE_ROLE", False):
+    if not settings.CME_CHECK_DATABASE_ROLE:
         return []
     try:
         problems = database_roles.application_role_problems(connections["default"])

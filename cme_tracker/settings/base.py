@@ -30,6 +30,11 @@ EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cme-tracker@localhost")
 SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{PORT}")
 CME_LOCAL_AUTHORITY = env.str("CME_LOCAL_AUTHORITY", default="Demo Borough Council")
+# Officers may also change colleagues' cases (not sensitive ones they have no need to know);
+# History marks each such change. Off: officers change only their own (see cases.access).
+CME_TEAM_WIDE_WORKING = env.bool("CME_TEAM_WIDE_WORKING", default=False)
+# Production turns on the check that the application's database role owns nothing.
+CME_CHECK_DATABASE_ROLE = False
 
 
 # Local and test settings start their own servers when a URL is missing; production never.
