@@ -71,6 +71,8 @@ CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.RECORD_RESPONSE, Action.CLO
 # What only holds on an open case, or only on a closed one.
 OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL}
 CLOSED_ONLY = {Action.REOPEN}
+# What someone may do without seeing a sensitive case's details: hide more, see who looked.
+BLIND = {Action.MARK_SENSITIVE, Action.VIEW_ACCESS_LOG}
 
 
 # Sensitivity ------------------------------------------------------------------------------
@@ -119,14 +121,17 @@ def shows_item(user, episode, item) -> bool:
 
 
 def family_shown(user, episode, family: dict) -> dict:
-    """The family's carers and addresses, each with whether this person may see it."""
+    """The family's carers and current address, each with whether this person may see it, and
+    whether the case's area may show (it comes from an address: not while one of the family's
+    addresses is marked sensitive, to those without need to know)."""
     current = family["current_address"]
+    marked = any(address.is_sensitive for address in family["addresses"])
     return {
         "carers": [(carer, shows_item(user, episode, carer)) for carer in family["carers"]],
-        "addresses": [(a, shows_item(user, episode, a)) for a in family["addresses"]],
         "current_address": current,
         "current_address_shown": current is not None and shows_item(user, episode, current),
-        "details_shown": shows_sensitive(user, episode),
+        "area_shown": shows_sensitive(user, episode)
+        and (not marked or needs_to_know(user, episode)),
     }
 
 
@@ -145,24 +150,22 @@ def may(user, action: Action, episode) -> bool:
         return False
     if action in CLOSED_ONLY and episode.is_open:
         return False
+    if action not in BLIND and not shows_sensitive(user, episode):
+        return False  # whatever the role, no one works a case whose details they may not see
     if action is Action.DOWNLOAD_LETTER:
-        return bool(episode.removal_from_roll_authorised_on) and shows_sensitive(user, episode)
+        return bool(episode.removal_from_roll_authorised_on)
     if action is Action.MARK_SENSITIVE:
         return not is_sensitive(episode)  # anyone who works cases may hide more, never less
     if action is Action.LIFT_SENSITIVITY:
         return is_sensitive(episode)
     if action is Action.TAKE:
-        # Taking a case would give need to know: never a way in to a sensitive one.
-        return (
-            episode.allocated_officer_id is None
-            and not works_every_case(user)
-            and shows_sensitive(user, episode)
-        )
+        # Taking a case would give need to know: never a way in to a sensitive one (above).
+        return episode.allocated_officer_id is None and not works_every_case(user)
     if action not in CASE_WORK:
         return True  # the role's permission is the whole rule (managers' actions)
     if works_every_case(user) or episode.allocated_officer_id == user.pk:
         return True
-    return team_wide_working() and shows_sensitive(user, episode)
+    return team_wide_working()
 
 
 def team_wide_working() -> bool:

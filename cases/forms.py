@@ -316,8 +316,8 @@ class SensitivityMarkForm(GovukForm):
         label="Why is the family's information sensitive? (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: the family has moved to a refuge. Only those who need to know "
-        "will see this.",
+        help_text="For example: the family has moved to a refuge. While the family is "
+        "sensitive, only those who need to know see this.",
     )
 
 

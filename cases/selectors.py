@@ -142,24 +142,23 @@ def sensitive_left_out_of_export(user) -> int:
     return Episode.objects.filter(access.sensitive_q()).count()
 
 
-def works_family_of(user, child: Child) -> bool:
-    """Whether ``user`` is the allocated officer of an open case of the child's family."""
-    members = Q(child__family_id=child.family_id) if child.family_id else Q(child_id=child.pk)
-    return open_episodes().filter(members, allocated_officer=user).exists()
-
-
 def access_log_for(episode: Episode):
     from .models import AccessLogEntry
 
     return AccessLogEntry.objects.filter(episode=episode).select_related("user")
 
 
+def family_cases_q(*, child=None, family=None) -> Q:
+    """Episodes of the family (given, or the child's), or of the child alone if they have
+    none: the group sensitivity follows."""
+    family_id = family.pk if family is not None else child.family_id
+    return Q(child__family_id=family_id) if family_id else Q(child_id=child.pk)
+
+
 def family_cases(episode: Episode):
     """Every case of the child's family (or of the child alone), oldest child first."""
-    child = episode.child
-    members = Q(child__family_id=child.family_id) if child.family_id else Q(child_id=child.pk)
     return (
-        Episode.objects.filter(members)
+        Episode.objects.filter(family_cases_q(child=episode.child))
         .select_related("child", "allocated_officer")
         .order_by("child__date_of_birth", "child_id", "-referral_date")
     )
@@ -241,8 +240,7 @@ def duplicate_candidates(
         open_episode = next((e for e in child.episodes.all() if e.is_open), None)
         found[child.pk] = Candidate(
             child=child, reason=reason, open_episode=open_episode,
-            sensitive=access.child_is_sensitive(child)
-            or any(e.is_sensitive for e in child.episodes.all()),
+            sensitive=access.child_is_sensitive(child),
         )  # fmt: skip
     return sorted(found.values(), key=lambda c: c.reason != "Same UPN")
 

@@ -11,6 +11,7 @@ TITLES = {
     "episode.closed": "Case closed",
     "episode.reopened": "Case reopened",
     "episode.removal_from_roll_authorised": "Removal from roll authorised",
+    "family.details_added": "Family's carer or address added",
     "sensitivity.marked": "Marked sensitive",
     "sensitivity.lifted": "Sensitivity lifted",
     "enquiry.added": "Enquiry made",
@@ -41,7 +42,7 @@ FIELD_LABELS = {
 
 # Withheld on a sensitive case from those without need to know: schools, and the area (it
 # comes from the address). Free text is withheld too (see ``_free_text``).
-SENSITIVE_FIELDS = {"last_school", "removal_from_roll_school", "destination_school", "area"}
+SENSITIVE_FIELDS = {"last_school", "area"}
 
 
 def _free_text(event: Event) -> list[str]:
@@ -58,6 +59,19 @@ def _free_text(event: Event) -> list[str]:
     return []
 
 
+def _family_added(payload: dict) -> str:
+    parts = []
+    if payload.get("carers"):
+        parts.append(f"{payload['carers']} parent or carer")
+    if payload.get("addresses"):
+        parts.append(f"{payload['addresses']} address")
+    said = " and ".join(parts) + (f" from referral {payload['referral']}" if payload.get(
+        "referral") else "")  # fmt: skip
+    if payload.get("addresses_ended"):
+        said += "; the earlier address ended"
+    return "Added " + said
+
+
 def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     """Title and lines for one event. ``names`` maps (field, pk) to a label for ids.
 
@@ -68,11 +82,13 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     lines = []
     written = [line for line in _free_text(event) if line]
     if written:
-        lines += written if show_sensitive else [f"Details: {HIDDEN.lower()}"]
+        lines += written if show_sensitive else [HIDDEN]
     if event.verb == "enquiry.added" and payload.get("family"):
         lines.append("Recorded on every brother's and sister's open case")
     elif event.verb == "episode.referral_attached":
         lines.append(f"Referral received {payload.get('received_on')}")
+    elif event.verb == "family.details_added":
+        lines.append(_family_added(payload))
     elif event.verb in ("sensitivity.marked", "sensitivity.lifted"):
         lines.append(f"For every case of the family (from case "
                      f"{payload.get('marked_on') or payload.get('lifted_on')})")  # fmt: skip

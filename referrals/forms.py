@@ -17,6 +17,7 @@ from cases.models import (
     PresentingNeed,
     SENStatus,
 )
+from cases.names import names_match
 from cases.school_age import (
     compulsory_school_age_ends,
     compulsory_school_age_starts,
@@ -159,6 +160,16 @@ class BaseChildFormSet(forms.BaseFormSet):
         upns = [f.cleaned_data["upn"] for f in children if f.cleaned_data.get("upn")]
         if len(upns) != len(set(upns)):
             raise ValidationError("Two children have the same UPN; check them")
+        details = [f.cleaned_data for f in children]
+        for first, one in enumerate(details, start=1):
+            for second, other in enumerate(details[first:], start=first + 1):
+                if one["date_of_birth"] == other["date_of_birth"] and names_match(
+                    one["forename"], one["surname"], other["forename"], other["surname"]
+                ):
+                    raise ValidationError(
+                        f"Child {first} and child {second} have the same date of birth and a "
+                        "similar name. If they are one child, remove one of them"
+                    )
 
 
 ChildFormSet = formset_factory(

@@ -12,6 +12,7 @@ from cases.errors import CaseError
 from cases.models import Child, SchoolPhase
 from cme_tracker.core import locks
 
+from . import selectors
 from .models import Referral, ReferralSource, ReferredChild
 
 
@@ -80,9 +81,23 @@ def _check_still_new(children: list[ChildEntry]) -> None:
         raise ChildBecameKnown(appeared)
 
 
-def _known_sensitive(children: list[ChildEntry]) -> bool:
-    return any(entry.existing and access.child_is_sensitive(entry.existing)
-               for entry in children)  # fmt: skip
+def _knows(by, *, child=None, family=None) -> bool:
+    """Whether ``by`` already has need to know the family (or the child alone): sensitive
+    access, or allocated an open case of it."""
+    if access.has_sensitive_access(by):
+        return True
+    members = case_selectors.family_cases_q(child=child, family=family)
+    return case_selectors.open_episodes().filter(members, allocated_officer=by).exists()
+
+
+def _may_take(by, entry: ChildEntry, known_family) -> bool:
+    """A new case goes to the referrer unless it is of a family already sensitive that the
+    referrer has no need to know: taking it would open the family's details to them."""
+    if entry.existing is not None:
+        return not access.child_is_sensitive(entry.existing) or _knows(by, child=entry.existing)
+    if known_family is not None and known_family.is_sensitive:
+        return _knows(by, family=known_family)
+    return True
 
 
 @transaction.atomic
@@ -108,8 +123,7 @@ def referral_intake(
     new case goes to the referrer only if they already have need to know it.
     """
     locks.hold(locks.REFERRAL_INTAKE)
-    token = referral.get("form_token")
-    saved = Referral.objects.filter(form_token=token).first() if token else None
+    saved = selectors.referral_saved_from(referral.get("form_token"))
     if saved is not None:
         raise AlreadySaved(saved)
     _check_still_new(children)
@@ -118,26 +132,26 @@ def referral_intake(
         (entry.existing.family for entry in children if entry.existing and entry.existing.family),
         None,
     )
-    inherited = _known_sensitive(children)
-    may_take = case.get("allocate_to_me") and (
-        not inherited
-        or access.has_sensitive_access(by)
-        or any(case_selectors.works_family_of(by, entry.existing) for entry in children
-               if entry.existing)
-    )  # fmt: skip
+    # Decided before anything is written, so a case this referral opens gives no one a way in.
+    may_take = [case.get("allocate_to_me") and _may_take(by, entry, known_family)
+                for entry in children]  # fmt: skip
+    record = referral_record(by=by, **{k: v for k, v in referral.items() if k != "left_school_on"})
     carers = [carer] if carer else []
     addresses = [{**address, "start_date": received_on}] if address else []
     if known_family:
         family = case_services.family_add_details(
-            family=known_family, carers=carers, addresses=addresses, by=by
-        )
+            family=known_family, carers=carers, addresses=addresses, by=by,
+            # Someone without need to know a sensitive family adds to its record but does not
+            # end the addresses it has.
+            end_earlier=not known_family.is_sensitive or _knows(by, family=known_family),
+            referral=record,
+        )  # fmt: skip
     else:
         family = case_services.family_create(carers=carers, addresses=addresses, by=by)
-    record = referral_record(by=by, **{k: v for k, v in referral.items() if k != "left_school_on"})
     result = IntakeResult(referral=record)
     area = case.get("area") or case_selectors.area_for_postcode((address or {}).get("postcode"))
     last_school = referral.get("last_school")
-    for entry in children:
+    for entry, takes in zip(children, may_take, strict=True):
         if entry.existing is None:
             child = case_services.child_create(by=by, family=family, **entry.details)
         else:
@@ -145,6 +159,8 @@ def referral_intake(
         open_episode = child.episodes.filter(status="OPEN").first()
         if open_episode:
             case_services.episode_attach_referral(episode=open_episode, referral=record, by=by)
+            if case.get("is_sensitive"):  # what the referral says marks the case it joins
+                case_services.sensitivity_mark(episode=open_episode, by=by)
             referral_add_child(referral=record, child=child, episode=open_episode)
             result.attached.append(open_episode)
             continue
@@ -164,10 +180,10 @@ def referral_intake(
             missing_reason=case.get("missing_reason"),
             fsm_at_referral=child.fsm_eligible,
             is_sensitive=case.get("is_sensitive", False),
-            allocated_officer=by if may_take else None,
+            allocated_officer=by if takes else None,
         )
         referral_add_child(referral=record, child=child, episode=episode)
         result.opened.append(episode)
-        if case.get("allocate_to_me") and not may_take:
+        if case.get("allocate_to_me") and not takes:
             result.left_for_manager.append(episode)
     return result

@@ -6,5 +6,5 @@ app_name = "referrals"
 
 urlpatterns = [
     path("new/", views.referral_new, name="new"),
-    path("new/check/", views.referral_check, name="check"),
+    path("new/check/<uuid:token>/", views.referral_check, name="check"),
 ]

@@ -11,7 +11,11 @@ from cases.models import Child
 from . import selectors, services
 from .forms import CaseDetailsForm, ChildFormSet, FamilyForm, ReferralForm
 
-SESSION_KEY = "pending_referral"
+# Referrals waiting for the duplicate check, by their form's token (so two browser tabs keep
+# their own), and the known children each check page showed, per child on it.
+PENDING = "pending_referrals"
+SHOWN = "pending_referrals_shown"
+KEPT = 5  # the newest this many waiting referrals are kept
 
 
 def _bind(data=None):
@@ -54,23 +58,44 @@ def referral_new(request):
             form.helper.form_show_errors = False  # adding a child is not a submission
         return render(request, "referrals/new.html", {"forms": forms, "adding": True})
     data = request.POST or None
-    if request.method == "GET" and request.GET.get("edit") and request.session.get(SESSION_KEY):
-        data = _pending_data(request.session[SESSION_KEY])
+    if request.method == "GET" and request.GET.get("edit"):
+        pending = _pending(request, request.GET["edit"])
+        data = _as_query(pending) if pending else None
     forms = _bind(data)
     if request.method == "POST" and _valid(forms):
-        saved = selectors.referral_saved_from(forms["referral"].cleaned_data["form_token"])
+        token = str(forms["referral"].cleaned_data["form_token"])
+        saved = selectors.referral_saved_from(token)
         if saved is not None:  # the same form again: the page it saved is the answer
-            return _already_saved(request, services.AlreadySaved(saved))
+            return _already_saved(request, token, services.AlreadySaved(saved))
+        pending = dict(request.POST.lists()) | {"referral-form_token": [token]}
         rows = _candidates(forms)
         if not any(row["candidates"] for row in rows):  # nobody to compare: save it now
             entries = [_entry(row, "new") for row in rows]
-            return _save(request, forms, entries, dict(request.POST.lists()))
-        request.session[SESSION_KEY] = dict(request.POST.lists())
-        return redirect("referrals:check")
+            return _save(request, forms, entries, token, pending)
+        _keep(request, token, pending)
+        return redirect("referrals:check", token=token)
     return render(request, "referrals/new.html", {"forms": forms})
 
 
-def _pending_data(pending: dict) -> QueryDict:
+def _pending(request, token) -> dict | None:
+    return request.session.get(PENDING, {}).get(str(token))
+
+
+def _keep(request, token: str, data: dict) -> None:
+    waiting = {key: value for key, value in request.session.get(PENDING, {}).items()
+               if key != token}  # fmt: skip
+    waiting[token] = data
+    request.session[PENDING] = dict(list(waiting.items())[-KEPT:])
+
+
+def _forget(request, token: str) -> None:
+    for key in (PENDING, SHOWN):
+        kept = dict(request.session.get(key, {}))
+        if kept.pop(token, None) is not None:
+            request.session[key] = kept
+
+
+def _as_query(pending: dict) -> QueryDict:
     data = QueryDict(mutable=True)
     for key, values in pending.items():
         data.setlist(key, values)
@@ -98,33 +123,41 @@ def _candidates(forms):
 
 
 @permission_required("referrals.add_referral", raise_exception=True)
-def referral_check(request):
+def referral_check(request, token):
     """Step 2: children who may already be known are shown side by side; the officer decides."""
-    pending = request.session.get(SESSION_KEY)
+    token = str(token)
+    pending = _pending(request, token)
     if not pending:
         messages.info(request, "Start a new referral: there is none waiting to be checked.")
         return redirect("referrals:new")
-    forms = _bind(_pending_data(pending))
+    forms = _bind(_as_query(pending))
     if not _valid(forms):  # reference data changed in between: back to the form
         return render(request, "referrals/new.html", {"forms": forms})
     rows = _candidates(forms)
     errors = {}
     if request.method == "POST":
+        # What the officer decided on is what the page showed them, not what is known now: a
+        # child added since then stops the save and comes back to this page.
+        shown = request.session.get(SHOWN, {}).get(token, {})
         entries = []
         for row in rows:
             choice = request.POST.get(f"child-{row['number']}")
-            if row["candidates"] and not choice:
+            offered = {"new", *(str(c.child.pk) for c in row["candidates"])}
+            if row["candidates"] and choice not in offered:
                 errors[row["number"]] = (
                     f"Say whether {row['data']['forename']} is a child already known or a new child"
                 )
-            entries.append(_entry(row, choice or "new"))
+            entries.append(_entry(row, choice or "new", shown=shown.get(str(row["number"]), [])))
         if not errors:
-            del request.session[SESSION_KEY]
-            return _save(request, forms, entries, pending)
-    return render(request, "referrals/check.html", {"rows": rows, "errors": errors})
+            _forget(request, token)
+            return _save(request, forms, entries, token, pending)
+    request.session[SHOWN] = request.session.get(SHOWN, {}) | {
+        token: {str(row["number"]): [c.child.pk for c in row["candidates"]] for row in rows}
+    }
+    return render(request, "referrals/check.html", {"rows": rows, "errors": errors, "token": token})
 
 
-def _save(request, forms, entries, pending: dict):
+def _save(request, forms, entries, token: str, pending: dict):
     """Save the referral; ``pending`` (the form's data) goes back to the check page if a
     child like one on it was added meanwhile."""
     family = forms["family"].cleaned_data
@@ -139,34 +172,33 @@ def _save(request, forms, entries, pending: dict):
             by=request.user,
         )
     except services.AlreadySaved as saved:
-        return _already_saved(request, saved)
+        return _already_saved(request, token, saved)
     except services.ChildBecameKnown as error:
         messages.error(request, str(error))
-        request.session[SESSION_KEY] = pending
-        return redirect("referrals:check")
+        _keep(request, token, pending)
+        return redirect("referrals:check", token=token)
     _report(request, result)
     return redirect((result.opened + result.attached)[0])
 
 
-def _already_saved(request, saved: "services.AlreadySaved"):
+def _already_saved(request, token: str, saved: "services.AlreadySaved"):
     messages.info(request, str(saved))
-    request.session.pop(SESSION_KEY, None)
+    _forget(request, token)
     first = saved.referral.referredchild_set.select_related("episode").order_by("pk").first()
     return redirect(first.episode if first else "home")
 
 
-def _entry(row, choice) -> services.ChildEntry:
-    candidates = row["candidates"]
+def _entry(row, choice, shown=()) -> services.ChildEntry:
+    """The officer's choice for one child; ``shown``, the known children they compared."""
     if choice != "new":
-        allowed = {str(candidate.child.pk) for candidate in candidates}
+        allowed = {str(candidate.child.pk) for candidate in row["candidates"]}
         if choice in allowed:
             return services.ChildEntry(existing=get_object_or_404(Child, pk=int(choice)))
     data = row["data"]
     fields = ["forename", "surname", "preferred_name", "date_of_birth", "gender", "ethnicity",
               "upn", "fsm_eligible", "sen_status"]  # fmt: skip
     return services.ChildEntry(
-        details={name: data.get(name) for name in fields},
-        considered=frozenset(candidate.child.pk for candidate in candidates),
+        details={name: data.get(name) for name in fields}, considered=frozenset(shown)
     )
 
 

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from django.contrib.auth import get_user_model
-
+from ..forms import officer_choices
 from ..models import (
     Area,
     ClosureOutcome,
@@ -115,7 +114,7 @@ class Lookups:
                 area.locality_id, area.pk,
             )  # fmt: skip
         outcomes = list(ClosureOutcome.objects.all())
-        users = get_user_model().objects.all()
+        users = officer_choices()  # cases go only to those who may hold them
         officers = {u.username.casefold(): u.pk for u in users}
         officers.update({u.email.casefold(): u.pk for u in users if u.email})
         return cls(

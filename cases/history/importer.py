@@ -178,7 +178,9 @@ class _RowParser:
             "closed_date": col.parse_date,
             "closure_outcome": coded(lk.closure_outcome, "closure outcome"),
             "removal_from_roll_authorised_date": col.parse_date,
-            "allocated_officer": coded(lk.officers, "user (username or email)"),
+            "allocated_officer": coded(
+                lk.officers, "active CME officer or team manager (username or email)"
+            ),
             "referral_source": coded(lk.referral_source, "referral source"),
             "cme_reason": coded(lk.cme_reason, "reason for missing education"),
             "sensitive": col.parse_yes_no,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models.expressions import RawSQL
 
+from .. import access
 from ..models import Child
 from ..services.sensitivity import sensitivity_spread
 
@@ -83,6 +84,15 @@ class Writer:
             "WHERE r.episode_id IS NULL AND e.child_id = r.child_id "
             "AND e.referral_date = r.referral_date"
         )
+        self.sql(
+            "UPDATE import_child i SET family_id = f.id FROM cases_family f "
+            "WHERE i.family_ref <> '' AND f.family_ref = i.family_ref"
+        )
+        self.sql(
+            "UPDATE import_child i SET family_id = f.id FROM cases_family f "
+            "WHERE i.family_id IS NULL AND i.family_ref ~ '^FAM[0-9]{6,}$' "
+            "AND f.family_ref = '' AND f.id = substr(i.family_ref, 4)::bigint"
+        )
 
     # Checks across rows ---------------------------------------------------------------------
 
@@ -128,7 +138,29 @@ class Writer:
         for line, message in self._overlaps():
             bad.add(line)
             self.report.error(message)
+        if not (self.by is not None and access.has_sensitive_access(self.by)):
+            for line, message in self._sensitive_rows():
+                bad.add(line)
+                self.report.error(message)
         return bad
+
+    def _sensitive_rows(self):
+        """Rows about a sensitive case, child or family, from someone without sensitive access:
+        refused, since an import could allocate such a case, or add a child to such a family,
+        and so open its details to whoever the file names. The message names no one."""
+        return self.sql(
+            """
+            SELECT r.line, format('line %%s: this row is about a sensitive family; only someone '
+                                  'with sensitive access (a manager) may import it', r.line)
+            FROM import_row r JOIN import_child i USING (child_ref)
+            LEFT JOIN cases_episode e ON e.id = r.episode_id
+            LEFT JOIN cases_child c ON c.id = i.child_id
+            LEFT JOIN cases_family known ON known.id = c.family_id
+            LEFT JOIN cases_family named ON named.id = i.family_id
+            WHERE e.is_sensitive OR c.is_sensitive OR known.is_sensitive OR named.is_sensitive
+            ORDER BY r.line
+            """
+        )
 
     def _flagged(self, query):
         return self.sql(f"SELECT line, message FROM ({query}) AS flagged(line, message)")
@@ -186,15 +218,6 @@ class Writer:
             )
 
     def _families(self):
-        self.sql(
-            "UPDATE import_child i SET family_id = f.id FROM cases_family f "
-            "WHERE i.family_ref <> '' AND f.family_ref = i.family_ref"
-        )
-        self.sql(
-            "UPDATE import_child i SET family_id = f.id FROM cases_family f "
-            "WHERE i.family_id IS NULL AND i.family_ref ~ '^FAM[0-9]{6,}$' "
-            "AND f.family_ref = '' AND f.id = substr(i.family_ref, 4)::bigint"
-        )
         self.sql(
             """
             WITH new AS (

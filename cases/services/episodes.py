@@ -44,8 +44,6 @@ def episode_open(
         child=child, referral=referral, referral_date=referral_date, **fields
     )
     episode.open_to_services.set(open_to_services)
-    if episode.is_sensitive:  # the child and family too: every case of theirs
-        sensitivity_mark(episode=episode, by=by)
     event_record(
         actor=by,
         verb="episode.opened",
@@ -58,6 +56,8 @@ def episode_open(
             **fields,
         },
     )
+    if episode.is_sensitive:  # the child and family too: every case of theirs
+        sensitivity_mark(episode=episode, by=by)
     return episode
 
 

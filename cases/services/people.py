@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from ..models import Address, Carer, Child, Family
+from ..models import Address, Carer, Child, Episode, Family
 from .events import event_record
 from .sensitivity import sensitivity_spread
 
@@ -54,9 +54,16 @@ def child_join_family(*, child: Child, family: Family, by) -> Child:
 
 @transaction.atomic
 def family_add_details(
-    *, family: Family, by, carers: list[dict] = (), addresses: list[dict] = ()
+    *,
+    family: Family,
+    by,
+    carers: list[dict] = (),
+    addresses: list[dict] = (),
+    end_earlier: bool = True,
+    referral=None,
 ) -> Family:
-    """Add carers and a newer address to a known family; earlier addresses end where it starts.
+    """Add carers and a newer address to a known family; earlier addresses end where it starts
+    (unless not ``end_earlier``). Each of the family's cases says so in its History.
 
     What a sensitive family is given is itself sensitive: it stays hidden after a lift."""
     known = {carer.name.casefold() for carer in family.carers.all()}
@@ -66,16 +73,21 @@ def family_add_details(
         addresses = [{**address, "is_sensitive": True} for address in addresses]
     for carer in added_carers:
         Carer.objects.create(family=family, **carer)
+    ended = 0
     for address in addresses:
         starts = address.get("start_date")
-        if starts:
-            family.addresses.filter(end_date__isnull=True, start_date__lte=starts).update(
+        if starts and end_earlier:
+            ended += family.addresses.filter(end_date__isnull=True, start_date__lte=starts).update(
                 end_date=starts
             )
         Address.objects.create(family=family, **address)
     if added_carers or addresses:
-        event_record(
-            actor=by, verb="family.updated", episode=None,
-            payload={"family": family.pk, "carers": len(added_carers), "addresses": len(addresses)},
-        )  # fmt: skip
+        payload = {"family": family.pk, "carers": len(added_carers),
+                   "addresses": len(addresses), "addresses_ended": ended,
+                   "referral": referral.reference if referral else None}  # fmt: skip
+        event_record(actor=by, verb="family.updated", episode=None, payload=payload)
+        for episode in Episode.objects.filter(child__family=family).select_related(
+            "allocated_officer"
+        ):
+            event_record(actor=by, verb="family.details_added", episode=episode, payload=payload)
     return family

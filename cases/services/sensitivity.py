@@ -3,19 +3,19 @@
 family is sensitive; only a manager lifts it, for the whole family, with a reason."""
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from .. import access
 from ..errors import CaseError
 from ..models import Address, Carer, Child, Episode, Family
+from ..selectors import family_cases_q
 from .events import event_record
 
 
 def _group_episodes(child: Child):
     """Every case of the child's family (or of the child alone), locked."""
-    members = Q(child__family_id=child.family_id) if child.family_id else Q(child=child)
     return (
-        Episode.objects.filter(members)
+        Episode.objects.filter(family_cases_q(child=child))
         .select_related("child__family")
         .select_for_update(of=("self",))
     )

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from psycopg import sql
 
 APPLICATION = "application"
@@ -42,7 +42,8 @@ def connect_as(role: str, alias: str = DEFAULT_DB_ALIAS) -> None:
     if connection.in_atomic_block:
         raise RuntimeError("A connection cannot change role inside a transaction.")
     connection.close()
-    connection.settings_dict.update(wanted)
+    # This thread's connection only: others (a test's live server, say) keep the application's.
+    connection.settings_dict = {**connection.settings_dict, **wanted}
 
 
 @contextmanager
@@ -77,7 +78,11 @@ $$
 
 def _audit_table_sql(table: str, column: str) -> list[sql.Composable]:
     stamp = sql.Identifier(f"{table}_recorded_at")
-    body = sql.SQL("BEGIN NEW.{} := now(); RETURN NEW; END;").format(sql.Identifier(column))
+    # The clock as the row is written (not the transaction's start), so rows written in one
+    # transaction keep their order by time too.
+    body = sql.SQL("BEGIN NEW.{} := clock_timestamp(); RETURN NEW; END;").format(
+        sql.Identifier(column)
+    )
     return [
         sql.SQL("CREATE OR REPLACE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
             stamp, sql.Literal(body.as_string())
@@ -120,35 +125,53 @@ def install(connection) -> None:
     role = application_role_name()
     if role and role != connection.settings_dict["USER"]:
         statements += _grant_sql(role, [table for table, _ in audit])
-    with connection.cursor() as cursor:
+    # In one transaction: the application's running processes never see its grants missing.
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement.as_string(cursor.connection))
 
 
 def application_role_problems(connection) -> list[str]:
-    """What makes the application's role able to rewrite the audit trail, if anything."""
+    """What would let the application's role rewrite the audit trail, if anything: being a
+    superuser or bypassing row security, owning a table or being a member of a role that does,
+    being able to create tables, or holding more than INSERT and SELECT on an audit table."""
     role = application_role_name() or connection.settings_dict["USER"]
+    audit = [model._meta.db_table for model in append_only_models()]
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT r.rolsuper, r.rolbypassrls,
                    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE c.relowner = r.oid
+                    WHERE pg_has_role(r.oid, c.relowner, 'MEMBER')
                       AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-                      AND n.nspname NOT LIKE 'pg_temp%%' AND n.nspname NOT LIKE 'pg_toast%%')
+                      AND n.nspname NOT LIKE 'pg_temp%%' AND n.nspname NOT LIKE 'pg_toast%%'),
+                   has_schema_privilege(r.oid, 'public', 'CREATE'),
+                   ARRAY(SELECT t FROM unnest(%s::text[]) AS t
+                         WHERE to_regclass(t) IS NOT NULL
+                           AND has_table_privilege(r.oid, t, 'UPDATE, DELETE, TRUNCATE, TRIGGER')
+                         ORDER BY t)
             FROM pg_roles r WHERE r.rolname = COALESCE(NULLIF(%s, ''), current_user)
             """,
-            [role],
+            [audit, role],
         )
         found = cursor.fetchone()
     if found is None:
         return [f"the database has no role {role!r}"]
-    superuser, bypass_rls, owned = found
+    superuser, bypass_rls, owned, may_create, writable = found
     problems = []
     if superuser:
         problems.append(f"the application's database role {role!r} is a superuser")
     if bypass_rls:
         problems.append(f"the application's database role {role!r} bypasses row security")
     if owned:
-        problems.append(f"the application's database role {role!r} owns {owned} table(s)")
+        problems.append(
+            f"the application's database role {role!r} owns {owned} table(s), itself or "
+            "through a role it is a member of"
+        )
+    if may_create:
+        problems.append(f"the application's database role {role!r} may create tables")
+    if writable:
+        problems.append(
+            f"the application's database role {role!r} may change or empty " + ", ".join(writable)
+        )
     return problems

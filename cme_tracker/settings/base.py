@@ -33,6 +33,9 @@ CME_LOCAL_AUTHORITY = env.str("CME_LOCAL_AUTHORITY", default="Demo Borough Counc
 # Officers may also change colleagues' cases (not sensitive ones they have no need to know);
 # History marks each such change. Off: officers change only their own (see cases.access).
 CME_TEAM_WIDE_WORKING = env.bool("CME_TEAM_WIDE_WORKING", default=False)
+# How many proxies (each adding to X-Forwarded-For) stand in front of the web server; the
+# access log records the address the outermost one saw. 0: the server's own view.
+CME_TRUSTED_PROXIES = env.int("CME_TRUSTED_PROXIES", default=0)
 # Production turns on the check that the application's database role owns nothing.
 CME_CHECK_DATABASE_ROLE = False
 

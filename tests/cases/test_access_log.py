@@ -138,15 +138,20 @@ def test_an_ordinary_case_writes_nothing(client, manager):
     assert not AccessLogEntry.objects.exists()
 
 
-def test_the_log_holds_no_names_and_cannot_be_changed(sensitive):
-    from django.db import ProgrammingError, transaction
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),  # no proxy trusted: what the server saw
+        (1, "203.0.113.9", "203.0.113.9"),  # the proxy's word for the client
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client wrote the first itself
+        (2, "198.51.100.1, 203.0.113.9", "198.51.100.1"),
+        (1, "not an address", "10.0.0.1"),
+        (2, "203.0.113.9", "10.0.0.1"),  # fewer hops than proxies: not to be believed
+    ],
+)
+def test_the_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
+    from cme_tracker.core.http import client_address
 
-    from cases.services import access_log_record
-
-    episode = sensitive[0]
-    access_log_record(user=episode.allocated_officer, episodes=[episode], page="/cases/x/",
-                      client_address=None, details_shown=True)  # fmt: skip
-    entry = AccessLogEntry.objects.get()
-    assert episode.child.surname not in str(entry.__dict__)
-    with pytest.raises(ProgrammingError), transaction.atomic():
-        AccessLogEntry.objects.update(details_shown=False)
+    settings.CME_TRUSTED_PROXIES = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_address(request) == expected

@@ -9,7 +9,7 @@ import time_machine
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from cases import access, services
+from cases import services
 from cases.models import AccessLogEntry, ClosureOutcome, EnquiryType, Episode, Event
 from cme_tracker.core import roles
 from tests.cases.factories import ChildFactory, EpisodeFactory, FamilyFactory, SchoolFactory
@@ -102,7 +102,7 @@ def test_everyone_else_sees_that_details_are_hidden_never_a_blank(client, people
     for url in case_pages(refuge):
         html = html_of(client, people[who], url)
         assert leaked(html) == [], (who, url)
-        assert "Hidden: sensitive case" in html or "hidden: sensitive case" in html
+        assert "Hidden: sensitive case" in html
     detail = html_of(client, people[who], case_pages(refuge)[0])
     assert "No current address" not in detail and "No parent or carer recorded" not in detail
 
@@ -113,12 +113,13 @@ def test_a_re_referral_by_an_officer_without_need_to_know_stays_sensitive(client
     officer = people["officer"]
     client.force_login(officer)
     response = client.post(reverse("referrals:new"), referral_data())  # Lena, 4 February 2015
-    assert response.status_code == 302 and response.url == reverse("referrals:check")
-    check = client.get(reverse("referrals:check")).content.decode()
+    assert response.status_code == 302 and response.url.startswith("/referrals/new/check/")
+    check_page = response.url
+    check = client.get(check_page).content.decode()
     assert leaked(check) == [] and "Sensitive" in check
-    response = client.post(reverse("referrals:check"), {"child-1": refuge.child.pk}, follow=True)
+    response = client.post(check_page, {"child-1": refuge.child.pk}, follow=True)
     new = Episode.objects.get(child=refuge.child, status="OPEN")
-    assert access.is_sensitive(new)
+    assert new.child.is_sensitive and new.child.family.is_sensitive  # the marks, unlifted
     assert new.allocated_officer is None  # left for a manager: no way in by self-allocation
     assert "left for a manager to allocate" in response.content.decode()
     for who in ("officer", "head", "admin"):
@@ -142,10 +143,11 @@ def test_linking_a_known_child_brings_a_new_sibling_into_the_sensitivity(client,
         "child-1-sen_status": "NOT_KNOWN",
     })  # fmt: skip
     client.force_login(people["officer"])
-    client.post(reverse("referrals:new"), data)
-    client.post(reverse("referrals:check"), {"child-1": refuge.child.pk, "child-2": "new"})
+    check_page = client.post(reverse("referrals:new"), data).url
+    client.get(check_page)
+    client.post(check_page, {"child-1": refuge.child.pk, "child-2": "new"})
     mia = Episode.objects.get(child__forename="Mia")
-    assert access.is_sensitive(mia)
+    assert mia.child.is_sensitive and mia.child.family == refuge.child.family
     for url in case_pages(mia):
         assert leaked(html_of(client, people["officer"], url)) == [], url
 
@@ -210,7 +212,7 @@ def test_the_admin_shows_an_event_as_history_does(client, people, refuge):
     event = Event.objects.get(episode=refuge, verb="enquiry.added")
     url = reverse("admin:cases_event_change", args=[event.pk])
     html = html_of(client, people["admin"], url)
-    assert leaked(html) == [] and "hidden: sensitive case" in html
+    assert leaked(html) == [] and "Hidden: sensitive case" in html
     assert AccessLogEntry.objects.get(user=people["admin"]).details_shown is False
     listing = html_of(client, people["admin"], reverse("admin:cases_event_changelist"))
     assert leaked(listing) == []
@@ -249,11 +251,12 @@ def test_only_a_manager_lifts_it_with_a_reason_and_a_refuge_address_stays_hidden
     client.force_login(people["manager"])
     response = client.post(url, {"reason": ""})
     assert "Enter the reason for lifting the sensitivity" in response.content.decode()
-    assert access.is_sensitive(Episode.objects.get(pk=refuge.pk))
+    assert Episode.objects.get(pk=refuge.pk).child.family.is_sensitive
     response = client.post(url, {"reason": "Family rehoused; risk assessment closed"})
     assert response.status_code == 302
     refuge = Episode.objects.get(pk=refuge.pk)
-    assert not access.is_sensitive(refuge)
+    family = refuge.child.family
+    assert not (refuge.is_sensitive or refuge.child.is_sensitive or family.is_sensitive)
     html = html_of(client, people["officer"], case_pages(refuge)[0])
     assert "Nadia Refuge" in html and "Farshire" in html
     assert "12 Refuge Row" not in html and "Hidden: sensitive case" in html  # marked itself
@@ -284,7 +287,7 @@ def test_marking_one_case_marks_the_whole_family_with_a_history_entry_on_each(cl
     response = client.post(reverse("cases:sensitivity_mark", args=[mine.pk]), {"reason": ""})
     assert response.status_code == 302
     for episode in (mine, theirs):
-        assert access.is_sensitive(Episode.objects.get(pk=episode.pk))
+        assert Episode.objects.get(pk=episode.pk).child.is_sensitive
         assert Event.objects.filter(episode=episode, verb="sensitivity.marked").count() == 1
     assert "3 New Road" not in html_of(client, people["head"], case_pages(theirs)[0])
     # A later case of either child, however it is opened, is sensitive too.
@@ -295,7 +298,7 @@ def test_marking_one_case_marks_the_whole_family_with_a_history_entry_on_each(cl
     later = services.episode_open(
         child=mine.child, referral=None, referral_date=D(2026, 11, 20), by=people["manager"]
     )
-    assert access.is_sensitive(Episode.objects.get(pk=later.pk))
+    assert "3 New Road" not in html_of(client, people["head"], case_pages(later)[0])
 
 
 def test_an_import_may_mark_a_case_sensitive_but_never_lift_it(tmp_path, people):
@@ -305,12 +308,125 @@ def test_an_import_may_mark_a_case_sensitive_but_never_lift_it(tmp_path, people)
     report = run(write(tmp_path, [row(sensitive="Y")], header=[*HEADER, "sensitive"]))
     assert report.imported, report.errors
     episode = Episode.objects.get()
-    assert access.is_sensitive(episode) and episode.child.is_sensitive
+    assert episode.is_sensitive and episode.child.is_sensitive and episode.child.family.is_sensitive
     path = tmp_path / "again.csv"
     export_history(path)
     text = path.read_bytes()
     assert text.endswith(b",Y\r\n")
     path.write_bytes(text[: -len(b"Y\r\n")] + b"N\r\n")
-    again = run(path)
-    assert access.is_sensitive(Episode.objects.get())
+    refused = run(path, by=people["admin"])  # no sensitive access: the row is not theirs
+    assert not refused.imported
+    assert refused.errors == [
+        "line 2: this row is about a sensitive family; only someone with sensitive access "
+        "(a manager) may import it"
+    ]
+    again = run(path, by=people["manager"])
+    episode = Episode.objects.get()
+    assert episode.is_sensitive and episode.child.is_sensitive  # never lifted by a file
     assert any("stays so" in warning for warning in again.warnings)
+
+
+def test_an_import_cannot_give_a_sensitive_case_to_whoever_runs_it(tmp_path, people, refuge):
+    """An administrator (no sensitive access) names the case, and themselves or an officer
+    account they could sign in as, as its officer."""
+    from cases.history.importer import import_history
+    from tests.cases.test_history_import import HEADER, row, write
+
+    def attempt(officer):
+        rows = [row(episode_ref=refuge.reference, child_ref=refuge.child.reference,
+                    forename="Lena", surname="Kowalska", date_of_birth="2015-02-04", upn="",
+                    family_ref="", referral_date="2025-09-01", closed_date="",
+                    closure_outcome="", allocated_officer=officer.username)]  # fmt: skip
+        path = write(tmp_path, rows, header=[*HEADER, "allocated_officer"])
+        return import_history(path, file_name=path.name, by=people["admin"])
+
+    themselves = attempt(people["admin"])
+    assert not themselves.imported
+    assert "is not a known active CME officer or team manager" in themselves.errors[0]
+    another = attempt(people["officer"])
+    assert not another.imported
+    assert ["sensitive family" in error for error in another.errors] == [True]
+    refuge.refresh_from_db()
+    assert refuge.allocated_officer == people["allocated"] and not refuge.is_open
+
+
+def test_a_referral_ticked_sensitive_marks_the_open_case_it_joins(client, people):
+    lena = ChildFactory(forename="Lena", surname="Kowalska", date_of_birth=D(2015, 2, 4),
+                        family=FamilyFactory())  # fmt: skip
+    open_case = EpisodeFactory(child=lena, allocated_officer=people["officer"],
+                               referral_date=D(2026, 9, 1))  # fmt: skip
+    client.force_login(people["officer"])
+    check_page = client.post(
+        reverse("referrals:new"), referral_data(**{"case-is_sensitive": "on"})
+    ).url
+    client.get(check_page)
+    client.post(check_page, {"child-1": lena.pk})
+    open_case.refresh_from_db()
+    lena.refresh_from_db()
+    assert open_case.is_sensitive and lena.is_sensitive and lena.family.is_sensitive
+
+
+def test_a_referral_of_two_known_children_opens_the_sensitive_one_to_no_one_new(
+    client, people, refuge
+):
+    """One of the referrer's own children with an open case, and the refuge family's child:
+    working one family's case is no need to know of another's."""
+    own = ChildFactory(forename="Dora", surname="Nistor", date_of_birth=D(2015, 4, 30),
+                       family=FamilyFactory())  # fmt: skip
+    EpisodeFactory(child=own, allocated_officer=people["officer"], referral_date=D(2026, 9, 1))
+    data = referral_data(**{
+        "child-TOTAL_FORMS": "2", "child-1-forename": "Dora", "child-1-surname": "Nistor",
+        "child-1-date_of_birth_0": "30", "child-1-date_of_birth_1": "4",
+        "child-1-date_of_birth_2": "2015", "child-1-gender": "FEMALE",
+        "child-1-sen_status": "NOT_KNOWN",
+    })  # fmt: skip
+    client.force_login(people["officer"])
+    check_page = client.post(reverse("referrals:new"), data).url
+    client.get(check_page)
+    client.post(check_page, {"child-1": refuge.child.pk, "child-2": own.pk})
+    new = Episode.objects.get(child=refuge.child, status="OPEN")
+    assert new.allocated_officer is None
+    assert leaked(html_of(client, people["officer"], case_pages(new)[0])) == []
+
+
+def test_a_referral_by_someone_without_need_to_know_adds_to_a_sensitive_family_ending_nothing(
+    client, people, refuge
+):
+    sibling = EpisodeFactory(child=ChildFactory(family=refuge.child.family),
+                             allocated_officer=people["allocated"])  # fmt: skip
+    client.force_login(people["officer"])
+    data = referral_data(**{"family-line_1": "9 Other Street", "family-postcode": "DB1 2AB",
+                            "family-carer_name": "Kasia Other",
+                            "family-carer_relationship": "Aunt"})  # fmt: skip
+    check_page = client.post(reverse("referrals:new"), data).url
+    client.get(check_page)
+    client.post(check_page, {"child-1": refuge.child.pk})
+    family = refuge.child.family
+    refuge_address = family.addresses.get(line_1="12 Refuge Row")
+    assert refuge_address.end_date is None  # still where the family lives, as far as we know
+    added = family.addresses.get(line_1="9 Other Street")
+    assert added.is_sensitive and family.carers.get(name="Kasia Other").is_sensitive
+    for case in (refuge, sibling):
+        assert Event.objects.filter(episode=case, verb="family.details_added").exists()
+    history = html_of(client, people["allocated"], case_pages(sibling)[1])
+    assert "Family&#x27;s carer or address added" in history and "9 Other Street" not in history
+
+
+def test_the_admin_refuses_to_filter_events_on_what_they_say(client, people, refuge):
+    client.force_login(people["admin"])
+    url = reverse("admin:cases_event_changelist")
+    for lookup in ("payload__made_to__icontains", "payload__area__iexact", "payload__icontains"):
+        response = client.get(url, {"episode": refuge.pk, lookup: "Headteacher"})
+        assert response.status_code == 400, lookup
+
+
+def test_working_every_case_is_no_way_round_need_to_know(client, people, refuge):
+    """A person given 'work every case' but not sensitive access still cannot open the forms
+    of a sensitive case, which show what the case page withholds."""
+    open_case = EpisodeFactory(child=ChildFactory(family=refuge.child.family))
+    person = people["officer"]
+    person.user_permissions.add(Permission.objects.get(codename="work_every_episode"))
+    client.force_login(person)
+    assert client.get(reverse("cases:edit", args=[open_case.pk])).status_code == 403
+    ordinary = EpisodeFactory()
+    assert client.get(reverse("cases:edit", args=[ordinary.pk])).status_code == 200

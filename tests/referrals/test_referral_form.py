@@ -121,7 +121,7 @@ def test_a_referral_of_a_child_with_an_open_case_joins_that_case(client, officer
     check = client.get(response.url).content.decode()
     assert "Same date of birth and a similar name" in check
     assert f"add the referral to open case {open_case.reference}" in check
-    response = client.post(reverse("referrals:check"), {"child-1": known.pk})
+    response = client.post(response.url, {"child-1": known.pk})
     assert response.status_code == 302
     assert Episode.objects.filter(child=known).count() == 1  # never a second open case
     assert Event.objects.filter(episode=open_case, verb="episode.referral_attached").exists()
@@ -139,6 +139,7 @@ def test_the_officer_must_decide_about_each_candidate(client, officer):
 def test_a_new_child_confirmed_by_the_officer(client, officer):
     ChildFactory(forename="Lena", surname="Kowalski", date_of_birth=datetime.date(2015, 2, 4))
     response = post(client, officer, referral_data())
+    client.get(response.url)  # the officer sees the known child first
     client.post(response.url, {"child-1": "new"})
     assert Child.objects.filter(forename="Lena").count() == 2
     episode = Episode.objects.get(child__surname="Kowalska")
@@ -165,3 +166,56 @@ def test_a_sibling_group_shares_one_family_and_locality_comes_from_the_postcode(
     assert {e.locality.code for e in episodes} == {"CENTRAL"}
     assert {e.school_phase for e in episodes} == {"PRIMARY"}
     assert Family.objects.get().addresses.get().postcode == "DB3 4XY"
+
+
+def test_a_child_added_after_the_check_page_was_shown_stops_the_save(client, officer):
+    """The officer decides on the known children shown to them: if a colleague adds the same
+    child meanwhile, nothing is saved and the check page comes back with the newcomer."""
+    ChildFactory(forename="Lena", surname="Kowalski", date_of_birth=datetime.date(2015, 2, 4))
+    check_page = post(client, officer, referral_data()).url
+    client.get(check_page)
+    newcomer = ChildFactory(forename="Lena", surname="Kowalska", date_of_birth=datetime.date(
+        2015, 2, 4))  # fmt: skip
+    response = client.post(check_page, {"child-1": "new"}, follow=True)
+    assert Child.objects.count() == 2 and not Referral.objects.exists()
+    html = response.content.decode()
+    assert "was added to the service just now" in html
+    assert f'value="{newcomer.pk}"' in html  # offered now
+
+
+def test_two_referrals_in_two_tabs_keep_their_own_check_pages(client, officer):
+    ChildFactory(forename="Lena", surname="Kowalski", date_of_birth=datetime.date(2015, 2, 4))
+    ChildFactory(forename="Tomas", surname="Novak", date_of_birth=datetime.date(2014, 1, 9))
+    first = post(client, officer, referral_data()).url
+    second = post(client, officer, referral_data(**{
+        "child-0-forename": "Tomas", "child-0-surname": "Novak",
+        "child-0-date_of_birth_0": "9", "child-0-date_of_birth_1": "1",
+        "child-0-date_of_birth_2": "2014", "child-0-gender": "MALE",
+    })).url  # fmt: skip
+    assert first != second
+    client.get(second)
+    client.get(first)
+    client.post(first, {"child-1": "new"})
+    assert list(Referral.objects.get().children.values_list("forename", flat=True)) == ["Lena"]
+    assert "Tomas" in client.get(second).content.decode()  # still waiting, untouched
+
+
+def test_a_choice_the_check_page_did_not_offer_is_refused(client, officer):
+    ChildFactory(forename="Lena", surname="Kowalski", date_of_birth=datetime.date(2015, 2, 4))
+    check_page = post(client, officer, referral_data()).url
+    client.get(check_page)
+    html = client.post(check_page, {"child-1": "999999"}).content.decode()
+    assert "Say whether Lena is a child already known or a new child" in html
+    assert not Referral.objects.exists()
+
+
+def test_one_child_twice_on_a_referral_is_caught(client, officer):
+    data = referral_data(**{
+        "child-TOTAL_FORMS": "2", "child-1-forename": "Lena", "child-1-surname": "Kowalska",
+        "child-1-date_of_birth_0": "4", "child-1-date_of_birth_1": "2",
+        "child-1-date_of_birth_2": "2015", "child-1-gender": "FEMALE",
+        "child-1-sen_status": "NOT_KNOWN",
+    })  # fmt: skip
+    html = post(client, officer, data).content.decode()
+    assert "Child 1 and child 2 have the same date of birth and a similar name" in html
+    assert nothing_saved()
