@@ -63,24 +63,6 @@ class UserAdmin(DjangoUserAdmin):
             messages.info(request, "The change to what this person may do is recorded.")
 
 
-admin.site.unregister(Group)
-
-
-@admin.register(Group)
-class RoleAdmin(DjangoGroupAdmin):
-    """Roles hold the permissions ``roles.py`` gives them, set again by every migrate: they are
-    read here, changed in code."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ReferenceItemAdmin(admin.ModelAdmin):
     """Reference lists: edit labels, order and retire entries; never delete them."""
 
@@ -104,6 +86,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(ReadOnlyAdmin, DjangoGroupAdmin):
+    """Roles hold the permissions ``roles.py`` gives them, set again by every migrate: they are
+    read here, changed in code."""
 
 
 @admin.register(AccountChange)

@@ -14,7 +14,7 @@ from cases.models import AccessLogEntry, ClosureOutcome, EnquiryType, Episode, E
 from cme_tracker.core import roles
 from tests.cases.factories import ChildFactory, EpisodeFactory, FamilyFactory, SchoolFactory
 from tests.conftest import _user_with_role
-from tests.referrals.test_referral_form import referral_data
+from tests.referrals.test_referral_form import referral_data, second_child
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -136,12 +136,7 @@ def test_a_re_referral_by_an_officer_without_need_to_know_stays_sensitive(client
 
 
 def test_linking_a_known_child_brings_a_new_sibling_into_the_sensitivity(client, people, refuge):
-    data = referral_data(**{
-        "child-TOTAL_FORMS": "2", "child-1-forename": "Mia", "child-1-surname": "Kowalska",
-        "child-1-date_of_birth_0": "9", "child-1-date_of_birth_1": "9",
-        "child-1-date_of_birth_2": "2016", "child-1-gender": "FEMALE",
-        "child-1-sen_status": "NOT_KNOWN",
-    })  # fmt: skip
+    data = referral_data(**second_child("Mia", "Kowalska", D(2016, 9, 9)))
     client.force_login(people["officer"])
     check_page = client.post(reverse("referrals:new"), data).url
     client.get(check_page)
@@ -374,12 +369,7 @@ def test_a_referral_of_two_known_children_opens_the_sensitive_one_to_no_one_new(
     own = ChildFactory(forename="Dora", surname="Nistor", date_of_birth=D(2015, 4, 30),
                        family=FamilyFactory())  # fmt: skip
     EpisodeFactory(child=own, allocated_officer=people["officer"], referral_date=D(2026, 9, 1))
-    data = referral_data(**{
-        "child-TOTAL_FORMS": "2", "child-1-forename": "Dora", "child-1-surname": "Nistor",
-        "child-1-date_of_birth_0": "30", "child-1-date_of_birth_1": "4",
-        "child-1-date_of_birth_2": "2015", "child-1-gender": "FEMALE",
-        "child-1-sen_status": "NOT_KNOWN",
-    })  # fmt: skip
+    data = referral_data(**second_child("Dora", "Nistor", D(2015, 4, 30)))
     client.force_login(people["officer"])
     check_page = client.post(reverse("referrals:new"), data).url
     client.get(check_page)

@@ -42,6 +42,16 @@ def referral_data(**overrides):
     return data
 
 
+def second_child(forename, surname, born, gender="FEMALE") -> dict:
+    """The fields of a second child on ``referral_data``."""
+    return {
+        "child-TOTAL_FORMS": "2", "child-1-forename": forename, "child-1-surname": surname,
+        "child-1-date_of_birth_0": str(born.day), "child-1-date_of_birth_1": str(born.month),
+        "child-1-date_of_birth_2": str(born.year), "child-1-gender": gender,
+        "child-1-sen_status": "NOT_KNOWN",
+    }  # fmt: skip
+
+
 def post(client, user, data):
     client.force_login(user)
     return client.post(reverse("referrals:new"), data)
@@ -210,12 +220,7 @@ def test_a_choice_the_check_page_did_not_offer_is_refused(client, officer):
 
 
 def test_one_child_twice_on_a_referral_is_caught(client, officer):
-    data = referral_data(**{
-        "child-TOTAL_FORMS": "2", "child-1-forename": "Lena", "child-1-surname": "Kowalska",
-        "child-1-date_of_birth_0": "4", "child-1-date_of_birth_1": "2",
-        "child-1-date_of_birth_2": "2015", "child-1-gender": "FEMALE",
-        "child-1-sen_status": "NOT_KNOWN",
-    })  # fmt: skip
+    data = referral_data(**second_child("Lena", "Kowalska", datetime.date(2015, 2, 4)))
     html = post(client, officer, data).content.decode()
     assert "Child 1 and child 2 have the same date of birth and a similar name" in html
     assert nothing_saved()
