@@ -10,6 +10,7 @@ from cme_tracker.core.forms import DateField, GovukForm, GovukModelForm
 
 from .fields import SchoolField
 from .models import Address, Carer, ClosureOutcome, EnquiryType, Episode, OpenToService
+from .services.closure import closure_problems
 
 
 def officer_choices():
@@ -123,20 +124,15 @@ class ClosureForm(VersionedForm):
         required=False,
     )
 
-    NEEDS_FIELDS = {
-        ClosureOutcome.Needs.SCHOOL: [
-            ("school", "Enter the school the child is now at"),
-            ("school_start_date", "Enter the date the child started at the school"),
+    outstanding = forms.ChoiceField(
+        label="What becomes of the enquiries still awaiting a response?",
+        choices=[
+            ("close", "Record them as closed with no response, on the closure date"),
+            ("keep", "Leave them as they are: a response may still come"),
         ],
-        ClosureOutcome.Needs.OTHER_LA: [
-            ("local_authority", "Enter the local authority that accepted responsibility"),
-            ("accepted_by", "Enter who accepted responsibility"),
-        ],
-        ClosureOutcome.Needs.LEFT_UK: [("how_verified", "Say how leaving the UK was verified")],
-        ClosureOutcome.Needs.EHE: [
-            ("ehe_notified_on", "Enter the date home education was notified")
-        ],
-    }
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say what becomes of the enquiries awaiting a response"},
+    )
 
     def __init__(self, *args, episode: Episode, siblings=(), **kwargs):
         self.episode = episode
@@ -151,47 +147,23 @@ class ClosureForm(VersionedForm):
             )
         else:
             del self.fields["siblings"]
-
-    def clean_closed_on(self):
-        closed_on = self.cleaned_data["closed_on"]
-        if closed_on and closed_on < self.episode.referral_date:
-            raise ValidationError(
-                "The closure date must be on or after the referral date, "
-                f"{self.episode.referral_date:%-d %B %Y}"
-            )
-        return closed_on
+        if not any(e.completed_on is None for e in episode.enquiries.all()):
+            del self.fields["outstanding"]
 
     def clean(self):
+        """The closure's rules are the service's (``services.closure``): here they are only
+        shown beside the answers they are about."""
         data = super().clean()
         outcome = data.get("outcome")
         if outcome is None:
             return data
-        for name, message in self.NEEDS_FIELDS.get(outcome.needs, []):
-            if not data.get(name) and name not in self.errors:
-                self.add_error(name, message)
+        problems = closure_problems(
+            episode=self.episode, outcome=outcome, closed_on=data.get("closed_on"), answers=data
+        )
+        for field, message in problems.items():
+            if field is None or field in self.fields and field not in self.errors:
+                self.add_error(field, message)
         return data
-
-    def details(self) -> dict:
-        """The outcome's details, as stored on the case."""
-        data = self.cleaned_data
-        needs = data["outcome"].needs
-        details = {}
-        if needs == ClosureOutcome.Needs.SCHOOL:
-            details["start_date"] = data["school_start_date"].isoformat()
-        elif needs == ClosureOutcome.Needs.OTHER_LA:
-            details["local_authority"] = data["local_authority"]
-            details["accepted_by"] = data["accepted_by"]
-        elif needs == ClosureOutcome.Needs.LEFT_UK:
-            details["how_verified"] = data["how_verified"]
-        elif needs == ClosureOutcome.Needs.EHE:
-            details["notified_on"] = data["ehe_notified_on"].isoformat()
-        if data.get("notes"):
-            details["notes"] = data["notes"]
-        return details
-
-    def destination_school(self):
-        needs = self.cleaned_data["outcome"].needs
-        return self.cleaned_data.get("school") if needs == ClosureOutcome.Needs.SCHOOL else None
 
 
 class ClosureDecisionForm(GovukForm):

@@ -29,6 +29,11 @@ def _pending_proposals():
     )
 
 
+def with_status(episodes):
+    """Each case knows its own status tag: open, closed, or a closure awaiting approval."""
+    return episodes.annotate(awaiting_approval=Exists(_pending_proposals()))
+
+
 def episode_list(*, today: date | None = None):
     """Episodes with what every list shows: the child, officer, next due date, overdue count."""
     today = today or timezone.localdate()
@@ -75,7 +80,7 @@ def episode_detail(pk: int) -> Episode:
 
 def episode_detail_queryset():
     return (
-        Episode.objects.select_related(
+        with_status(Episode.objects).select_related(
             "child__ethnicity__group", "child__family", "allocated_officer", "locality", "area",
             "last_school", "presenting_need", "missing_reason", "closure_outcome",
             "destination_school", "removal_from_roll_authorised_by", "removal_from_roll_school",
@@ -158,7 +163,7 @@ def family_cases_q(*, child=None, family=None) -> Q:
 def family_cases(episode: Episode):
     """Every case of the child's family (or of the child alone), oldest child first."""
     return (
-        Episode.objects.filter(family_cases_q(child=episode.child))
+        with_status(Episode.objects.filter(family_cases_q(child=episode.child)))
         .select_related("child", "allocated_officer")
         .order_by("child__date_of_birth", "child_id", "-referral_date")
     )
@@ -172,8 +177,9 @@ def siblings_with_status(episode: Episode) -> list[dict]:
     children = (
         Child.objects.filter(family_id=family_id)
         .exclude(pk=episode.child_id)
-        .prefetch_related(Prefetch("episodes", queryset=Episode.objects.order_by("-pk")))
-    )
+        .prefetch_related(Prefetch("episodes", queryset=with_status(Episode.objects.order_by(
+            "-pk"))))
+    )  # fmt: skip
     result = []
     for child in children:
         latest = next(iter(child.episodes.all()), None)

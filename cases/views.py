@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +32,7 @@ from .forms import (
     SensitivityMarkForm,
     VersionedForm,
 )
-from .models import ClosureOutcome, ClosureProposal, Enquiry, Episode
+from .models import ClosureProposal, Enquiry, Episode
 from .timeline import describe
 
 PAGE_SIZE = 50
@@ -111,6 +110,10 @@ def _act(request, episode, form, *, act, success, **page):
             messages.success(request, message or success)
             return redirect(episode)
     return _form_page(request, episode, form, **page)
+
+
+def _cases(count: int) -> str:
+    return f"{count} case{'s' if count != 1 else ''}"
 
 
 def _siblings_for(request, episode, action: Action) -> list[Episode]:
@@ -343,45 +346,30 @@ def episode_close(request, episode):
     )  # fmt: skip
     page = {"title": "Close the case", "submit": "Close case", "template": "cases/close.html"}
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            closed, proposed = _close_group(request, episode, form)
+            closed, proposed = services.case_close(
+                episode=episode, outcome=data["outcome"], closed_on=data["closed_on"],
+                answers=data, by=request.user, siblings=data.get("siblings") or [],
+                expected_version=data["version"], outstanding=data.get("outstanding", "keep"),
+            )  # fmt: skip
         except StaleEdit as error:
             return _stale(request, episode, error, form, **page)
-        except CaseError as error:
-            form.add_error(None, str(error))
+        except services.ClosureRefused as refused:
+            for field, message in refused.problems.items():
+                form.add_error(field if field in form.fields else None, message)
         else:
             if proposed:
                 messages.success(
-                    request, f"Closure of {proposed} case{'s' if proposed > 1 else ''} sent to "
-                    "a manager for approval",
+                    request, f"Closure of {len(proposed)} case{'s' if len(proposed) > 1 else ''} "
+                    "sent to a manager for approval",
                 )  # fmt: skip
             if closed:
-                messages.success(request, f"{closed} case{'s' if closed > 1 else ''} closed")
+                messages.success(
+                    request, f"{len(closed)} case{'s' if len(closed) > 1 else ''} closed"
+                )
             return redirect(episode)
     return _form_page(request, episode, form, **page)
-
-
-def _close_group(request, episode, form) -> tuple[int, int]:
-    """Close (or propose closing) this case and any siblings chosen, all or none."""
-    data = form.cleaned_data
-    targets = [(episode, data["version"]), *[(s, None) for s in data.get("siblings") or []]]
-    closed = proposed = 0
-    with transaction.atomic():
-        for target, version in targets:
-            if data["outcome"].needs == ClosureOutcome.Needs.ENQUIRIES:
-                services.closure_propose(
-                    episode=target, closed_on=data["closed_on"], details=form.details(),
-                    by=request.user, expected_version=version,
-                )  # fmt: skip
-                proposed += 1
-            else:
-                services.episode_close(
-                    episode=target, outcome=data["outcome"], closed_on=data["closed_on"],
-                    details=form.details(), destination_school=form.destination_school(),
-                    by=request.user, expected_version=version,
-                )  # fmt: skip
-                closed += 1
-    return closed, proposed
 
 
 @case_view(Action.APPROVE_CLOSURE)
@@ -499,7 +487,7 @@ def sensitivity_mark(request, episode):
     def act(data):
         changed = services.sensitivity_mark(episode=episode, by=request.user,
                                             reason=data["reason"])  # fmt: skip
-        return f"Marked sensitive: {len(changed)} case{'s' if len(changed) != 1 else ''}"
+        return f"Marked sensitive: {_cases(len(changed))}"
 
     return _act(request, episode, form, act=act, success="Marked sensitive",
                 title="Mark the family's cases sensitive", submit="Mark sensitive",
@@ -518,7 +506,7 @@ def sensitivity_lift(request, episode):
             show_addresses=[a.pk for a in data.get("show_addresses") or []],
             show_carers=[c.pk for c in data.get("show_carers") or []],
         )  # fmt: skip
-        return f"Sensitivity lifted on {len(changed)} case{'s' if len(changed) != 1 else ''}"
+        return f"Sensitivity lifted on {_cases(len(changed))}"
 
     return _act(request, episode, form, act=act, success="Sensitivity lifted",
                 title="Lift the family's sensitivity", submit="Lift sensitivity",

@@ -11,6 +11,8 @@ from .alerts import (
     overdue_scan,
 )
 from .closure import (
+    ClosureRefused,
+    case_close,
     closure_approve,
     closure_propose,
     closure_reject,
@@ -39,6 +41,8 @@ __all__ = [
     "allocation_notify",
     "overdue_scan",
     "EDITABLE_FIELDS",
+    "ClosureRefused",
+    "case_close",
     "child_create",
     "child_join_family",
     "closure_approve",

@@ -22,16 +22,95 @@ def missing_core_enquiries(episode: Episode) -> list[EnquiryType]:
             if kind.pk not in done]  # fmt: skip
 
 
+# What each outcome needs before a case closes with it: the one statement of it. Keys are the
+# answers ``case_close`` takes (the close form's fields); values say what to give.
+OUTCOME_NEEDS = {
+    ClosureOutcome.Needs.SCHOOL: {
+        "school": "Enter the school the child is now at",
+        "school_start_date": "Enter the date the child started at the school",
+    },
+    ClosureOutcome.Needs.OTHER_LA: {
+        "local_authority": "Enter the local authority that accepted responsibility",
+        "accepted_by": "Enter who accepted responsibility",
+    },
+    ClosureOutcome.Needs.LEFT_UK: {"how_verified": "Say how leaving the UK was verified"},
+    ClosureOutcome.Needs.EHE: {"ehe_notified_on": "Enter the date home education was notified"},
+}
+
+
+class ClosureRefused(CaseError):
+    """What stops a closure, by the answer each problem is about (None: the case itself)."""
+
+    def __init__(self, problems: dict):
+        self.problems = problems
+        super().__init__(" ".join(problems.values()))
+
+
+def closed_on_problem(episode: Episode, closed_on: date, today: date) -> str | None:
+    """The closure-date rule: on or after the referral date, and not in the future."""
+    if closed_on < episode.referral_date:
+        return (
+            "The closure date must be on or after the referral date, "
+            f"{episode.referral_date:%-d %B %Y}"
+        )
+    if closed_on > today:
+        return "The closure date must be today or in the past"
+    return None
+
+
+def closure_problems(
+    *,
+    episode: Episode,
+    outcome: ClosureOutcome,
+    closed_on: date,
+    answers: dict,
+    today: date | None = None,
+) -> dict:
+    """Everything that stops ``episode`` closing with ``outcome`` on ``closed_on``."""  # fmt: skip
+    problems = {}
+    if not episode.is_open:
+        problems[None] = "This case is already closed."
+    if closed_on is not None:
+        problem = closed_on_problem(episode, closed_on, today or timezone.localdate())
+        if problem:
+            problems["closed_on"] = problem
+    for field, message in OUTCOME_NEEDS.get(outcome.needs, {}).items():
+        if not answers.get(field):
+            problems[field] = message
+    if outcome.needs == ClosureOutcome.Needs.ENQUIRIES:
+        missing = missing_core_enquiries(episode)
+        if missing:
+            problems[None] = (
+                "Enquiries are not exhausted: complete these core enquiries first: "
+                + ", ".join(kind.label for kind in missing) + "."
+            )  # fmt: skip
+    return problems
+
+
+def closure_details(outcome: ClosureOutcome, answers: dict) -> tuple[dict, object]:
+    """What is kept on the case for ``outcome``: its details and any destination school."""
+    needs, details = outcome.needs, {}
+    if needs == ClosureOutcome.Needs.SCHOOL:
+        details["start_date"] = answers["school_start_date"].isoformat()
+    elif needs == ClosureOutcome.Needs.OTHER_LA:
+        details["local_authority"] = answers["local_authority"]
+        details["accepted_by"] = answers["accepted_by"]
+    elif needs == ClosureOutcome.Needs.LEFT_UK:
+        details["how_verified"] = answers["how_verified"]
+    elif needs == ClosureOutcome.Needs.EHE:
+        details["notified_on"] = answers["ehe_notified_on"].isoformat()
+    if answers.get("notes"):
+        details["notes"] = answers["notes"]
+    school = answers.get("school") if needs == ClosureOutcome.Needs.SCHOOL else None
+    return details, school
+
+
 def _check_closable(episode: Episode, closed_on: date, today: date) -> None:
     if not episode.is_open:
         raise CaseError("This case is already closed.")
-    if closed_on < episode.referral_date:
-        raise CaseError(
-            f"The closure date must be on or after the referral date, "
-            f"{episode.referral_date:%-d %B %Y}."
-        )
-    if closed_on > today:
-        raise CaseError("The closure date cannot be in the future.")
+    problem = closed_on_problem(episode, closed_on, today)
+    if problem:
+        raise CaseError(problem + ".")
 
 
 @transaction.atomic
@@ -49,7 +128,7 @@ def episode_close(
 ) -> Episode:
     """Close an open case. Enquiries exhausted needs a manager: use ``closure_propose``."""
     episode = episode_for_update(episode.pk, expected_version)
-    _check_closable(episode, closed_on, (at or timezone.now()).date())
+    _check_closable(episode, closed_on, timezone.localdate(at))
     if outcome.needs == ClosureOutcome.Needs.ENQUIRIES and not _approved:
         raise CaseError("Closing as enquiries exhausted needs a manager's approval.")
     if episode.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists() and (
@@ -86,7 +165,7 @@ def closure_propose(
 ) -> ClosureProposal:
     """Ask a manager to approve closing as enquiries exhausted; the core enquiries must be done."""
     episode = episode_for_update(episode.pk, expected_version)
-    _check_closable(episode, closed_on, (at or timezone.now()).date())
+    _check_closable(episode, closed_on, timezone.localdate(at))
     missing = missing_core_enquiries(episode)
     if missing:
         raise CaseError(
@@ -185,3 +264,56 @@ def episode_reopen(
         payload={"version": version, "reason": reason, **changes},
     )  # fmt: skip
     return episode
+
+
+NO_RESPONSE = "No response: the case closed"
+
+
+@transaction.atomic
+def case_close(
+    *,
+    episode: Episode,
+    outcome: ClosureOutcome,
+    closed_on: date,
+    answers: dict,
+    by,
+    siblings=(),
+    expected_version: int | None = None,
+    outstanding: str = "keep",
+) -> tuple[list[Episode], list[Episode]]:
+    """Close ``episode``, and any ``siblings`` with it, with ``outcome``: all or none.
+
+    Enquiries exhausted goes to a manager for approval instead (the cases stay open). With
+    ``outstanding="close"`` enquiries still awaiting a response are recorded as answered by
+    no one on the closure date. Returns the cases closed and the cases proposed.
+    """
+    targets = [(episode, expected_version), *[(sibling, None) for sibling in siblings]]
+    closed, proposed = [], []
+    for target, version in targets:
+        target = episode_for_update(target.pk, version)  # a stale page is refused first
+        problems = closure_problems(
+            episode=target, outcome=outcome, closed_on=closed_on, answers=answers
+        )
+        if problems:
+            raise ClosureRefused(problems)
+        details, school = closure_details(outcome, answers)
+        if outcome.needs == ClosureOutcome.Needs.ENQUIRIES:
+            closure_propose(episode=target, closed_on=closed_on, details=details, by=by)
+            proposed.append(target)
+            continue
+        if outstanding == "close":
+            _answer_outstanding(target, closed_on=closed_on, by=by)
+        episode_close(episode=target, outcome=outcome, closed_on=closed_on, details=details,
+                      destination_school=school, by=by)  # fmt: skip
+        closed.append(target)
+    return closed, proposed
+
+
+def _answer_outstanding(episode: Episode, *, closed_on: date, by) -> None:
+    from .enquiries import enquiry_complete
+
+    for enquiry in episode.enquiries.filter(completed_on__isnull=True):
+        enquiry_complete(
+            enquiry=enquiry, completed_on=max(closed_on, enquiry.requested_on),
+            response=NO_RESPONSE, by=by,
+        )  # fmt: skip

@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,11 +10,14 @@ from django.utils import timezone
 from ..errors import CaseError
 from ..models import Enquiry, EnquiryType, Episode
 from ..selectors import open_sibling_episodes
+from ..working_days import add_working_days
 from .events import apply_changes, event_record
+from .locking import bump_version, episode_for_update
 
 
 def default_due_date(enquiry_type: EnquiryType, requested_on: date) -> date:
-    return requested_on + timedelta(days=enquiry_type.days_to_respond)
+    """The type's days to respond, counted in working days (no weekends or bank holidays)."""
+    return add_working_days(requested_on, enquiry_type.days_to_respond)
 
 
 @transaction.atomic
@@ -44,7 +47,9 @@ def enquiry_add(
     family = {sibling.pk for sibling in open_sibling_episodes(episode)[1:]}
     if any(sibling.pk not in family for sibling in siblings):
         raise CaseError("A family enquiry goes only on brothers' and sisters' open cases.")
-    episodes = [episode, *siblings]
+    # Each case is locked (in a fixed order) and moves on a version, as any change to it does.
+    locked = {pk: episode_for_update(pk) for pk in sorted({episode.pk, *(s.pk for s in siblings)})}
+    episodes = [locked[episode.pk], *(locked[sibling.pk] for sibling in siblings)]
     group = uuid.uuid4() if len(episodes) > 1 else None
     enquiries = []
     for each in episodes:
@@ -57,6 +62,7 @@ def enquiry_add(
             verb="enquiry.added",
             episode=each,
             payload={
+                "version": bump_version(each, []),
                 "enquiry": enquiry.pk,
                 "type": enquiry_type.code,
                 "made_to": made_to,
@@ -80,12 +86,18 @@ def enquiry_complete(
     at: datetime | None = None,
 ) -> Enquiry:
     """Record the response. A family-level enquiry is completed on every sibling's case."""
+    enquiry = Enquiry.objects.get(pk=enquiry.pk)
+    group = (Enquiry.objects.filter(family_group=enquiry.family_group)
+             if enquiry.family_group else Enquiry.objects.filter(pk=enquiry.pk))  # fmt: skip
+    # The cases first, in a fixed order (as closing does), then the enquiries: never a deadlock.
+    locked = {pk: episode_for_update(pk)
+              for pk in sorted(set(group.values_list("episode_id", flat=True)))}  # fmt: skip
     enquiry = Enquiry.objects.select_for_update().get(pk=enquiry.pk)
     if enquiry.completed_on is not None:
         raise CaseError("This enquiry has already been completed.")
     if completed_on < enquiry.requested_on:
         raise CaseError("The date of the response cannot be before the enquiry was made.")
-    if completed_on > (at.date() if at else timezone.localdate()):
+    if completed_on > timezone.localdate(at):
         raise CaseError("The date of the response cannot be in the future.")
     copies = [enquiry]
     if enquiry.family_group:
@@ -100,8 +112,10 @@ def enquiry_complete(
             fields["notes"] = notes
         changes = apply_changes(each, fields)
         each.save(update_fields=[*fields, "updated_at"])
+        case = locked[each.episode_id]
         event_record(
-            actor=by, verb="enquiry.completed", episode=each.episode,
-            payload={"enquiry": each.pk, "type": each.enquiry_type.code, **changes},
+            actor=by, verb="enquiry.completed", episode=case,
+            payload={"version": bump_version(case, []), "enquiry": each.pk,
+                     "type": each.enquiry_type.code, **changes},
         )  # fmt: skip
     return enquiry

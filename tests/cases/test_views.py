@@ -282,3 +282,23 @@ def test_an_on_site_next_is_followed(client, manager):
         {"episodes": [episode.pk], "officer": manager.pk, "next": "/cases/?status=open"},
     )
     assert response.url == "/cases/?status=open"
+
+
+def test_each_brother_or_sister_shows_their_own_status(client, manager):
+    from cases.models import ClosureOutcome, ClosureProposal
+
+    family = FamilyFactory()
+    waiting = EpisodeFactory(child=ChildFactory(family=family, forename="Waiting"))
+    ClosureProposal.objects.create(
+        episode=waiting, outcome=ClosureOutcome.objects.get(code="ENQUIRIES_EXHAUSTED"),
+        closed_on=datetime.date(2024, 11, 1), proposed_by=manager,
+    )  # fmt: skip
+    sibling = EpisodeFactory(child=ChildFactory(family=family, forename="Sibling"))
+    client.force_login(manager)
+    html = client.get(waiting.get_absolute_url()).content.decode()
+    siblings = html[html.index("Brothers and sisters") : html.index('id="enquiries"')]
+    assert "Closure awaiting approval" not in siblings and ">Open<" in siblings
+    assert "Closure awaiting approval" in html[: html.index("Brothers and sisters")]
+    html = client.get(sibling.get_absolute_url()).content.decode()
+    siblings = html[html.index("Brothers and sisters") : html.index('id="enquiries"')]
+    assert "Closure awaiting approval" in siblings  # Waiting's own

@@ -1,6 +1,7 @@
 """Template helpers shared by every page."""
 
-from django import template
+from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
+from django import forms, template
 from django.forms import BaseFormSet
 
 register = template.Library()
@@ -21,6 +22,27 @@ def error_summary(*forms):
     """One GOV.UK error summary for all the forms (and formsets) on a page."""
     flat = list(_flatten(forms))
     return {"forms": flat, "has_errors": any(form.errors for form in flat)}
+
+
+@register.filter
+def focus_id(bound_field) -> str:
+    """The id of the element of a field that takes focus: a radio group's first radio (the
+    GOV.UK templates number options from 1), a date's day, or the field itself."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_1"
+    if isinstance(widget, forms.MultiWidget):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
+
+
+@register.filter
+def error_links(bound_field):
+    """(element id, errors) for the error summary: each link lands on an element that takes
+    focus, never on one that does not exist."""
+    first = focus_id(bound_field)
+    return [(first if field_id == bound_field.auto_id else field_id, errors)
+            for field_id, errors in field_errors(bound_field)]  # fmt: skip
 
 
 @register.simple_tag

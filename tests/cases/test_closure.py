@@ -1,0 +1,114 @@
+"""Closing a case: one service owns every rule; today is the Europe/London date at any hour;
+enquiries still awaiting a response are settled; changes to enquiries move the case on."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from cases import services
+from cases.errors import StaleEdit
+from cases.models import ClosureOutcome, EnquiryType, Episode
+from tests.cases.factories import EpisodeFactory
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+UTC = datetime.UTC
+
+
+def outcome(code):
+    return ClosureOutcome.objects.get(code=code)
+
+
+@pytest.mark.parametrize(
+    ("utc", "london_today"),
+    [
+        (datetime.datetime(2026, 7, 14, 23, 30, tzinfo=UTC), D(2026, 7, 15)),  # 00:30 BST
+        (datetime.datetime(2026, 1, 14, 23, 30, tzinfo=UTC), D(2026, 1, 14)),  # 23:30 GMT
+        (datetime.datetime(2026, 3, 29, 0, 30, tzinfo=UTC), D(2026, 3, 29)),  # clocks go forward
+        (datetime.datetime(2026, 10, 24, 23, 30, tzinfo=UTC), D(2026, 10, 25)),  # 00:30 BST
+    ],
+)
+def test_a_closure_dated_today_is_today_in_london_at_any_hour(officer, utc, london_today):
+    episode = EpisodeFactory(allocated_officer=officer, referral_date=D(2026, 1, 5))
+    with time_machine.travel(utc, tick=False):
+        closed, _ = services.case_close(
+            episode=episode, outcome=outcome("LEFT_UK_VERIFIED"), closed_on=london_today,
+            answers={"how_verified": "Border Force record"}, by=officer,
+        )  # fmt: skip
+        assert closed == [episode]
+        tomorrow = EpisodeFactory(allocated_officer=officer, referral_date=D(2026, 1, 5))
+        with pytest.raises(services.ClosureRefused) as refused:
+            services.case_close(
+                episode=tomorrow, outcome=outcome("LEFT_UK_VERIFIED"),
+                closed_on=london_today + datetime.timedelta(days=1),
+                answers={"how_verified": "Border Force record"}, by=officer,
+            )  # fmt: skip
+        assert refused.value.problems == {
+            "closed_on": "The closure date must be today or in the past"
+        }
+
+
+def test_what_each_outcome_needs_is_refused_by_the_service_field_by_field(officer):
+    episode = EpisodeFactory(allocated_officer=officer)
+    with pytest.raises(services.ClosureRefused) as refused:
+        services.case_close(
+            episode=episode, outcome=outcome("FOUND_SCHOOL_THIS_LA"),
+            closed_on=D(2024, 10, 1), answers={}, by=officer,
+        )  # fmt: skip
+    assert set(refused.value.problems) == {"closed_on", "school", "school_start_date"}
+    assert Episode.objects.get(pk=episode.pk).is_open
+
+
+def test_enquiries_awaiting_a_response_are_settled_as_asked(client, officer):
+    episode = EpisodeFactory(allocated_officer=officer, referral_date=D(2024, 10, 7))
+    [waiting] = services.enquiry_add(
+        episode=episode, enquiry_type=EnquiryType.objects.get(code="S2S"), made_to="S2S",
+        requested_on=D(2024, 10, 8), by=officer,
+    )  # fmt: skip
+    client.force_login(officer)
+    page = client.get(reverse("cases:close", args=[episode.pk])).content.decode()
+    assert "What becomes of the enquiries still awaiting a response?" in page
+    episode.refresh_from_db()
+    response = client.post(reverse("cases:close", args=[episode.pk]), {
+        "version": episode.version, "outcome": outcome("LEFT_UK_VERIFIED").pk,
+        "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024",
+        "how_verified": "Border Force record", "outstanding": "close",
+    })  # fmt: skip
+    assert response.status_code == 302
+    waiting.refresh_from_db()
+    assert waiting.completed_on == D(2024, 11, 1)
+    assert waiting.response == services.closure.NO_RESPONSE
+    assert not Episode.objects.get(pk=episode.pk).is_open
+
+
+def test_enquiries_exhausted_too_early_says_so_once_and_links_to_something_real(client, officer):
+    episode = EpisodeFactory(allocated_officer=officer)
+    client.force_login(officer)
+    html = client.post(reverse("cases:close", args=[episode.pk]), {
+        "version": episode.version, "outcome": outcome("ENQUIRIES_EXHAUSTED").pk,
+        "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024",
+    }).content.decode()  # fmt: skip
+    assert html.count("Enquiries are not exhausted") == 1
+    summary = html[html.index("govuk-error-summary") :]
+    target = summary.split('href="#', 1)[1].split('"', 1)[0]
+    assert f'id="{target}"' in html
+
+
+def test_adding_or_answering_an_enquiry_moves_the_case_on(officer):
+    episode = EpisodeFactory(allocated_officer=officer)
+    seen = episode.version
+    [enquiry] = services.enquiry_add(
+        episode=episode, enquiry_type=EnquiryType.objects.get(code="S2S"), made_to="S2S",
+        requested_on=D(2024, 10, 8), by=officer,
+    )  # fmt: skip
+    assert Episode.objects.get(pk=episode.pk).version == seen + 1
+    services.enquiry_complete(enquiry=enquiry, completed_on=D(2024, 10, 9), response="None",
+                              by=officer)  # fmt: skip
+    assert Episode.objects.get(pk=episode.pk).version == seen + 2
+    with pytest.raises(StaleEdit) as stale:  # a page loaded before the enquiry is out of date
+        services.episode_update(
+            episode=episode, expected_version=seen, by=officer, fsm_at_referral=True
+        )
+    assert [e.verb for e in stale.value.events] == ["enquiry.added", "enquiry.completed"]
