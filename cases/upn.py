@@ -34,7 +34,10 @@ def upn_problem(upn: str) -> str | None:
             "must be a letter, then 11 digits, then a digit (or a letter for a temporary UPN); "
             "the letters I, O and S are never used"
         )
-    expected = expected_check_letter(upn)
-    if upn[0] != expected:
-        return f"the check letter should be {expected}"
+    # Never say which letter would fit: a mistyped digit would then pass with a new letter.
+    if upn[0] != expected_check_letter(upn):
+        return (
+            "is not valid: its first letter does not match its digits. Check every character "
+            "against the child's school records"
+        )
     return None

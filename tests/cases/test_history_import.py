@@ -148,7 +148,7 @@ def test_a_upn_held_by_another_child_names_that_child_whatever_its_id(tmp_path):
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"upn": "A999200025001"}, 'line 2, upn "A999200025001": the check letter should be'),
+        ({"upn": "A999200025001"}, 'line 2, upn "A999200025001": is not valid: its first letter'),
         ({"upn": "X12"}, 'line 2, upn "X12": must be 13 characters'),
         ({"forename": ""}, "line 2, forename: is blank, and it is required"),
         ({"date_of_birth": "31/02/2014"}, 'line 2, date_of_birth "31/02/2014": is not a real date'),
@@ -333,4 +333,4 @@ def test_the_upload_page_shows_the_report(client, manager):
     response = client.post(reverse("cases:history_import"), {"file": upload})
     html = response.content.decode()
     assert "Nothing was imported" in html
-    assert "line 2, upn &quot;A999200025001&quot;: the check letter should be" in html
+    assert "line 2, upn &quot;A999200025001&quot;: is not valid: its first letter" in html

@@ -65,7 +65,8 @@ def test_a_wrong_upn_check_letter_names_the_expected_letter(client, officer):
     response = post(client, officer, referral_data(**{"child-0-upn": "A999200025001"}))
     html = response.content.decode()
     assert "There is a problem" in html
-    assert "The UPN the check letter should be M" in html
+    assert "The UPN is not valid: its first letter does not match its digits" in html
+    assert "should be M" not in html  # the right letter is never given away
     assert 'href="#id_child-0-upn"' in html  # the summary links to the field
     assert nothing_saved()
 
