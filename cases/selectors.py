@@ -284,6 +284,7 @@ _NAMED_FIELDS = {
     "removal_from_roll_school": ("cases", "School"),
     "presenting_need": ("cases", "PresentingNeed"),
     "missing_reason": ("cases", "MissingReason"),
+    "open_to_services": ("cases", "OpenToService"),
 }
 
 
@@ -296,8 +297,9 @@ def history_names(events) -> dict:
         for field, model in _NAMED_FIELDS.items():
             change = (event.payload or {}).get(field)
             if isinstance(change, dict):
-                ids = {change.get("before"), change.get("after")} - {None}
-                wanted.setdefault(model, set()).update(ids)
+                for value in (change.get("before"), change.get("after")):
+                    ids = value if isinstance(value, list) else [value]
+                    wanted.setdefault(model, set()).update(i for i in ids if i is not None)
     names = {}
     for (app_label, model_name), ids in wanted.items():
         model = apps.get_model(app_label, model_name)

@@ -1,7 +1,28 @@
-"""Plain-English descriptions of case history events, for the timeline."""
+"""Plain-English descriptions of case history events, for the timeline: GOV.UK dates and
+words, never stored codes."""
+
+from cme_tracker.core.words import gov_date
 
 from .access import HIDDEN
-from .models import Event
+from .models import Episode, Event, SchoolPhase
+
+_CHOICES = {"status": dict(Episode.Status.choices), "school_phase": dict(SchoolPhase.choices)}
+
+
+def _words(field: str, value, names: dict) -> str:
+    """One value of a change as a person says it."""
+    if value in (None, "", []):
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return ", ".join(_words(field, item, names) for item in value)
+    if (field, value) in names:
+        return names[(field, value)]
+    if field in _CHOICES:
+        return _CHOICES[field].get(value, value)
+    return gov_date(value)
+
 
 TITLES = {
     "episode.opened": "Case opened",
@@ -49,7 +70,7 @@ def _free_text(event: Event) -> list[str]:
     """The lines of an event that quote what someone wrote."""
     payload = event.payload or {}
     if event.verb == "enquiry.added":
-        return [f"To {payload.get('made_to')}; response due {payload.get('due_on')}"]
+        return [f"To {payload.get('made_to')}; response due {gov_date(payload.get('due_on'))}"]
     if event.verb == "enquiry.completed":
         response = (payload.get("response") or {}).get("after")
         return [f"Response: {response}"] if response else []
@@ -86,7 +107,7 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     if event.verb == "enquiry.added" and payload.get("family"):
         lines.append("Recorded on every brother's and sister's open case")
     elif event.verb == "episode.referral_attached":
-        lines.append(f"Referral received {payload.get('received_on')}")
+        lines.append(f"Referral received {gov_date(payload.get('received_on'))}")
     elif event.verb == "family.details_added":
         lines.append(_family_added(payload))
     elif event.verb in ("sensitivity.marked", "sensitivity.lifted"):
@@ -99,10 +120,8 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
                 lines.append(f"{label}: changed ({HIDDEN.lower()})")
             continue
         if isinstance(change, dict) and "after" in change:
-            before = names.get((field, change["before"]), change["before"])
-            after = names.get((field, change["after"]), change["after"])
-            lines.append(f"{label}: {before if before not in (None, '') else '–'} → "
-                         f"{after if after not in (None, '') else '–'}")  # fmt: skip
+            before, after = (_words(field, change[key], names) for key in ("before", "after"))
+            lines.append(f"{label}: {before} → {after}")
     if payload.get("outside_allocation"):
         lines.append("Made by an officer other than the case's allocated officer")
     return {"title": TITLES.get(event.verb, event.verb), "lines": lines}

@@ -56,6 +56,8 @@ def referral_new(request):
         forms = _bind(_with_another_child(request.POST))
         for form in [forms["referral"], forms["family"], forms["case"], *forms["children"]]:
             form.helper.form_show_errors = False  # adding a child is not a submission
+        # The page comes back where the officer is: at the new child's first box.
+        forms["children"].forms[-1].fields["forename"].widget.attrs["autofocus"] = True
         return render(request, "referrals/new.html", {"forms": forms, "adding": True})
     data = request.POST or None
     if request.method == "GET" and request.GET.get("edit"):
@@ -74,7 +76,15 @@ def referral_new(request):
             return _save(request, forms, entries, token, pending)
         _keep(request, token, pending)
         return redirect("referrals:check", token=token)
-    return render(request, "referrals/new.html", {"forms": forms})
+    return render(request, "referrals/new.html", {"forms": forms, "has_errors": _errors(forms)})
+
+
+def _errors(forms) -> bool:
+    children = forms["children"]
+    return children.is_bound and (
+        bool(children.total_error_count())
+        or any(forms[name].errors for name in ("referral", "family", "case"))
+    )
 
 
 def _pending(request, token) -> dict | None:
@@ -132,7 +142,7 @@ def referral_check(request, token):
         return redirect("referrals:new")
     forms = _bind(_as_query(pending))
     if not _valid(forms):  # reference data changed in between: back to the form
-        return render(request, "referrals/new.html", {"forms": forms})
+        return render(request, "referrals/new.html", {"forms": forms, "has_errors": True})
     rows = _candidates(forms)
     errors = {}
     if request.method == "POST":

@@ -302,3 +302,30 @@ def test_each_brother_or_sister_shows_their_own_status(client, manager):
     html = client.get(sibling.get_absolute_url()).content.decode()
     siblings = html[html.index("Brothers and sisters") : html.index('id="enquiries"')]
     assert "Closure awaiting approval" in siblings  # Waiting's own
+
+
+def test_history_speaks_in_words_and_gov_uk_dates(client, officer):
+    from cases import services
+    from cases.models import ClosureOutcome
+
+    episode = EpisodeFactory(allocated_officer=officer)
+    services.episode_close(
+        episode=episode, outcome=ClosureOutcome.objects.get(code="LEFT_UK_VERIFIED"),
+        closed_on=datetime.date(2024, 11, 1), by=officer, details={"how_verified": "Border"},
+    )  # fmt: skip
+    client.force_login(officer)
+    html = client.get(reverse("cases:history", args=[episode.pk])).content.decode()
+    assert "Status: Open → Closed" in html
+    assert "Closure date: – → 1 November 2024" in html
+    assert "2024-11-01" not in html and "OPEN" not in html
+
+
+def test_the_case_list_has_no_two_elements_with_one_id(client, manager):
+    import re
+    from collections import Counter
+
+    EpisodeFactory()
+    client.force_login(manager)
+    html = client.get(reverse("cases:list")).content.decode()
+    repeated = [i for i, n in Counter(re.findall(r'\bid="([^"]+)"', html)).items() if n > 1]
+    assert repeated == []

@@ -4,6 +4,8 @@ from crispy_forms_gds.templatetags.crispy_forms_gds import field_errors
 from django import forms, template
 from django.forms import BaseFormSet
 
+from ..words import gov_date
+
 register = template.Library()
 
 
@@ -52,6 +54,9 @@ def query_with(request, **changes):
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+register.filter("gov_date", gov_date)
 
 
 @register.filter
