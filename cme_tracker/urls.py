@@ -18,3 +18,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "cme_tracker.core.views.server_error"

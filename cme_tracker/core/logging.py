@@ -15,3 +15,13 @@ class DropQueryStrings(logging.Filter):
             record.msg = _QUERY.sub("?…", message)
             record.args = ()
         return True
+
+
+class NoTracebackForRefusals(logging.Filter):
+    """A page refused (403) is one line in the log, not a traceback: it is not a fault."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "status_code", None) == 403:
+            record.exc_info = None
+            record.exc_text = None
+        return True

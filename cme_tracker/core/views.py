@@ -1,9 +1,13 @@
+import sys
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from . import health
+from .middleware import DATABASE_DOWN, unavailable
 
 
 @require_GET
@@ -18,3 +22,10 @@ def healthz(request):
         "checks": {name: problem or "ok" for name, problem in checks.items()},
     }
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def server_error(request):
+    """The 500 page; or, when the cause is the database being out of reach, the 503 one."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN):
+        return unavailable()
+    return HttpResponseServerError(render_to_string("500.html"))

@@ -118,6 +118,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cme_tracker.core.middleware.ServiceUnavailableWithoutTheDatabase",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -275,13 +276,16 @@ def redis_dependent_settings(redis_url: str) -> dict:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"no_query_strings": {"()": "cme_tracker.core.logging.DropQueryStrings"}},
+    "filters": {
+        "no_query_strings": {"()": "cme_tracker.core.logging.DropQueryStrings"},
+        "no_traceback_for_refusals": {"()": "cme_tracker.core.logging.NoTracebackForRefusals"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["no_query_strings"],
+            "filters": ["no_query_strings", "no_traceback_for_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": "INFO"},
