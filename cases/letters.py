@@ -5,9 +5,10 @@ from io import BytesIO
 from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cme_tracker.core import pdf
 
 from .models import Episode
 
@@ -18,7 +19,7 @@ def _date(value) -> str:
 
 def removal_from_roll_letter(episode: Episode) -> bytes:
     """The LA's authorisation for a school to delete a pupil from its admission register."""
-    styles = getSampleStyleSheet()
+    styles = pdf.stylesheet()
     body = styles["BodyText"]
     body.fontSize = 11
     body.leading = 15
@@ -42,7 +43,8 @@ def removal_from_roll_letter(episode: Episode) -> bytes:
     pupil.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (0, -1), "Helvetica-Bold"),
+                ("FONTNAME", (0, 0), (-1, -1), pdf.REGULAR),
+                ("FONTNAME", (0, 0), (0, -1), pdf.BOLD),
                 ("FONTSIZE", (0, 0), (-1, -1), 11),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 
+from cme_tracker.core import pdf
 from cme_tracker.core.spreadsheets import as_text, csv_row
 
 from .scorecard import SECTIONS, Scorecard
@@ -146,7 +147,6 @@ def scorecard_pdf(card: Scorecard) -> bytes:
     from django.conf import settings
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.platypus import (
         KeepTogether,
@@ -158,12 +158,12 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         TableStyle,
     )
 
-    styles = getSampleStyleSheet()
+    styles = pdf.stylesheet()
     buffer = io.BytesIO()
 
     def footer(canvas, document):
         canvas.saveState()
-        canvas.setFont("Helvetica", 8)
+        canvas.setFont(pdf.REGULAR, 8)
         canvas.drawString(15 * mm, 8 * mm, f"{settings.CME_LOCAL_AUTHORITY}: CME scorecard "
                           f"{card.year_label}, as at {card.today:%-d %B %Y}")  # fmt: skip
         canvas.drawRightString(282 * mm, 8 * mm, f"Page {document.page}")
@@ -211,12 +211,12 @@ def scorecard_pdf(card: Scorecard) -> bytes:
                              *["–" if v is None else _cell(v) for v in row.trend]])  # fmt: skip
             table = Table(data, colWidths=[70 * mm] + [26 * mm] * 7, repeatRows=1)
             table.setStyle(TableStyle([
-                ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
-                ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
+                ("FONT", (0, 0), (-1, -1), pdf.REGULAR, 8),
+                ("FONT", (0, 0), (-1, 0), pdf.BOLD, 8),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#1d70b8")),
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
                 ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                ("FONT", (5, 1), (5, -1), "Helvetica-Bold", 8),
+                ("FONT", (5, 1), (5, -1), pdf.BOLD, 8),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
             ]))  # fmt: skip
             story.append(KeepTogether([

@@ -27,4 +27,11 @@ for (const file of ["govuk-frontend.min.js", "govuk-frontend.min.js.map"]) {
 for (const file of ["moj-frontend.min.js", "moj-frontend.min.js.map"]) {
   cpSync(`${moj}/${file}`, `${out}/${file}`);
 }
+// An open font covering Latin Extended, Greek and Cyrillic, for the PDFs (letters, scorecard):
+// every name the council's communities have prints as written (cme_tracker/core/pdf.py).
+mkdirSync(`${out}/pdf-fonts`, { recursive: true });
+for (const file of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"]) {
+  const from = file === "LICENSE" ? "node_modules/dejavu-fonts-ttf/LICENSE" : `node_modules/dejavu-fonts-ttf/ttf/${file}`;
+  cpSync(from, `${out}/pdf-fonts/${file}`);
+}
 console.log(`built ${out}: application.css (${css.css.length} bytes), scripts, fonts, images`);
