@@ -79,7 +79,8 @@ class Journey:
         self.page.get_by_role("button", name="Sign out").click()
 
     def check_accessibility(self):
-        """No serious or critical axe-core violations on the page as it stands."""
+        """No serious or critical axe-core violations on the page as it stands, and no error
+        summary link to an element that is not there."""
         results = self.axe.run(self.page)
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} at "
@@ -88,6 +89,13 @@ class Journey:
             if v["impact"] in ("serious", "critical")
         ]
         assert not bad, f"{self.page.url}: " + "; ".join(bad)
+        # Every link in an error summary lands on an element that exists.
+        dangling = self.page.evaluate(
+            """() => [...document.querySelectorAll('.govuk-error-summary a[href^="#"]')]
+                     .map(a => a.getAttribute('href').slice(1))
+                     .filter(id => !document.getElementById(id))"""
+        )
+        assert not dangling, f"{self.page.url}: error summary links to nothing: {dangling}"
         self.checked.append(self.page.url)
 
 

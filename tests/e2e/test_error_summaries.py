@@ -1,0 +1,31 @@
+"""Every error summary a person meets on the main forms links to something that takes
+focus: following a link moves focus to the field (checked by ``Journey``), in Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.cases.factories import EpisodeFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+def test_error_summaries_on_the_referral_and_close_forms_lead_to_their_fields(journey, people):
+    page = journey.page
+    episode = EpisodeFactory(allocated_officer=people["officer"])
+    journey.sign_in("officer")
+    journey.go("/referrals/new/")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    assert page.title().startswith("Error: ")
+    journey.check_accessibility()
+    page.get_by_role("link", name="Choose the child's gender, or Not known").click()
+    assert page.evaluate("document.activeElement.id") == "id_child-0-gender_1"
+
+    journey.go(f"/cases/{episode.pk}/close/")
+    page.get_by_label("Enquiries exhausted").check()
+    page.get_by_role("button", name="Close case").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_text("Enquiries are not exhausted")).to_have_count(1)
+    journey.check_accessibility()
+    page.get_by_role("link", name="Enter the closure date").click()
+    assert page.evaluate("document.activeElement.id") == "id_closed_on_0"
