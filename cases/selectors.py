@@ -288,6 +288,15 @@ _NAMED_FIELDS = {
 }
 
 
+def _referrals_named(events) -> dict:
+    """The referrals that opened or joined the case, for History's entries about them."""
+    from referrals.selectors import referrals_by_id
+
+    ids = {(event.payload or {}).get("referral") for event in events
+           if event.verb in ("episode.opened", "episode.referral_attached")} - {None}  # fmt: skip
+    return {("referral", pk): referral for pk, referral in referrals_by_id(ids).items()}
+
+
 def history_names(events) -> dict:
     """Labels for the ids events carry, one query per kind of record."""
     from django.apps import apps
@@ -300,7 +309,7 @@ def history_names(events) -> dict:
                 for value in (change.get("before"), change.get("after")):
                     ids = value if isinstance(value, list) else [value]
                     wanted.setdefault(model, set()).update(i for i in ids if i is not None)
-    names = {}
+    names = _referrals_named(events)
     for (app_label, model_name), ids in wanted.items():
         model = apps.get_model(app_label, model_name)
         labels = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=ids)}

@@ -80,6 +80,23 @@ def _free_text(event: Event) -> list[str]:
     return []
 
 
+def _referral_lines(referral, show_sensitive: bool) -> list[str]:
+    """What the referral said: who sent it, when, and (not to those without need to know on a
+    sensitive case) who the referrer was and the reason they wrote."""
+    if referral is None:
+        return []
+    lines = [f"Referral {referral.reference} from {referral.source}, received "
+             f"{gov_date(referral.received_on)}"]  # fmt: skip
+    referrer = ", ".join(part for part in (referral.referrer_name, referral.referrer_organisation,
+                                           referral.referrer_contact) if part)  # fmt: skip
+    written = [f"Referred by {referrer}" if referrer else "",
+               f"Reason: {referral.reason}" if referral.reason else ""]  # fmt: skip
+    written = [line for line in written if line]
+    if written:
+        lines += written if show_sensitive else [f"Referrer and reason: {HIDDEN.lower()}"]
+    return lines
+
+
 def _family_added(payload: dict) -> str:
     parts = []
     if payload.get("carers"):
@@ -106,8 +123,11 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
         lines += written if show_sensitive else [HIDDEN]
     if event.verb == "enquiry.added" and payload.get("family"):
         lines.append("Recorded on every brother's and sister's open case")
-    elif event.verb == "episode.referral_attached":
-        lines.append(f"Referral received {gov_date(payload.get('received_on'))}")
+    if event.verb in ("episode.opened", "episode.referral_attached"):
+        referral = names.get(("referral", payload.get("referral")))
+        lines += _referral_lines(referral, show_sensitive)
+        if referral is None and payload.get("received_on"):
+            lines.append(f"Referral received {gov_date(payload['received_on'])}")
     elif event.verb == "family.details_added":
         lines.append(_family_added(payload))
     elif event.verb in ("sensitivity.marked", "sensitivity.lifted"):

@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cme_tracker.core import http
+from referrals import selectors as referral_selectors
 
 from . import access, letters, selectors, services
 from .errors import CaseError, StaleEdit
@@ -240,6 +241,7 @@ def episode_detail(request, episode):
             next_enquiry=selectors.next_due_enquiry(episode),
             previously_cme=selectors.previously_cme(episode),
             family=access.family_shown(request.user, episode, selectors.family_details(episode)),
+            referrals=referral_selectors.referrals_for_case(episode),
             pending=pending,
             tab="summary",
         ),

@@ -420,3 +420,16 @@ def test_working_every_case_is_no_way_round_need_to_know(client, people, refuge)
     assert client.get(reverse("cases:edit", args=[open_case.pk])).status_code == 403
     ordinary = EpisodeFactory()
     assert client.get(reverse("cases:edit", args=[ordinary.pk])).status_code == 200
+
+
+def test_a_sensitive_case_s_referrer_and_reason_are_withheld(client, people, refuge):
+    from referrals.models import Referral, ReferralSource, ReferredChild
+
+    referral = Referral.objects.create(
+        source=ReferralSource.objects.get(code="SCHOOL"), received_on=D(2025, 9, 1),
+        referrer_name="Head of Ashfield Primary School", reason="Seen at the refuge gate",
+    )  # fmt: skip
+    ReferredChild.objects.create(referral=referral, child=refuge.child, episode=refuge)
+    html = html_of(client, people["officer"], case_pages(refuge)[0])
+    assert referral.reference in html and leaked(html) == []
+    assert "Seen at the refuge" in html_of(client, people["allocated"], case_pages(refuge)[0])

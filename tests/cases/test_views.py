@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from cases.models import AccessLogEntry, Enquiry, Event
@@ -329,3 +330,23 @@ def test_the_case_list_has_no_two_elements_with_one_id(client, manager):
     html = client.get(reverse("cases:list")).content.decode()
     repeated = [i for i, n in Counter(re.findall(r'\bid="([^"]+)"', html)).items() if n > 1]
     assert repeated == []
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_referral_is_on_the_case_and_in_the_case_opened_entry(client, officer):
+    from tests.referrals.test_referral_form import referral_data
+
+    client.force_login(officer)
+    data = referral_data(**{"referral-referrer_name": "A. Head", "referral-referrer_organisation":
+                            "Brook Lane Primary", "referral-referrer_contact": "01632 960001",
+                            "referral-reason": "Not seen since half term"})  # fmt: skip
+    case_url = client.post(reverse("referrals:new"), data).url
+    from referrals.models import Referral
+
+    reference = Referral.objects.get().reference
+    page = client.get(case_url).content.decode()
+    history = client.get(case_url + "history/").content.decode()
+    for html in (page, history):
+        for said in (reference, "School", "A. Head", "Brook Lane Primary", "01632 960001",
+                     "Not seen since half term", "20 November 2026"):  # fmt: skip
+            assert said in html, said
