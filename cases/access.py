@@ -113,10 +113,17 @@ def shows_sensitive(user, episode) -> bool:
     return not is_sensitive(episode) or needs_to_know(user, episode)
 
 
+def sees_marked(user, episode) -> bool:
+    """An address or carer marked sensitive on its own (a refuge's, kept hidden after a lift):
+    for those with sensitive access; for the allocated officer only while the case itself is
+    sensitive (allocating a case after a lift gives no way to the refuge's address)."""
+    return has_sensitive_access(user) or (is_sensitive(episode) and needs_to_know(user, episode))
+
+
 def shows_item(user, episode, item) -> bool:
     """An address or carer: hidden on a sensitive case, and hidden on its own when marked."""
     return shows_sensitive(user, episode) and (
-        not getattr(item, "is_sensitive", False) or needs_to_know(user, episode)
+        not getattr(item, "is_sensitive", False) or sees_marked(user, episode)
     )
 
 
@@ -130,8 +137,7 @@ def family_shown(user, episode, family: dict) -> dict:
         "carers": [(carer, shows_item(user, episode, carer)) for carer in family["carers"]],
         "current_address": current,
         "current_address_shown": current is not None and shows_item(user, episode, current),
-        "area_shown": shows_sensitive(user, episode)
-        and (not marked or needs_to_know(user, episode)),
+        "area_shown": shows_sensitive(user, episode) and (not marked or sees_marked(user, episode)),
     }
 
 

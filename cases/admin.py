@@ -3,7 +3,7 @@ import re
 from django.contrib import admin
 
 from cme_tracker.core import http
-from cme_tracker.core.admin import ReadOnlyAdmin, ReferenceItemAdmin
+from cme_tracker.core.admin import ListedLookupsOnly, ReadOnlyAdmin, ReferenceItemAdmin
 
 from . import access, models, selectors, services
 from .timeline import describe
@@ -43,7 +43,7 @@ for model in (models.PresentingNeed, models.EthnicityGroup, models.OpenToService
 
 
 @admin.register(models.School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(ListedLookupsOnly, admin.ModelAdmin):
     list_display = ["name", "urn", "phase", "local_authority", "is_open"]
     list_filter = ["phase", "is_open", "local_authority"]
     search_fields = ["name", "=urn"]
@@ -67,12 +67,6 @@ class EventAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("episode__child__family")
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # A filter on what an event says would answer, yes or no, what the page withholds.
-        if lookup.split("__", 1)[0] == "payload":
-            return False
-        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description="What it says")
     def what_it_says(self, event):

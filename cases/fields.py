@@ -69,6 +69,27 @@ class SchoolField(forms.CharField):
         raise ValidationError(f"More than one school matches “{text}”: {listed}. Enter the URN")
 
 
+POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$")
+
+
+class PostcodeField(forms.CharField):
+    """A UK postcode, written the usual way (``DB1 4AB``) however it was typed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        postcode = (super().clean(value) or "").strip()
+        if not postcode:
+            return ""
+        compact = postcode.replace(" ", "").upper()
+        if not POSTCODE.match(compact):
+            raise ValidationError("Enter a real postcode, like DB1 4AB")
+        return f"{compact[:-3]} {compact[-3:]}"
+
+
 class UPNField(forms.CharField):
     """A Unique Pupil Number: 13 characters with a valid check letter (temporary ones too)."""
 

@@ -1,6 +1,7 @@
 """Letters the service sends, as PDF. Built with ReportLab: pure Python, no system libraries."""
 
 from io import BytesIO
+from xml.sax.saxutils import escape  # Paragraphs read markup: a name is text
 
 from django.conf import settings
 from django.utils import timezone
@@ -52,13 +53,13 @@ def removal_from_roll_letter(episode: Episode) -> bytes:
     )
     by = episode.removal_from_roll_authorised_by
     story = [
-        Paragraph(settings.CME_LOCAL_AUTHORITY, styles["Title"]),
+        Paragraph(escape(settings.CME_LOCAL_AUTHORITY), styles["Title"]),
         Paragraph("Children Missing Education service", styles["Heading3"]),
         Spacer(1, 6 * mm),
         Paragraph(_date(timezone.localdate()), body),
         Spacer(1, 4 * mm),
         Paragraph(
-            f"To the headteacher, {school.name if school else 'the school'}"
+            f"To the headteacher, {escape(school.name) if school else 'the school'}"
             f"{f' (URN {school.urn})' if school else ''}",
             body,
         ),  # fmt: skip
@@ -86,8 +87,8 @@ def removal_from_roll_letter(episode: Episode) -> bytes:
         Spacer(1, 8 * mm),
         Paragraph("Yours faithfully,", body),
         Spacer(1, 10 * mm),
-        Paragraph(str(by) if by else "Children Missing Education officer", body),
-        Paragraph(f"for {settings.CME_LOCAL_AUTHORITY}", body),
+        Paragraph(escape(str(by)) if by else "Children Missing Education officer", body),
+        Paragraph(f"for {escape(settings.CME_LOCAL_AUTHORITY)}", body),
     ]
     document.build(story)
     return buffer.getvalue()

@@ -118,6 +118,19 @@ def family_details(episode: Episode) -> dict:
     }
 
 
+def has_marked_items(episode: Episode) -> bool:
+    """The family has an address or carer marked sensitive on its own."""
+    family_id = episode.child.family_id
+    if family_id is None:
+        return False
+    from .models import Address, Carer
+
+    return (
+        Address.objects.filter(family_id=family_id, is_sensitive=True).exists()
+        or Carer.objects.filter(family_id=family_id, is_sensitive=True).exists()
+    )
+
+
 def episode_history(episode: Episode):
     """Changes only: looks at a sensitive case are in the access log. (Before the access log,
     History recorded them as ``episode.viewed``; those rows stay, append-only, unshown.)"""

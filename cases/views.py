@@ -49,9 +49,11 @@ def case_view(action: Action | None = None):
         def wrapper(request, pk, **kwargs):
             if not request.user.has_perm("cases.view_episode"):
                 raise PermissionDenied
+            if action is not None and not request.user.has_perm(access.PERMISSION[action]):
+                raise PermissionDenied  # the role never may: said before anything of the case
             episode = get_object_or_404(selectors.episode_detail_queryset(), pk=pk)
             allowed = action is None or access.may(request.user, action, episode)
-            if access.is_sensitive(episode):
+            if access.is_sensitive(episode) or selectors.has_marked_items(episode):
                 services.access_log_record(
                     user=request.user, episodes=[episode], page=http.page(request),
                     client_address=http.client_address(request),

@@ -1,13 +1,12 @@
 """The referral form: the referral, a sibling group of children, the family, the case."""
 
-import re
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
-from cases.fields import SchoolField, UPNField
+from cases.fields import PostcodeField, SchoolField, UPNField
 from cases.models import (
     Area,
     Ethnicity,
@@ -26,13 +25,6 @@ from cases.school_age import (
 from cme_tracker.core.forms import DateField, GovukForm
 
 from .models import ReferralSource
-
-POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2})$")
-
-
-def normalise_postcode(value: str) -> str:
-    compact = value.replace(" ", "").upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
 
 
 class ReferralForm(GovukForm):
@@ -192,7 +184,7 @@ class FamilyForm(GovukForm):
     line_1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
-    postcode = forms.CharField(label="Postcode", max_length=10, required=False)
+    postcode = PostcodeField(label="Postcode")
     area = forms.ModelChoiceField(
         label="Area",
         queryset=Area.objects.filter(is_active=True).select_related("locality"),
@@ -205,12 +197,6 @@ class FamilyForm(GovukForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].label_from_instance = lambda a: f"{a.label} ({a.locality.label})"
-
-    def clean_postcode(self):
-        postcode = self.cleaned_data["postcode"].strip()
-        if postcode and not POSTCODE.match(postcode.replace(" ", "").upper()):
-            raise ValidationError("Enter a real postcode, like DB1 4AB")
-        return normalise_postcode(postcode) if postcode else ""
 
     def clean(self):
         data = super().clean()

@@ -137,14 +137,16 @@ def referral_intake(
                 for entry in children]  # fmt: skip
     record = referral_record(by=by, **{k: v for k, v in referral.items() if k != "left_school_on"})
     carers = [carer] if carer else []
-    addresses = [{**address, "start_date": received_on}] if address else []
+    # Someone without need to know a sensitive family adds to its record but moves nothing: the
+    # address they give is kept undated (a report, not a move), so the family's known address
+    # stays the one shown until someone who works the family records the move.
+    trusted = known_family is None or not known_family.is_sensitive or _knows(
+        by, family=known_family)  # fmt: skip
+    addresses = [{**address, "start_date": received_on if trusted else None}] if address else []
     if known_family:
         family = case_services.family_add_details(
             family=known_family, carers=carers, addresses=addresses, by=by,
-            # Someone without need to know a sensitive family adds to its record but does not
-            # end the addresses it has.
-            end_earlier=not known_family.is_sensitive or _knows(by, family=known_family),
-            referral=record,
+            end_earlier=trusted, referral=record,
         )  # fmt: skip
     else:
         family = case_services.family_create(carers=carers, addresses=addresses, by=by)

@@ -67,8 +67,11 @@ def referral_new(request):
     if request.method == "POST" and _valid(forms):
         token = str(forms["referral"].cleaned_data["form_token"])
         saved = selectors.referral_saved_from(token)
-        if saved is not None:  # the same form again: the page it saved is the answer
-            return _already_saved(request, token, services.AlreadySaved(saved))
+        if saved is not None and saved.created_by_id == request.user.pk:
+            return _already_saved(request, token, services.AlreadySaved(saved))  # sent again
+        if saved is not None:  # someone else's form: it cannot be used
+            messages.error(request, "That form cannot be used again: start the referral afresh.")
+            return redirect("referrals:new")
         pending = dict(request.POST.lists()) | {"referral-form_token": [token]}
         rows = _candidates(forms)
         if not any(row["candidates"] for row in rows):  # nobody to compare: save it now
@@ -158,6 +161,14 @@ def referral_check(request, token):
                     f"Say whether {row['data']['forename']} is a child already known or a new child"
                 )
             entries.append(_entry(row, choice or "new", shown=shown.get(str(row["number"]), [])))
+        chosen = [(row, entry.existing) for row, entry in zip(rows, entries, strict=True)
+                  if entry.existing is not None]  # fmt: skip
+        for index, (row, child) in enumerate(chosen):
+            if any(other == child for _, other in chosen[:index]):
+                errors[row["number"]] = (
+                    f"Two children on this referral cannot both be {child.full_name}: say "
+                    f"which one is, and whether {row['data']['forename']} is a new child"
+                )
         if not errors:
             _forget(request, token)
             return _save(request, forms, entries, token, pending)

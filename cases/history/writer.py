@@ -117,6 +117,12 @@ class Writer:
                                      'date of birth, %%s, on line %%s',
                                      r.line, r.dob, r.child_ref, i.dob, i.line)
                FROM import_row r JOIN import_child i USING (child_ref) WHERE r.dob <> i.dob""",
+            # An episode already recorded under another child: a file never moves one.
+            """SELECT r.line, format('line %%s, episode_ref "%%s": is a case of another child, '
+                                     'not of %%s', r.line, r.episode_ref, r.child_ref)
+               FROM import_row r JOIN cases_episode e ON e.id = r.episode_id
+               JOIN import_child i USING (child_ref)
+               WHERE i.child_id IS DISTINCT FROM e.child_id""",
             # One UPN, two children.
             """SELECT i.line, format('line %%s, upn "%%s": also belongs to child %%s',
                       i.line, i.upn, o.child_ref)
@@ -154,10 +160,13 @@ class Writer:
                                   'with sensitive access (a manager) may import it', r.line)
             FROM import_row r JOIN import_child i USING (child_ref)
             LEFT JOIN cases_episode e ON e.id = r.episode_id
+            LEFT JOIN cases_child owner ON owner.id = e.child_id
+            LEFT JOIN cases_family owners ON owners.id = owner.family_id
             LEFT JOIN cases_child c ON c.id = i.child_id
             LEFT JOIN cases_family known ON known.id = c.family_id
             LEFT JOIN cases_family named ON named.id = i.family_id
-            WHERE e.is_sensitive OR c.is_sensitive OR known.is_sensitive OR named.is_sensitive
+            WHERE e.is_sensitive OR owner.is_sensitive OR owners.is_sensitive OR c.is_sensitive
+               OR known.is_sensitive OR named.is_sensitive
             ORDER BY r.line
             """
         )

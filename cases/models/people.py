@@ -66,6 +66,10 @@ class Carer(models.Model):
     relationship = models.CharField(max_length=60, help_text="For example mother, grandfather")
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
+    ended_on = models.DateField(
+        "no longer a carer from", null=True, blank=True,
+        help_text="A carer who has left the family stays on record for earlier cases.",
+    )  # fmt: skip
     is_sensitive = models.BooleanField(
         "sensitive",
         default=False,

@@ -7,6 +7,12 @@ from .events import event_record
 from .sensitivity import sensitivity_spread
 
 
+def family_item(family: Family, fields: dict) -> dict:
+    """A carer's or address's fields as a family keeps them: what a sensitive family is given
+    is itself sensitive, and stays hidden after a lift."""
+    return {**fields, "is_sensitive": True} if family.is_sensitive else dict(fields)
+
+
 @transaction.atomic
 def family_create(*, by, carers: list[dict] = (), addresses: list[dict] = ()) -> Family:
     """A new sibling group with its parents or carers and addresses."""
@@ -67,10 +73,8 @@ def family_add_details(
 
     What a sensitive family is given is itself sensitive: it stays hidden after a lift."""
     known = {carer.name.casefold() for carer in family.carers.all()}
-    added_carers = [c for c in carers if c["name"].casefold() not in known]
-    if family.is_sensitive:
-        added_carers = [{**carer, "is_sensitive": True} for carer in added_carers]
-        addresses = [{**address, "is_sensitive": True} for address in addresses]
+    added_carers = [family_item(family, c) for c in carers if c["name"].casefold() not in known]
+    addresses = [family_item(family, address) for address in addresses]
     for carer in added_carers:
         Carer.objects.create(family=family, **carer)
     ended = 0

@@ -8,8 +8,23 @@ from . import accounts
 from .models import AccountChange, JobRun, OutboxMessage, User
 
 
+class ListedLookupsOnly:
+    """A list page filters only on what its own filters and date drill-down offer. Django
+    would also take a filter on any field in the address (``?episode=291`` on the areas list,
+    ``?payload__made_to__icontains=`` on events), each a yes-or-no answer about something a
+    case page withholds."""
+
+    def lookup_allowed(self, lookup, value, request=None):
+        offered = {entry if isinstance(entry, str) else entry[0] for entry in self.list_filter}
+        if self.date_hierarchy:
+            offered.add(self.date_hierarchy)
+        if lookup.split("__", 1)[0] not in offered:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ListedLookupsOnly, DjangoUserAdmin):
     """People and their roles. Only a superuser may make anyone more powerful than the roles
     an administrator may give (``accounts``), and every change to what someone may do is
     recorded (Account changes)."""
@@ -63,7 +78,7 @@ class UserAdmin(DjangoUserAdmin):
             messages.info(request, "The change to what this person may do is recorded.")
 
 
-class ReferenceItemAdmin(admin.ModelAdmin):
+class ReferenceItemAdmin(ListedLookupsOnly, admin.ModelAdmin):
     """Reference lists: edit labels, order and retire entries; never delete them."""
 
     list_display = ["label", "code", "order", "is_active"]
@@ -75,7 +90,7 @@ class ReferenceItemAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ListedLookupsOnly, admin.ModelAdmin):
     """A record kept by the system: administrators read it, nobody edits it here."""
 
     def has_add_permission(self, request):

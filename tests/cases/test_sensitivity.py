@@ -10,7 +10,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from cases import services
-from cases.models import AccessLogEntry, ClosureOutcome, EnquiryType, Episode, Event
+from cases.models import AccessLogEntry, Area, ClosureOutcome, EnquiryType, Episode, Event
 from cme_tracker.core import roles
 from tests.cases.factories import ChildFactory, EpisodeFactory, FamilyFactory, SchoolFactory
 from tests.conftest import _user_with_role
@@ -394,6 +394,9 @@ def test_a_referral_by_someone_without_need_to_know_adds_to_a_sensitive_family_e
     family = refuge.child.family
     refuge_address = family.addresses.get(line_1="12 Refuge Row")
     assert refuge_address.end_date is None  # still where the family lives, as far as we know
+    shown = html_of(client, people["allocated"], case_pages(sibling)[0])
+    family_box = shown[shown.index(">Family<") : shown.index("Brothers and sisters")]
+    assert "12 Refuge Row" in family_box and "9 Other Street" not in family_box
     added = family.addresses.get(line_1="9 Other Street")
     assert added.is_sensitive and family.carers.get(name="Kasia Other").is_sensitive
     for case in (refuge, sibling):
@@ -433,3 +436,53 @@ def test_a_sensitive_case_s_referrer_and_reason_are_withheld(client, people, ref
     html = html_of(client, people["officer"], case_pages(refuge)[0])
     assert referral.reference in html and leaked(html) == []
     assert "Seen at the refuge" in html_of(client, people["allocated"], case_pages(refuge)[0])
+
+
+def test_an_import_cannot_reach_a_case_sensitive_through_its_family(tmp_path, people, refuge):
+    """A brother's case, sensitive only through the family, named with a child of the file's
+    own: refused (and an episode never moves to another child)."""
+    from cases.history.importer import import_history
+    from tests.cases.test_history_import import HEADER, row, write
+
+    sibling = EpisodeFactory(child=ChildFactory(family=refuge.child.family))
+    rows = [row(episode_ref=sibling.reference, child_ref="PROBE-1", upn="", family_ref="",
+                closed_date="", closure_outcome="", allocated_officer=people["officer"].username,
+                referral_date=sibling.referral_date.isoformat())]  # fmt: skip
+    path = write(tmp_path, rows, header=[*HEADER, "allocated_officer"])
+    for dry_run in (True, False):
+        report = import_history(path, file_name=path.name, by=people["admin"], dry_run=dry_run)
+        assert not report.imported
+        assert any("sensitive family" in error for error in report.errors)
+        assert any("is a case of another child" in error for error in report.errors)
+    assert Episode.objects.get(pk=sibling.pk).allocated_officer is None
+
+
+def test_the_admin_lists_answer_nothing_about_a_case(client, people, refuge):
+    refuge.area = Area.objects.first()
+    refuge.save()
+    client.force_login(people["admin"])
+    for url, lookup in [
+        ("admin:cases_area_changelist", "episode"),
+        ("admin:cases_area_changelist", "episode__in"),
+        ("admin:cases_school_changelist", "name__icontains"),
+        ("admin:core_user_changelist", "groups__permissions__codename"),
+    ]:
+        response = client.get(reverse(url), {lookup: refuge.pk})
+        assert response.status_code == 400, (url, lookup)
+
+
+def test_after_a_lift_an_address_kept_hidden_stays_hidden_from_whoever_takes_the_case(
+    client, people, refuge
+):
+    sibling = EpisodeFactory(child=ChildFactory(family=refuge.child.family))
+    client.force_login(people["manager"])
+    client.post(reverse("cases:sensitivity_lift", args=[refuge.pk]), {"reason": "Rehoused"})
+    client.force_login(people["officer"])
+    sibling.refresh_from_db()
+    response = client.post(reverse("cases:take", args=[sibling.pk]), {"version": sibling.version})
+    sibling.refresh_from_db()
+    assert sibling.allocated_officer == people["officer"], response
+    html = html_of(client, people["officer"], case_pages(sibling)[0])
+    assert "12 Refuge Row" not in html and "Hidden: sensitive case" in html
+    assert AccessLogEntry.objects.filter(episode=sibling, user=people["officer"]).exists()
+    assert "12 Refuge Row" in html_of(client, people["manager"], case_pages(sibling)[0])

@@ -350,3 +350,19 @@ def test_the_referral_is_on_the_case_and_in_the_case_opened_entry(client, office
         for said in (reference, "School", "A. Head", "Brook Lane Primary", "01632 960001",
                      "Not seen since half term", "20 November 2026"):  # fmt: skip
             assert said in html, said
+
+
+def test_a_role_that_never_may_is_refused_before_anything_of_the_case(client, officer):
+    episode = EpisodeFactory(allocated_officer=officer)
+    client.force_login(officer)
+    assert client.post(reverse("cases:reopen", args=[episode.pk]), {}).status_code == 403
+
+
+def test_the_letter_prints_a_school_whose_name_looks_like_markup(client, manager):
+    school = SchoolFactory(name="St <Mary> & St John's")
+    episode = EpisodeFactory(removal_from_roll_authorised_on=datetime.date(2024, 10, 9),
+                             removal_from_roll_authorised_by=manager,
+                             removal_from_roll_school=school)  # fmt: skip
+    client.force_login(manager)
+    response = client.get(reverse("cases:removal_from_roll_letter", args=[episode.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -225,3 +225,31 @@ def test_one_child_twice_on_a_referral_is_caught(client, officer):
     html = post(client, officer, data).content.decode()
     assert "Child 1 and child 2 have the same date of birth and a similar name" in html
     assert nothing_saved()
+
+
+def test_one_known_child_chosen_for_two_children_is_refused_not_a_crash(client, officer):
+    born = datetime.date(2015, 2, 4)
+    known = ChildFactory(forename="Lena", surname="Kowalski", date_of_birth=born, upn=upn_for(1))
+    data = referral_data(**second_child("Totally", "Different", datetime.date(2014, 1, 1)),
+                         **{"child-1-upn": known.upn})  # fmt: skip
+    check_page = post(client, officer, data).url
+    client.get(check_page)
+    response = client.post(check_page, {"child-1": known.pk, "child-2": known.pk})
+    assert response.status_code == 200
+    assert "cannot both be Lena Kowalski" in response.content.decode()
+    assert not Referral.objects.exists()
+
+
+def test_someone_else_s_form_cannot_be_sent_again(client, officer, manager):
+    import uuid
+
+    data = referral_data(**{"referral-form_token": str(uuid.uuid4())})
+    post(client, officer, data)
+    response = post(client, manager, data)
+    assert response.url == reverse("referrals:new")
+    assert Referral.objects.count() == 1
+
+
+def upn_for(serial: int) -> str:
+    body = f"999200025{serial:03d}"
+    return expected_check_letter("A" + body) + body
