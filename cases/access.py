@@ -135,6 +135,7 @@ def family_shown(user, episode, family: dict) -> dict:
     marked = any(address.is_sensitive for address in family["addresses"])
     return {
         "carers": [(carer, shows_item(user, episode, carer)) for carer in family["carers"]],
+        "addresses": [(a, shows_item(user, episode, a)) for a in family["addresses"]],
         "current_address": current,
         "current_address_shown": current is not None and shows_item(user, episode, current),
         "area_shown": shows_sensitive(user, episode) and (not marked or sees_marked(user, episode)),

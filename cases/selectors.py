@@ -105,16 +105,23 @@ def episode_detail_queryset():
 
 
 def family_details(episode: Episode) -> dict:
-    """The family's carers and addresses, current address first."""
+    """The family's carers and addresses, newest first, and the address of this case: where
+    the family lived on its day (today while open, else the day it closed), so an earlier
+    case keeps the address it had after the family moves."""
     family = episode.child.family
     if family is None:
         return {"carers": [], "addresses": [], "current_address": None}
     addresses = list(family.addresses.select_related("area__locality"))
-    addresses.sort(key=lambda a: (a.end_date is not None, -(a.start_date or date.min).toordinal()))
+    addresses.sort(key=lambda a: (a.start_date is None, -(a.start_date or date.min).toordinal()))
+    day = episode.closed_on or timezone.localdate()
+    lived = [a for a in addresses if a.start_date and a.start_date <= day
+             and (a.end_date is None or a.end_date >= day)]  # fmt: skip
+    undated = [a for a in addresses if a.start_date is None and a.end_date is None]
+    carers = sorted(family.carers.all(), key=lambda c: (c.ended_on is not None, c.pk))
     return {
-        "carers": list(family.carers.all()),
+        "carers": carers,
         "addresses": addresses,
-        "current_address": next((a for a in addresses if a.end_date is None), None),
+        "current_address": next(iter(lived or undated), None),
     }
 
 
@@ -298,6 +305,7 @@ _NAMED_FIELDS = {
     "presenting_need": ("cases", "PresentingNeed"),
     "missing_reason": ("cases", "MissingReason"),
     "open_to_services": ("cases", "OpenToService"),
+    "ethnicity": ("cases", "Ethnicity"),
 }
 
 

@@ -4,9 +4,14 @@ words, never stored codes."""
 from cme_tracker.core.words import gov_date
 
 from .access import HIDDEN
-from .models import Episode, Event, SchoolPhase
+from .models import Episode, Event, Gender, SchoolPhase, SENStatus
 
-_CHOICES = {"status": dict(Episode.Status.choices), "school_phase": dict(SchoolPhase.choices)}
+_CHOICES = {
+    "status": dict(Episode.Status.choices),
+    "school_phase": dict(SchoolPhase.choices),
+    "gender": dict(Gender.choices),
+    "sen_status": dict(SENStatus.choices),
+}
 
 
 def _words(field: str, value, names: dict) -> str:
@@ -33,6 +38,11 @@ TITLES = {
     "episode.reopened": "Case reopened",
     "episode.removal_from_roll_authorised": "Removal from roll authorised",
     "family.details_added": "Family's carer or address added",
+    "child.updated": "Child's details corrected",
+    "family.carer_added": "Parent or carer added",
+    "family.carer_changed": "Parent or carer's details changed",
+    "family.address_added": "Family moved to a new address",
+    "family.address_changed": "Address corrected",
     "sensitivity.marked": "Marked sensitive",
     "sensitivity.lifted": "Sensitivity lifted",
     "enquiry.added": "Enquiry made",
@@ -58,12 +68,40 @@ FIELD_LABELS = {
     "closure_outcome": "Outcome",
     "removal_from_roll_authorised_on": "Removal from roll authorised on",
     "completed_on": "Completed on",
+    # The child's own details (visible to every officer, as on the case page).
+    "forename": "First name",
+    "surname": "Last name",
+    "preferred_name": "Known as",
+    "other_names": "Other names",
+    "date_of_birth": "Date of birth",
+    "gender": "Gender",
+    "ethnicity": "Ethnicity",
+    "upn": "UPN",
+    "former_upn": "Former UPN",
+    "fsm_eligible": "Free school meals",
+    "sen_status": "SEN",
+    "first_language": "First language",
+    # A carer's and an address's (withheld on a sensitive case).
+    "name": "Name",
+    "relationship": "Relationship",
+    "phone": "Phone number",
+    "email": "Email address",
+    "ended_on": "No longer a carer from",
+    "line_1": "Address line 1",
+    "line_2": "Address line 2",
+    "town": "Town or city",
+    "postcode": "Postcode",
+    "start_date": "Moved there",
+    "end_date": "Left",
 }
 
 
 # Withheld on a sensitive case from those without need to know: schools, and the area (it
 # comes from the address). Free text is withheld too (see ``_free_text``).
-SENSITIVE_FIELDS = {"last_school", "area"}
+SENSITIVE_FIELDS = {
+    "last_school", "area", "name", "relationship", "phone", "email", "line_1", "line_2",
+    "town", "postcode", "start_date", "end_date",
+}  # fmt: skip
 
 
 def _free_text(event: Event) -> list[str]:

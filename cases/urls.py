@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import record_views, views
 
 app_name = "cases"
 
@@ -20,6 +20,15 @@ urlpatterns = [
     path("<int:pk>/sensitive/", views.sensitivity_mark, name="sensitivity_mark"),
     path("<int:pk>/sensitive/lift/", views.sensitivity_lift, name="sensitivity_lift"),
     path("<int:pk>/edit/", views.episode_edit, name="edit"),
+    path("<int:pk>/child/", record_views.child_edit, name="child_edit"),
+    path("<int:pk>/family/carers/new/", record_views.carer_add, name="carer_add"),
+    path("<int:pk>/family/carers/<int:carer_pk>/", record_views.carer_edit, name="carer_edit"),
+    path("<int:pk>/family/addresses/new/", record_views.address_add, name="address_add"),
+    path(
+        "<int:pk>/family/addresses/<int:address_pk>/",
+        record_views.address_edit,
+        name="address_edit",
+    ),
     path("<int:pk>/enquiries/new/", views.enquiry_add, name="enquiry_add"),
     path(
         "<int:pk>/enquiries/<int:enquiry_pk>/response/",

@@ -6,17 +6,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
-from cases.fields import PostcodeField, SchoolField, UPNField
+from cases.fields import PostcodeField, SchoolField
 from cases.models import (
     Area,
-    Ethnicity,
-    Gender,
     MissingReason,
     OpenToService,
     PresentingNeed,
-    SENStatus,
 )
 from cases.names import names_match
+from cases.record_forms import ChildFields
 from cases.school_age import (
     compulsory_school_age_ends,
     compulsory_school_age_starts,
@@ -69,40 +67,10 @@ class ReferralForm(GovukForm):
         return data
 
 
-class ChildForm(GovukForm):
-    forename = forms.CharField(
-        label="First name", max_length=100,
-        error_messages={"required": "Enter the child's first name"},
-    )  # fmt: skip
-    surname = forms.CharField(
-        label="Last name", max_length=100,
-        error_messages={"required": "Enter the child's last name"},
-    )  # fmt: skip
-    preferred_name = forms.CharField(label="Known as (optional)", max_length=100, required=False)
-    date_of_birth = DateField(label="Date of birth", help_text="For example, 15 6 2014")
-    gender = forms.ChoiceField(
-        label="Gender", choices=Gender.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose the child's gender, or Not known"},
-    )  # fmt: skip
-    ethnicity = forms.ModelChoiceField(
-        label="Ethnicity",
-        queryset=Ethnicity.objects.filter(is_active=True).select_related("group"),
-        required=False,
-        empty_label="Not known or not given",
-        help_text="Parents need not say: Not known is a full answer.",
-    )
-    upn = UPNField(label="UPN")
-    fsm_eligible = forms.TypedChoiceField(
-        label="Eligible for free school meals",
-        choices=[("yes", "Yes"), ("no", "No"), ("", "Not known")],
-        coerce=lambda value: {"yes": True, "no": False}.get(value),
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    sen_status = forms.ChoiceField(
-        label="Special educational needs", choices=SENStatus.choices, initial=SENStatus.NOT_KNOWN
-    )
+class ChildForm(ChildFields):
+    """A child on a referral: who they are (``cases.record_forms.ChildFields``) and, when the
+    dates say so, the officer's word that they are of an age to refer."""
+
     confirm_outside_school_age = forms.BooleanField(
         label="I have checked: this child is outside compulsory school age on the referral date, "
         "and the referral is still right",
@@ -111,7 +79,6 @@ class ChildForm(GovukForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ethnicity"].label_from_instance = lambda e: f"{e.label} ({e.group.label})"
         confirm = self.fields["confirm_outside_school_age"]
         if not (self.is_bound and self.data.get(self.add_prefix("confirm_outside_school_age"))):
             confirm.widget = forms.HiddenInput()  # asked only when the age needs confirming

@@ -16,6 +16,8 @@ def jsonable(value):
         return value.pk
     if isinstance(value, list | tuple | set):
         return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
     return value
 
 

@@ -1,0 +1,86 @@
+"""Correcting the record from a case: the child's details, the family's carers and addresses.
+Each page is a case page (``case_view``): the same access log, scope and stale-edit refusal."""
+
+from django.shortcuts import get_object_or_404
+
+from .access import Action
+from .models import Address, Carer
+from .record_forms import AddressForm, CarerForm, ChildDetailsForm
+from .services import corrections
+from .views import _act, case_view
+
+
+def _fields(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names if name in form.fields}
+
+
+@case_view(Action.EDIT)
+def child_edit(request, episode):
+    form = ChildDetailsForm(
+        request.POST or None, initial=ChildDetailsForm.initial_for(episode.child, episode.version)
+    )
+
+    def act(data):
+        corrections.child_update(
+            episode=episode, expected_version=data["version"], by=request.user,
+            **_fields(form, ChildDetailsForm.FIELDS),
+        )  # fmt: skip
+
+    return _act(request, episode, form, act=act, success="The child's details are saved",
+                title="Change the child's details", submit="Save changes")  # fmt: skip
+
+
+@case_view(Action.EDIT)
+def carer_add(request, episode):
+    form = CarerForm(request.POST or None, initial={"version": episode.version}, adding=True)
+
+    def act(data):
+        corrections.carer_add(episode=episode, expected_version=data["version"], by=request.user,
+                              **_fields(form, CarerForm.FIELDS))  # fmt: skip
+        return f"{data['name']} is added to the family"
+
+    return _act(request, episode, form, act=act, success="Parent or carer added",
+                title="Add a parent or carer", submit="Add")  # fmt: skip
+
+
+@case_view(Action.EDIT)
+def carer_edit(request, episode, carer_pk):
+    carer = get_object_or_404(Carer, pk=carer_pk, family_id=episode.child.family_id)
+    initial = {name: getattr(carer, name) for name in CarerForm.FIELDS}
+    form = CarerForm(request.POST or None, initial={**initial, "version": episode.version})
+
+    def act(data):
+        corrections.carer_update(carer=carer, episode=episode, expected_version=data["version"],
+                                 by=request.user, **_fields(form, CarerForm.FIELDS))  # fmt: skip
+
+    return _act(request, episode, form, act=act, success="The parent or carer's details are saved",
+                title="Change a parent or carer's details", submit="Save changes")  # fmt: skip
+
+
+@case_view(Action.EDIT)
+def address_add(request, episode):
+    form = AddressForm(request.POST or None, initial={"version": episode.version}, adding=True)
+
+    def act(data):
+        corrections.address_add(episode=episode, expected_version=data["version"],
+                                by=request.user, **_fields(form, AddressForm.FIELDS))  # fmt: skip
+        return "The move is recorded: earlier cases keep the address they had"
+
+    return _act(request, episode, form, act=act, success="Move recorded",
+                title="Record a move to a new address", submit="Record the move")  # fmt: skip
+
+
+@case_view(Action.EDIT)
+def address_edit(request, episode, address_pk):
+    address = get_object_or_404(Address, pk=address_pk, family_id=episode.child.family_id)
+    initial = {name: getattr(address, name) for name in AddressForm.FIELDS}
+    form = AddressForm(request.POST or None, initial={**initial, "version": episode.version})
+
+    def act(data):
+        corrections.address_update(
+            address=address, episode=episode, expected_version=data["version"],
+            by=request.user, **_fields(form, AddressForm.FIELDS),
+        )  # fmt: skip
+
+    return _act(request, episode, form, act=act, success="The address is corrected",
+                title="Correct an address", submit="Save changes")  # fmt: skip
