@@ -238,6 +238,7 @@ class Candidate:
     reason: str
     open_episode: Episode | None
     sensitive: bool = False
+    family_shown: bool = True  # whether the person checking may see the family's details
 
 
 def duplicate_candidates(
@@ -252,7 +253,11 @@ def duplicate_candidates(
     children = (
         Child.objects.filter(query)
         .select_related("family", "ethnicity")
-        .prefetch_related(Prefetch("episodes", queryset=Episode.objects.order_by("-referral_date")))
+        .prefetch_related(
+            Prefetch("episodes", queryset=Episode.objects.order_by("-referral_date")),
+            "family__carers",
+            "family__addresses",
+        )
     )
     for child in children:
         if upn and upn.upper() in (child.upn, child.former_upn):

@@ -39,6 +39,7 @@ TITLES = {
     "episode.removal_from_roll_authorised": "Removal from roll authorised",
     "family.details_added": "Family's carer or address added",
     "child.updated": "Child's details corrected",
+    "child.moved_family": "Child moved to another family",
     "family.carer_added": "Parent or carer added",
     "family.carer_changed": "Parent or carer's details changed",
     "family.address_added": "Family moved to a new address",
@@ -166,6 +167,11 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
         lines += _referral_lines(referral, show_sensitive)
         if referral is None and payload.get("received_on"):
             lines.append(f"Referral received {gov_date(payload['received_on'])}")
+    elif event.verb == "child.moved_family":
+        moved = payload.get("family") or {}
+        lines.append(f"From family {moved.get('before') or '–'} to {moved.get('after')}"
+                     + (f", with referral {payload['referral']}" if payload.get("referral")
+                        else ""))  # fmt: skip
     elif event.verb == "family.details_added":
         lines.append(_family_added(payload))
     elif event.verb in ("sensitivity.marked", "sensitivity.lifted"):

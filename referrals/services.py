@@ -81,7 +81,7 @@ def _check_still_new(children: list[ChildEntry]) -> None:
         raise ChildBecameKnown(appeared)
 
 
-def _knows(by, *, child=None, family=None) -> bool:
+def knows_family(by, *, child=None, family=None) -> bool:
     """Whether ``by`` already has need to know the family (or the child alone): sensitive
     access, or allocated an open case of it."""
     if access.has_sensitive_access(by):
@@ -94,9 +94,11 @@ def _may_take(by, entry: ChildEntry, known_family) -> bool:
     """A new case goes to the referrer unless it is of a family already sensitive that the
     referrer has no need to know: taking it would open the family's details to them."""
     if entry.existing is not None:
-        return not access.child_is_sensitive(entry.existing) or _knows(by, child=entry.existing)
+        return not access.child_is_sensitive(entry.existing) or knows_family(
+            by, child=entry.existing
+        )
     if known_family is not None and known_family.is_sensitive:
-        return _knows(by, family=known_family)
+        return knows_family(by, family=known_family)
     return True
 
 
@@ -109,6 +111,7 @@ def referral_intake(
     carer: dict | None = None,
     address: dict | None = None,
     case: dict,
+    family_choice: str = "keep",
 ) -> IntakeResult:
     """Record a referral of a sibling group, all or nothing; once per form.
 
@@ -121,6 +124,10 @@ def referral_intake(
     once cannot both add one child: the second finds the first's child, or its form's
     referral, and stops. A child of a sensitive family keeps the family's sensitivity; its
     new case goes to the referrer only if they already have need to know it.
+
+    When a known child has a family, the officer chose (``family_choice``): ``keep`` it (the
+    referral's children join it, and its carer and address are a change to it) or start a
+    ``new`` one (the known children move to it). Either way each case affected says so.
     """
     locks.hold(locks.REFERRAL_INTAKE)
     saved = selectors.referral_saved_from(referral.get("form_token"))
@@ -128,10 +135,11 @@ def referral_intake(
         raise AlreadySaved(saved)
     _check_still_new(children)
     received_on = referral["received_on"]
-    known_family = next(
+    their_family = next(
         (entry.existing.family for entry in children if entry.existing and entry.existing.family),
         None,
     )
+    known_family = their_family if family_choice == "keep" else None
     # Decided before anything is written, so a case this referral opens gives no one a way in.
     may_take = [case.get("allocate_to_me") and _may_take(by, entry, known_family)
                 for entry in children]  # fmt: skip
@@ -140,7 +148,7 @@ def referral_intake(
     # Someone without need to know a sensitive family adds to its record but moves nothing: the
     # address they give is kept undated (a report, not a move), so the family's known address
     # stays the one shown until someone who works the family records the move.
-    trusted = known_family is None or not known_family.is_sensitive or _knows(
+    trusted = known_family is None or not known_family.is_sensitive or knows_family(
         by, family=known_family)  # fmt: skip
     addresses = [{**address, "start_date": received_on if trusted else None}] if address else []
     if known_family:
@@ -150,6 +158,10 @@ def referral_intake(
         )  # fmt: skip
     else:
         family = case_services.family_create(carers=carers, addresses=addresses, by=by)
+        for entry in children:
+            if entry.existing is not None and entry.existing.family is not None:
+                case_services.child_move_family(child=entry.existing, family=family, by=by,
+                                                referral=record)  # fmt: skip
     result = IntakeResult(referral=record)
     area = case.get("area") or case_selectors.area_for_postcode((address or {}).get("postcode"))
     last_school = referral.get("last_school")

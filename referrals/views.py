@@ -147,6 +147,7 @@ def referral_check(request, token):
     if not _valid(forms):  # reference data changed in between: back to the form
         return render(request, "referrals/new.html", {"forms": forms, "has_errors": True})
     rows = _candidates(forms)
+    families = _known_families(request, rows)
     errors = {}
     if request.method == "POST":
         # What the officer decided on is what the page showed them, not what is known now: a
@@ -169,16 +170,49 @@ def referral_check(request, token):
                     f"Two children on this referral cannot both be {child.full_name}: say "
                     f"which one is, and whether {row['data']['forename']} is a new child"
                 )
+        family_choice = request.POST.get("family")
+        if any(entry.existing and entry.existing.family for entry in entries) and (
+            family_choice not in ("keep", "new")
+        ):
+            errors["family"] = "Say which family the children on this referral are in"
         if not errors:
             _forget(request, token)
-            return _save(request, forms, entries, token, pending)
+            return _save(request, forms, entries, token, pending, family_choice or "keep")
     request.session[SHOWN] = request.session.get(SHOWN, {}) | {
         token: {str(row["number"]): [c.child.pk for c in row["candidates"]] for row in rows}
     }
-    return render(request, "referrals/check.html", {"rows": rows, "errors": errors, "token": token})
+    return render(
+        request,
+        "referrals/check.html",
+        {"rows": rows, "errors": errors, "token": token, "families": families,
+         "referral_family": forms["family"].cleaned_data},
+    )  # fmt: skip
 
 
-def _save(request, forms, entries, token: str, pending: dict):
+def _known_families(request, rows) -> bool:
+    """Whether any known child offered has a family (so the officer says which family the
+    referral's children are in). A sensitive family's details show only to someone who
+    already knows it; every such look is in the access log."""
+    from cases import services as case_services
+    from cme_tracker.core import http
+
+    found = False
+    for row in rows:
+        for candidate in row["candidates"]:
+            found = found or candidate.child.family is not None
+            if candidate.sensitive:
+                candidate.family_shown = services.knows_family(request.user, child=candidate.child)
+                latest = next(iter(candidate.child.episodes.all()), None)
+                if latest is not None and request.method == "GET":
+                    case_services.access_log_record(
+                        user=request.user, episodes=[latest], page=http.page(request),
+                        client_address=http.client_address(request),
+                        details_shown=candidate.family_shown,
+                    )  # fmt: skip
+    return found
+
+
+def _save(request, forms, entries, token: str, pending: dict, family_choice: str = "keep"):
     """Save the referral; ``pending`` (the form's data) goes back to the check page if a
     child like one on it was added meanwhile."""
     family = forms["family"].cleaned_data
@@ -191,6 +225,7 @@ def _save(request, forms, entries, token: str, pending: dict):
             address=_address(family, case["is_sensitive"]),
             case=case | {"area": family["area"]},
             by=request.user,
+            family_choice=family_choice,
         )
     except services.AlreadySaved as saved:
         return _already_saved(request, token, saved)

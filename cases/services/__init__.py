@@ -31,7 +31,13 @@ from .episodes import (
     removal_from_roll_authorise,
 )
 from .events import event_record
-from .people import child_create, child_join_family, family_add_details, family_create
+from .people import (
+    child_create,
+    child_join_family,
+    child_move_family,
+    family_add_details,
+    family_create,
+)
 from .sensitivity import sensitivity_lift, sensitivity_mark
 
 __all__ = [
@@ -45,6 +51,7 @@ __all__ = [
     "case_close",
     "child_create",
     "child_join_family",
+    "child_move_family",
     "closure_approve",
     "closure_propose",
     "closure_reject",

@@ -59,6 +59,27 @@ def child_join_family(*, child: Child, family: Family, by) -> Child:
 
 
 @transaction.atomic
+def child_move_family(*, child: Child, family: Family, by, referral=None) -> Child:
+    """Move a known child into another family (a referral's new one): every case of the
+    child, and of the family left, says so. Sensitivity follows the child into it."""
+    left = child.family
+    if left is not None and left.pk == family.pk:
+        return child
+    child.family = family
+    child.save(update_fields=["family", "updated_at"])
+    sensitivity_spread(children=Child.objects.filter(pk=child.pk))
+    payload = {"child": child.pk, "family": {"before": left.reference if left else None,
+                                             "after": family.reference},
+               "referral": referral.reference if referral else None}  # fmt: skip
+    affected = Episode.objects.filter(child=child)
+    if left is not None:
+        affected = affected | Episode.objects.filter(child__family=left)
+    for episode in affected.distinct():
+        event_record(actor=by, verb="child.moved_family", episode=episode, payload=payload)
+    return child
+
+
+@transaction.atomic
 def family_add_details(
     *,
     family: Family,

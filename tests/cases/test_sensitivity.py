@@ -117,7 +117,7 @@ def test_a_re_referral_by_an_officer_without_need_to_know_stays_sensitive(client
     check_page = response.url
     check = client.get(check_page).content.decode()
     assert leaked(check) == [] and "Sensitive" in check
-    response = client.post(check_page, {"child-1": refuge.child.pk}, follow=True)
+    response = client.post(check_page, {"child-1": refuge.child.pk, "family": "keep"}, follow=True)
     new = Episode.objects.get(child=refuge.child, status="OPEN")
     assert new.child.is_sensitive and new.child.family.is_sensitive  # the marks, unlifted
     assert new.allocated_officer is None  # left for a manager: no way in by self-allocation
@@ -140,7 +140,7 @@ def test_linking_a_known_child_brings_a_new_sibling_into_the_sensitivity(client,
     client.force_login(people["officer"])
     check_page = client.post(reverse("referrals:new"), data).url
     client.get(check_page)
-    client.post(check_page, {"child-1": refuge.child.pk, "child-2": "new"})
+    client.post(check_page, {"child-1": refuge.child.pk, "child-2": "new", "family": "keep"})
     mia = Episode.objects.get(child__forename="Mia")
     assert mia.child.is_sensitive and mia.child.family == refuge.child.family
     for url in case_pages(mia):
@@ -355,7 +355,7 @@ def test_a_referral_ticked_sensitive_marks_the_open_case_it_joins(client, people
         reverse("referrals:new"), referral_data(**{"case-is_sensitive": "on"})
     ).url
     client.get(check_page)
-    client.post(check_page, {"child-1": lena.pk})
+    client.post(check_page, {"child-1": lena.pk, "family": "keep"})
     open_case.refresh_from_db()
     lena.refresh_from_db()
     assert open_case.is_sensitive and lena.is_sensitive and lena.family.is_sensitive
@@ -373,7 +373,7 @@ def test_a_referral_of_two_known_children_opens_the_sensitive_one_to_no_one_new(
     client.force_login(people["officer"])
     check_page = client.post(reverse("referrals:new"), data).url
     client.get(check_page)
-    client.post(check_page, {"child-1": refuge.child.pk, "child-2": own.pk})
+    client.post(check_page, {"child-1": refuge.child.pk, "child-2": own.pk, "family": "keep"})
     new = Episode.objects.get(child=refuge.child, status="OPEN")
     assert new.allocated_officer is None
     assert leaked(html_of(client, people["officer"], case_pages(new)[0])) == []
@@ -390,7 +390,7 @@ def test_a_referral_by_someone_without_need_to_know_adds_to_a_sensitive_family_e
                             "family-carer_relationship": "Aunt"})  # fmt: skip
     check_page = client.post(reverse("referrals:new"), data).url
     client.get(check_page)
-    client.post(check_page, {"child-1": refuge.child.pk})
+    client.post(check_page, {"child-1": refuge.child.pk, "family": "keep"})
     family = refuge.child.family
     refuge_address = family.addresses.get(line_1="12 Refuge Row")
     assert refuge_address.end_date is None  # still where the family lives, as far as we know

@@ -253,3 +253,68 @@ def test_someone_else_s_form_cannot_be_sent_again(client, officer, manager):
 def upn_for(serial: int) -> str:
     body = f"999200025{serial:03d}"
     return expected_check_letter("A" + body) + body
+
+
+class TestLinkingAKnownChildNeverMergesFamiliesSilently:
+    """Lena is known, in her mother's family, with a case closed last year. A new referral
+    names her with a new brother, a different carer and a new address."""
+
+    @pytest.fixture
+    def lena(self):
+        from cases.models import Family
+
+        family = Family.objects.create()
+        family.carers.create(name="Old Carer", relationship="Mother")
+        family.addresses.create(line_1="1 Old Road", postcode="DB1 1AA",
+                                start_date=datetime.date(2020, 1, 1))  # fmt: skip
+        child = ChildFactory(forename="Lena", surname="Kowalska",
+                             date_of_birth=datetime.date(2015, 2, 4), family=family)  # fmt: skip
+        from tests.cases.factories import ClosedEpisodeFactory
+
+        ClosedEpisodeFactory(child=child, referral_date=datetime.date(2025, 1, 6),
+                             closed_on=datetime.date(2025, 3, 3))  # fmt: skip
+        return child
+
+    def referral(self, client, officer):
+        data = referral_data(**second_child("Tomek", "Kowalski", datetime.date(2017, 6, 1),
+                                            gender="MALE"),
+                             **{"family-carer_name": "New Carer", "family-carer_relationship":
+                                "Aunt", "family-line_1": "2 New Street",
+                                "family-postcode": "DB2 2BB"})  # fmt: skip
+        check_page = post(client, officer, data).url
+        return check_page, client.get(check_page).content.decode()
+
+    def test_the_check_page_shows_both_families_and_asks(self, client, officer, lena):
+        check_page, html = self.referral(client, officer)
+        assert "Old Carer" in html and "1 Old Road" in html  # the known family
+        assert "New Carer" in html and "2 New Street" in html  # the referral's
+        assert "which family are the children in?" in html
+        html = client.post(check_page, {"child-1": lena.pk, "child-2": "new"}).content.decode()
+        assert "Say which family the children on this referral are in" in html
+        assert not Referral.objects.exists()
+
+    def test_keeping_the_known_family_records_the_change_on_each_case(self, client, officer, lena):
+        check_page, _ = self.referral(client, officer)
+        client.post(check_page, {"child-1": lena.pk, "child-2": "new", "family": "keep"})
+        tomek = Child.objects.get(forename="Tomek")
+        assert tomek.family == lena.family
+        closed = lena.episodes.get(status="CLOSED")
+        assert Event.objects.filter(episode=closed, verb="family.details_added").exists()
+        closed_page = client.get(closed.get_absolute_url()).content.decode()
+        assert "1 Old Road" in closed_page[closed_page.index("Address while") :]  # as it was then
+
+    def test_a_new_family_leaves_the_known_one_untouched(self, client, officer, lena):
+        old_family = lena.family
+        check_page, _ = self.referral(client, officer)
+        client.post(check_page, {"child-1": lena.pk, "child-2": "new", "family": "new"})
+        lena.refresh_from_db()
+        tomek = Child.objects.get(forename="Tomek")
+        assert lena.family == tomek.family != old_family
+        assert list(old_family.carers.values_list("name", flat=True)) == ["Old Carer"]
+        assert list(old_family.addresses.values_list("line_1", flat=True)) == ["1 Old Road"]
+        assert old_family.addresses.get().end_date is None
+        assert list(lena.family.carers.values_list("name", flat=True)) == ["New Carer"]
+        closed = lena.episodes.get(status="CLOSED")  # her case from before says she moved
+        assert Event.objects.filter(episode=closed, verb="child.moved_family").exists()
+        history = client.get(reverse("cases:history", args=[closed.pk])).content.decode()
+        assert f"From family {old_family.reference} to {lena.family.reference}" in history
