@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from cme_tracker.core import roles
@@ -163,6 +164,9 @@ class ClosureForm(VersionedForm):
         for field, message in problems.items():
             if field is None or field in self.fields and field not in self.errors:
                 self.add_error(field, message)
+        if outcome.needs == ClosureOutcome.Needs.ENQUIRIES and None in problems:
+            # The refusal leads to the page that records the missing ones at once.
+            self.error_link = reverse("cases:core_enquiries", args=[self.episode.pk])
         return data
 
 
@@ -347,3 +351,39 @@ class HistoryImportForm(GovukForm):
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError("The file must be a CSV or an Excel (.xlsx) file")
         return upload
+
+
+class CoreEnquiryForm(GovukForm):
+    """One core enquiry not yet done, on the page that records several at once."""
+
+    record = forms.BooleanField(label="Record this enquiry", required=False)
+    made_to = forms.CharField(label="Name of the person or team asked", max_length=200,
+                              required=False)  # fmt: skip
+    requested_on = DateField(label="Date the enquiry was made", required=False)
+    completed_on = DateField(label="Date of the response (if there was one)", required=False)
+    response = forms.CharField(label="What did they say?", required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, enquiry_type, **kwargs):
+        self.enquiry_type = enquiry_type
+        super().__init__(*args, **kwargs)
+        self.fields["record"].label = f"Record the {enquiry_type} enquiry"
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("record"):
+            return data
+        if not data.get("made_to"):
+            self.add_error("made_to", f"Enter who the {self.enquiry_type} enquiry was made to")
+        if not data.get("requested_on") and "requested_on" not in self.errors:
+            self.add_error("requested_on", f"Enter the date the {self.enquiry_type} enquiry "
+                           "was made")  # fmt: skip
+        made, answered = data.get("requested_on"), data.get("completed_on")
+        if answered and not data.get("response"):
+            self.add_error("response", f"Enter the response to the {self.enquiry_type} enquiry")
+        if data.get("response") and not answered and "completed_on" not in self.errors:
+            self.add_error("completed_on", f"Enter the date of the {self.enquiry_type} response")
+        if made and answered and answered < made:
+            self.add_error("completed_on", "The date of the response must be on or after the "
+                           "enquiry was made")  # fmt: skip
+        return data

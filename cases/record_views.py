@@ -1,17 +1,48 @@
 """Correcting the record from a case: the child's details, the family's carers and addresses.
 Each page is a case page (``case_view``): the same access log, scope and stale-edit refusal."""
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
+from . import services
 from .access import Action
+from .errors import CaseError
+from .forms import CoreEnquiryForm
 from .models import Address, Carer
 from .record_forms import AddressForm, CarerForm, ChildDetailsForm
 from .services import corrections
-from .views import _act, case_view
+from .views import _act, _case_context, case_view
 
 
 def _fields(form, names) -> dict:
     return {name: form.cleaned_data[name] for name in names if name in form.fields}
+
+
+@case_view(Action.ADD_ENQUIRY)
+def core_enquiries(request, episode):
+    """The core enquiries not yet done on this case, on one page: record several at once."""
+    missing = services.missing_core_enquiries(episode)
+    today = timezone.localdate()
+    forms = [CoreEnquiryForm(request.POST or None, prefix=f"core-{kind.pk}", enquiry_type=kind,
+                             initial={"requested_on": today}) for kind in missing]  # fmt: skip
+    valid = [form.is_valid() for form in forms]  # every form, so every error shows
+    if request.method == "POST" and all(valid):
+        records = [{"enquiry_type": form.enquiry_type, **form.cleaned_data}
+                   for form in forms if form.cleaned_data.get("record")]  # fmt: skip
+        if not records:
+            messages.error(request, "Tick each enquiry you are recording")
+        else:
+            try:
+                services.core_enquiries_record(episode=episode, records=records, by=request.user)
+            except CaseError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, f"{len(records)} core enquir"
+                                 f"{'ies' if len(records) != 1 else 'y'} recorded")  # fmt: skip
+                return redirect(episode)
+    return render(request, "cases/core_enquiries.html",
+                  _case_context(request, episode, forms=forms, missing=missing))  # fmt: skip
 
 
 @case_view(Action.EDIT)

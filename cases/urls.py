@@ -30,6 +30,7 @@ urlpatterns = [
         name="address_edit",
     ),
     path("<int:pk>/enquiries/new/", views.enquiry_add, name="enquiry_add"),
+    path("<int:pk>/enquiries/core/", record_views.core_enquiries, name="core_enquiries"),
     path(
         "<int:pk>/enquiries/<int:enquiry_pk>/response/",
         views.enquiry_complete,

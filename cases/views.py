@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -291,7 +292,8 @@ def episode_edit(request, episode):
 @case_view(Action.ADD_ENQUIRY)
 def enquiry_add(request, episode):
     siblings = _siblings_for(request, episode, Action.ADD_ENQUIRY)
-    form = EnquiryForm(request.POST or None, siblings_open=bool(siblings))
+    form = EnquiryForm(request.POST or None, siblings_open=bool(siblings),
+                       initial={"requested_on": timezone.localdate()})  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -119,3 +119,22 @@ def enquiry_complete(
                      "type": each.enquiry_type.code, **changes},
         )  # fmt: skip
     return enquiry
+
+
+@transaction.atomic
+def core_enquiries_record(*, episode: Episode, records: list[dict], by) -> list[Enquiry]:
+    """Several core enquiries at once, each made and (if answered) answered: all or none.
+
+    Each record holds ``enquiry_type``, ``made_to``, ``requested_on`` and, when answered,
+    ``completed_on`` and ``response``."""
+    made = []
+    for record in records:
+        [enquiry] = enquiry_add(
+            episode=episode, enquiry_type=record["enquiry_type"], made_to=record["made_to"],
+            requested_on=record["requested_on"], by=by,
+        )  # fmt: skip
+        if record.get("completed_on"):
+            enquiry_complete(enquiry=enquiry, completed_on=record["completed_on"],
+                             response=record["response"], by=by)  # fmt: skip
+        made.append(enquiry)
+    return made

@@ -83,7 +83,9 @@ def test_enquiries_awaiting_a_response_are_settled_as_asked(client, officer):
     assert not Episode.objects.get(pk=episode.pk).is_open
 
 
-def test_enquiries_exhausted_too_early_says_so_once_and_links_to_something_real(client, officer):
+def test_enquiries_exhausted_too_early_says_so_once_and_links_to_the_core_enquiries(
+    client, officer
+):
     episode = EpisodeFactory(allocated_officer=officer)
     client.force_login(officer)
     html = client.post(reverse("cases:close", args=[episode.pk]), {
@@ -92,8 +94,8 @@ def test_enquiries_exhausted_too_early_says_so_once_and_links_to_something_real(
     }).content.decode()  # fmt: skip
     assert html.count("Enquiries are not exhausted") == 1
     summary = html[html.index("govuk-error-summary") :]
-    target = summary.split('href="#', 1)[1].split('"', 1)[0]
-    assert f'id="{target}"' in html
+    target = summary.split('href="', 1)[1].split('"', 1)[0]
+    assert target == reverse("cases:core_enquiries", args=[episode.pk])  # to the page that helps
 
 
 def test_adding_or_answering_an_enquiry_moves_the_case_on(officer):
@@ -112,3 +114,35 @@ def test_adding_or_answering_an_enquiry_moves_the_case_on(officer):
             episode=episode, expected_version=seen, by=officer, fsm_at_referral=True
         )
     assert [e.verb for e in stale.value.events] == ["enquiry.added", "enquiry.completed"]
+
+
+def test_the_core_enquiries_not_yet_done_are_recorded_on_one_page(client, officer):
+    from cases.models import EnquiryType
+
+    EnquiryType.objects.update(is_core=False)
+    EnquiryType.objects.filter(code__in=["LAST_SCHOOL", "S2S", "COUNCIL_TAX"]).update(is_core=True)
+    episode = EpisodeFactory(allocated_officer=officer, referral_date=D(2024, 10, 7))
+    client.force_login(officer)
+    refused = client.post(reverse("cases:close", args=[episode.pk]), {
+        "version": episode.version, "outcome": outcome("ENQUIRIES_EXHAUSTED").pk,
+        "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024",
+    }).content.decode()  # fmt: skip
+    url = reverse("cases:core_enquiries", args=[episode.pk])
+    assert f'href="{url}"' in refused  # the refusal leads to the page
+    page = client.get(url).content.decode()
+    assert all(label in page for label in ("Last school", "Council tax"))
+    kinds = {kind.code: kind.pk for kind in EnquiryType.objects.filter(is_core=True)}
+    data = {}
+    for code, made_to in [("LAST_SCHOOL", "Head, Oakwood"), ("S2S", "S2S")]:
+        prefix = f"core-{kinds[code]}"
+        data |= {f"{prefix}-record": "on", f"{prefix}-made_to": made_to,
+                 f"{prefix}-requested_on_0": "8", f"{prefix}-requested_on_1": "10",
+                 f"{prefix}-requested_on_2": "2024", f"{prefix}-completed_on_0": "9",
+                 f"{prefix}-completed_on_1": "10", f"{prefix}-completed_on_2": "2024",
+                 f"{prefix}-response": "No trace"}  # fmt: skip
+    broken = {**data, f"core-{kinds['S2S']}-response": ""}
+    assert "Enter the response to the" in client.post(url, broken).content.decode()
+    assert not episode.enquiries.exists()  # nothing half-saved
+    assert client.post(url, data).status_code == 302
+    assert episode.enquiries.filter(completed_on=D(2024, 10, 9)).count() == 2
+    assert [k.code for k in services.missing_core_enquiries(episode)] == ["COUNCIL_TAX"]

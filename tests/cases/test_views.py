@@ -366,3 +366,15 @@ def test_the_letter_prints_a_school_whose_name_looks_like_markup(client, manager
     client.force_login(manager)
     response = client.get(reverse("cases:removal_from_roll_letter", args=[episode.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC), tick=False)
+def test_an_enquiry_is_made_today_unless_said_and_a_closed_case_has_nothing_due(client, officer):
+    episode = EpisodeFactory(allocated_officer=officer)
+    client.force_login(officer)
+    form = client.get(reverse("cases:enquiry_add", args=[episode.pk])).content.decode()
+    assert (
+        'name="requested_on_0" value="23"' in form and 'name="requested_on_2" value="2026"' in form
+    )
+    closed = ClosedEpisodeFactory(allocated_officer=officer)
+    assert "Next enquiry due" not in client.get(closed.get_absolute_url()).content.decode()
