@@ -1,5 +1,8 @@
 """Forms for case work. They validate and explain; services make the changes."""
 
+import copy
+
+from crispy_forms_gds.layout import ConditionalQuestion, ConditionalRadios, Layout
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -11,7 +14,9 @@ from cme_tracker.core.forms import DateField, GovukForm, GovukModelForm
 
 from .fields import SchoolField
 from .models import Address, Carer, ClosureOutcome, EnquiryType, Episode, OpenToService
-from .services.closure import closure_problems
+from .services.closure import OUTCOME_NEEDS, closure_problems
+
+NEEDED_FIELDS = {field for fields in OUTCOME_NEEDS.values() for field in fields}
 
 
 def officer_choices():
@@ -150,6 +155,34 @@ class ClosureForm(VersionedForm):
             del self.fields["siblings"]
         if not any(e.completed_on is None for e in episode.enquiries.all()):
             del self.fields["outstanding"]
+        self.helper.layout = self._layout()
+
+    # The conditional radios number their options from 0.
+    focus_ids = {"outcome": "id_outcome_0"}
+
+    def _layout(self) -> Layout:
+        """Each outcome reveals only what it needs (GOV.UK conditional radios: without script
+        every question shows, each under its outcome). A field shows once on a page, so each
+        outcome asks through copies of its own, ``<field>_for_<outcome>`` (``_aliases``)."""
+        self._aliases: dict[int, dict[str, str]] = {}
+        outcomes = []
+        for outcome in self.fields["outcome"].queryset:
+            needed = list(OUTCOME_NEEDS.get(outcome.needs, {}))
+            if not needed:
+                outcomes.append(outcome.label)
+                continue
+            aliases = {name: f"{name}_for_{outcome.pk}" for name in needed}
+            for name, alias in aliases.items():
+                self.fields[alias] = copy.deepcopy(self.fields[name])
+            self._aliases[outcome.pk] = aliases
+            outcomes.append(ConditionalQuestion(outcome.label, *aliases.values()))
+        for name in NEEDED_FIELDS:
+            del self.fields[name]  # asked only through an outcome's own copy
+        shown = {"version", "outcome"} | {
+            alias for aliases in self._aliases.values() for alias in aliases.values()
+        }
+        rest = [name for name in self.fields if name not in shown]
+        return Layout("version", ConditionalRadios("outcome", *outcomes), *rest)
 
     def clean(self):
         """The closure's rules are the service's (``services.closure``): here they are only
@@ -158,12 +191,18 @@ class ClosureForm(VersionedForm):
         outcome = data.get("outcome")
         if outcome is None:
             return data
+        aliases = self._aliases.get(outcome.pk, {})
+        for name, alias in aliases.items():  # this outcome's own copies are its answers
+            data[name] = data.get(alias)
         problems = closure_problems(
             episode=self.episode, outcome=outcome, closed_on=data.get("closed_on"), answers=data
         )
         for field, message in problems.items():
-            if field is None or field in self.fields and field not in self.errors:
-                self.add_error(field, message)
+            shown_as = aliases.get(field, field)
+            if field is None or shown_as in self.fields and shown_as not in self.errors:
+                self.add_error(shown_as, message)
+            elif field not in self.fields and shown_as not in self.errors:
+                self.add_error(None, message)
         if outcome.needs == ClosureOutcome.Needs.ENQUIRIES and None in problems:
             # The refusal leads to the page that records the missing ones at once.
             self.error_link = reverse("cases:core_enquiries", args=[self.episode.pk])

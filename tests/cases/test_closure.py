@@ -74,7 +74,8 @@ def test_enquiries_awaiting_a_response_are_settled_as_asked(client, officer):
     response = client.post(reverse("cases:close", args=[episode.pk]), {
         "version": episode.version, "outcome": outcome("LEFT_UK_VERIFIED").pk,
         "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024",
-        "how_verified": "Border Force record", "outstanding": "close",
+        f"how_verified_for_{outcome('LEFT_UK_VERIFIED').pk}": "Border Force record",
+        "outstanding": "close",
     })  # fmt: skip
     assert response.status_code == 302
     waiting.refresh_from_db()
@@ -146,3 +147,32 @@ def test_the_core_enquiries_not_yet_done_are_recorded_on_one_page(client, office
     assert client.post(url, data).status_code == 302
     assert episode.enquiries.filter(completed_on=D(2024, 10, 9)).count() == 2
     assert [k.code for k in services.missing_core_enquiries(episode)] == ["COUNCIL_TAX"]
+
+
+def test_each_outcome_reveals_only_what_it_needs_and_a_shared_need_works_for_each(
+    client, officer, caplog
+):
+    from tests.cases.factories import SchoolFactory
+
+    SchoolFactory(name="Far Academy", urn=990777)
+    episode = EpisodeFactory(allocated_officer=officer, referral_date=D(2024, 10, 7))
+    client.force_login(officer)
+    page = client.get(reverse("cases:close", args=[episode.pk])).content.decode()
+    assert page.count("govuk-radios__conditional") >= 4
+    assert "should only be rendered once" not in caplog.text
+    # Both school outcomes ask for a school: each through copies of its own.
+    chosen = outcome("FOUND_SCHOOL_OTHER_LA")
+    assert f'name="school_for_{chosen.pk}"' in page
+    assert f'name="school_for_{outcome("FOUND_SCHOOL_THIS_LA").pk}"' in page
+    response = client.post(reverse("cases:close", args=[episode.pk]), {
+        "version": episode.version, "outcome": chosen.pk,
+        "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024",
+        f"school_for_{chosen.pk}": "990777",
+        f"school_start_date_for_{chosen.pk}_0": "28",
+        f"school_start_date_for_{chosen.pk}_1": "10",
+        f"school_start_date_for_{chosen.pk}_2": "2024",
+    })  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    episode.refresh_from_db()
+    assert episode.destination_school.urn == 990777
+    assert episode.closure_details["start_date"] == "2024-10-28"

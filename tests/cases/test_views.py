@@ -220,7 +220,7 @@ def test_closing_a_sibling_group_in_one_action(client, officer):
             "version": first.version,
             "outcome": _outcome_pk("LEFT_UK_VERIFIED"),
             "closed_on_0": "1", "closed_on_1": "11", "closed_on_2": "2024",
-            "how_verified": "Border Force record",
+            f"how_verified_for_{_outcome_pk('LEFT_UK_VERIFIED')}": "Border Force record",
             "siblings": [second.pk],
         },
     )  # fmt: skip

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Child, EnquiryType, Episode
+from cases.models import Child, ClosureOutcome, EnquiryType, Episode
 from tests.cases.factories import ChildFactory, ClosedEpisodeFactory, SchoolFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -137,8 +137,16 @@ def test_officer_runs_two_sibling_cases_to_closure(journey, people, setting, kno
         page.get_by_role("link", name="Close the case").click()
         page.get_by_label("Found - in school in this local authority").check()
         fill_date(page, "id_closed_on", later)
-        page.get_by_label("School the child is now at").fill("990001")
-        fill_date(page, "id_school_start_date", later)
+        this_la = ClosureOutcome.objects.get(code="FOUND_SCHOOL_THIS_LA").pk
+        # Only the chosen outcome's questions show (GOV.UK conditional reveal).
+        expect(
+            page.locator(
+                "#id_how_verified_for_"
+                + str(ClosureOutcome.objects.get(code="LEFT_UK_VERIFIED").pk)
+            )
+        ).to_be_hidden()
+        page.locator(f"#id_school_for_{this_la}").fill("990001")
+        fill_date(page, f"id_school_start_date_for_{this_la}", later)
         journey.check_accessibility()
         page.get_by_role("button", name="Close case").click()
         expect(page.get_by_text("1 case closed")).to_be_visible()

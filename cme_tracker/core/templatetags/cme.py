@@ -30,6 +30,9 @@ def error_summary(*forms):
 def focus_id(bound_field) -> str:
     """The id of the element of a field that takes focus: a radio group's first radio (the
     GOV.UK templates number options from 1), a date's day, or the field itself."""
+    chosen = getattr(bound_field.form, "focus_ids", {}).get(bound_field.name)
+    if chosen:
+        return chosen  # a form drawn its own way says where its fields start
     widget = bound_field.field.widget
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         return f"{bound_field.auto_id}_1"
