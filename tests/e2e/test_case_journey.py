@@ -169,7 +169,7 @@ def test_officer_runs_two_sibling_cases_to_closure(journey, people, setting, kno
         journey.sign_in("manager")
         expect(page.get_by_role("heading", name="Team caseload")).to_be_visible()
         journey.check_accessibility()
-        page.get_by_role("link", name="Closures to approve").first.click()
+        page.get_by_role("link", name="Approvals").click()
         journey.check_accessibility()
         page.get_by_role("link", name=f"Decide on {eva.reference}").click()
         page.get_by_label("Yes, close the case").check()

@@ -29,3 +29,18 @@ def test_error_summaries_on_the_referral_and_close_forms_lead_to_their_fields(jo
     journey.check_accessibility()
     page.get_by_role("link", name="Enter the closure date").click()
     assert page.evaluate("document.activeElement.id") == "id_closed_on_0"
+
+
+def test_the_header_finds_a_case_and_says_who_is_signed_in_and_the_menu_fits(journey, people):
+    page = journey.page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    episode = EpisodeFactory(allocated_officer=people["officer"])
+    journey.sign_in("manager")
+    expect(page.get_by_text("Signed in as Jo Walker")).to_be_visible()
+    items = page.locator("#navigation > li")
+    tops = {round(items.nth(i).bounding_box()["y"]) for i in range(items.count())}
+    assert len(tops) == 1, f"the manager's menu wraps onto {len(tops)} lines at 1280 px"
+    journey.check_accessibility()
+    page.get_by_label("Find a case").fill(episode.reference)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name=episode.reference)).to_be_visible()
