@@ -29,12 +29,12 @@ def core_enquiries(request, episode):
     valid = [form.is_valid() for form in forms]  # every form, so every error shows
     if request.method == "POST" and all(valid):
         records = [{"enquiry_type": form.enquiry_type, **form.cleaned_data}
-                   for form in forms if form.cleaned_data.get("record")]  # fmt: skip
+                   for form in forms if form.cleaned_data.pop("record")]  # fmt: skip
         if not records:
             messages.error(request, "Tick each enquiry you are recording")
         else:
             try:
-                services.core_enquiries_record(episode=episode, records=records, by=request.user)
+                services.enquiries_record(episode=episode, records=records, by=request.user)
             except CaseError as error:
                 messages.error(request, str(error))
             else:

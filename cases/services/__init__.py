@@ -20,7 +20,7 @@ from .closure import (
     episode_reopen,
     missing_core_enquiries,
 )
-from .enquiries import core_enquiries_record, default_due_date, enquiry_add, enquiry_complete
+from .enquiries import default_due_date, enquiries_record, enquiry_add, enquiry_complete
 from .episodes import (
     EDITABLE_FIELDS,
     episode_allocate,
@@ -55,7 +55,7 @@ __all__ = [
     "closure_approve",
     "closure_propose",
     "closure_reject",
-    "core_enquiries_record",
+    "enquiries_record",
     "default_due_date",
     "enquiry_add",
     "enquiry_complete",

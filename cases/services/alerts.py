@@ -106,6 +106,17 @@ def notifications_email_pending() -> int:
     return sent
 
 
+# What each alert says, as a sentence: the case reference only, never the child's details.
+SENTENCES = {
+    Alert.Level.OVERDUE: "An enquiry on case {reference} is overdue.",
+    Alert.Level.ESCALATED: (
+        "An enquiry on case {reference} is still overdue, so it has come to the team's managers."
+    ),
+    Alert.Level.STALE: "Case {reference} has had no enquiry activity for 20 working days.",
+    Alert.Level.ALLOCATED: "Case {reference} has been allocated to you.",
+}
+
+
 def notifications_email(notifications: list[Notification]) -> int:
     """Email each notification: the case reference and a link, never the child's details."""
     sent = 0
@@ -116,11 +127,10 @@ def notifications_email(notifications: list[Notification]) -> int:
         alert = notification.alert
         reference = alert.episode.reference
         link = settings.SITE_URL.rstrip("/") + alert.episode.get_absolute_url()
+        said = SENTENCES[alert.level].format(reference=reference)
         send_mail(
             subject=f"CME case {reference}: {alert.get_level_display().lower()}",
-            message=(
-                f"{alert.get_level_display()} on case {reference}.\n\nOpen the case: {link}\n"
-            ),  # fmt: skip
+            message=f"{said}\n\nOpen the case: {link}\n",
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[recipient.email],
         )

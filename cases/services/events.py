@@ -22,12 +22,23 @@ def jsonable(value):
 
 
 def event_record(*, actor, verb: str, episode: Episode | None, payload: dict) -> Event:
-    """Append one row to the case history, timed by the database's clock. A change by an
-    officer other than the case's own (team-wide working) is marked as such."""
-    payload = {key: jsonable(value) for key, value in payload.items()}
-    if episode is not None and verb not in _INTAKE and access.outside_allocation(actor, episode):
-        payload["outside_allocation"] = True
-    return Event.objects.create(actor=actor, verb=verb, episode=episode, payload=payload)
+    """Append one row to the case history, timed by the database's clock."""
+    [event] = events_record(actor=actor, episode=episode, entries=[(verb, payload)])
+    return event
+
+
+def events_record(*, actor, episode: Episode | None, entries: list[tuple[str, dict]]) -> list:
+    """Append several rows (each a verb and its payload) about one case in one statement.
+
+    A change by an officer other than the case's own (team-wide working) is marked as such."""
+    outside = episode is not None and access.outside_allocation(actor, episode)
+    events = []
+    for verb, payload in entries:
+        payload = {key: jsonable(value) for key, value in payload.items()}
+        if outside and verb not in _INTAKE:
+            payload["outside_allocation"] = True
+        events.append(Event(actor=actor, verb=verb, episode=episode, payload=payload))
+    return Event.objects.bulk_create(events)
 
 
 def apply_changes(instance, fields: dict) -> dict:

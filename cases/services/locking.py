@@ -1,7 +1,5 @@
 """Optimistic locking for episodes: an edit made from a stale page is refused, never merged."""
 
-from django.db.models import F
-
 from ..errors import StaleEdit
 from ..models import Episode
 
@@ -20,8 +18,10 @@ def episode_for_update(episode_id: int, expected_version: int | None = None) -> 
 
 
 def bump_version(episode: Episode, update_fields: list[str]) -> int:
-    """Save ``update_fields`` and raise the version; returns the new version."""
-    episode.version = F("version") + 1
+    """Save ``update_fields`` and raise the version; returns the new version.
+
+    ``episode`` is the row ``episode_for_update`` (or another ``select_for_update``) locked,
+    so the version it holds is the one in the table: no one else can have moved it on."""
+    episode.version += 1
     episode.save(update_fields=[*update_fields, "version", "updated_at"])
-    episode.refresh_from_db(fields=["version"])
     return episode.version

@@ -10,6 +10,7 @@ Ofcom's drama range; email addresses are at example.org.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -175,14 +176,21 @@ def ensure_demo_users() -> list:
 
 
 def load_demo(
-    *, today: date | None = None, seed: int = 2026, children: int = TARGET_CHILDREN
+    *,
+    today: date | None = None,
+    seed: int = 2026,
+    children: int = TARGET_CHILDREN,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DemoResult | None:
-    """Load the demo data once; None when it is already there."""
+    """Load the demo data once; None when it is already there.
+
+    ``progress(done, target)`` hears of each tenth of the children made, so a first start
+    shows it is working."""
     if demo_loaded():
         ensure_demo_users()
         return None
     with transaction.atomic():
-        return _Generator(today or timezone.localdate(), seed, children).run()
+        return _Generator(today or timezone.localdate(), seed, children, progress).run()
 
 
 def _weighted(rng: random.Random, weights: dict):
@@ -195,8 +203,9 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 class _Generator:
-    def __init__(self, today: date, seed: int, children: int):
+    def __init__(self, today: date, seed: int, children: int, progress=None):
         self.today = today
+        self.progress = progress
         self.target_children = children
         self.rng = random.Random(seed)
         self.fakers: dict[str, Faker] = {}
@@ -225,8 +234,15 @@ class _Generator:
         self.manager = by_role[roles.TEAM_MANAGER][0]
         self._load_reference()
         self._create_schools()
+        step, reported = max(self.target_children // 10, 1), 0
+        if self.progress:
+            self.progress(0, self.target_children)
         while self.result.children < self.target_children:
             self._family()
+            if self.progress and self.result.children // step > reported:
+                reported = self.result.children // step
+                self.progress(min(self.result.children, self.target_children),
+                              self.target_children)  # fmt: skip
         return self.result
 
     def _load_reference(self):
@@ -505,25 +521,25 @@ class _Generator:
         types = list(dict.fromkeys(types))
         end = closes_on or self.today
         span = max((end - referral_on).days, 1)
+        records = []
         for index, code in enumerate(types):
             kind = self.enquiry_types[code]
             offset = min(span - 1, int(span * index / (len(types) + 1)) + rng.randrange(3))
             requested = referral_on + timedelta(days=max(offset, 0))
             made_to = ENQUIRY_TARGETS[code].format(la=rng.choice(OTHER_LAS))
-            [enquiry] = case_services.enquiry_add(
-                episode=episode, enquiry_type=kind, made_to=made_to, requested_on=requested,
-                by=officer,
-            )  # fmt: skip
-            self.result.enquiries += 1
             answered = requested + timedelta(days=rng.randrange(0, kind.days_to_respond + 12))
             if closes_on is not None:
                 answered = min(answered, closes_on)
             elif answered > self.today or rng.random() < 0.04:
-                continue  # still outstanding: overdue when its due date has passed
-            case_services.enquiry_complete(
-                enquiry=enquiry, completed_on=max(answered, requested),
-                response=rng.choice(RESPONSES), by=officer, at=_at(max(answered, requested), 15),
-            )  # fmt: skip
+                answered = None  # still outstanding: overdue when its due date has passed
+            response = rng.choice(RESPONSES) if answered else ""
+            records.append({
+                "enquiry_type": kind, "made_to": made_to, "requested_on": requested,
+                "completed_on": max(answered, requested) if answered else None,
+                "response": response,
+            })  # fmt: skip
+        case_services.enquiries_record(episode=episode, records=records, by=officer)
+        self.result.enquiries += len(records)
 
     def _propose_closure(self, episode, officer):
         """Leave a case waiting for a manager: its core enquiries done, closure proposed today."""

@@ -100,3 +100,16 @@ def test_notifications_page_and_unread_count(client, case, officer):
     html = client.get("/").content.decode()
     assert "unread</span>" not in html
     assert Notification.objects.get().read_at is not None
+
+
+def test_an_allocation_email_reads_as_a_sentence(mailoutbox, officer, manager):
+    from cases import services
+    from cases.models import Event
+
+    officer.email = "officer@example.org"
+    officer.save()
+    episode = EpisodeFactory()
+    services.episode_allocate(episode=episode, officer=officer, by=manager)
+    services.allocation_notify(event_id=Event.objects.get(verb="episode.allocated").pk)
+    [mail] = mailoutbox
+    assert mail.body.startswith(f"Case {episode.reference} has been allocated to you.\n")

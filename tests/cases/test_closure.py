@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from cases import services
-from cases.errors import StaleEdit
+from cases.errors import CaseError, StaleEdit
 from cases.models import ClosureOutcome, EnquiryType, Episode
 from tests.cases.factories import EpisodeFactory
 
@@ -115,6 +115,28 @@ def test_adding_or_answering_an_enquiry_moves_the_case_on(officer):
             episode=episode, expected_version=seen, by=officer, fsm_at_referral=True
         )
     assert [e.verb for e in stale.value.events] == ["enquiry.added", "enquiry.completed"]
+
+
+def test_several_enquiries_recorded_at_once_are_one_change_each_in_history(officer):
+    episode = EpisodeFactory(allocated_officer=officer, referral_date=D(2024, 10, 7))
+    kinds = {kind.code: kind for kind in EnquiryType.objects.filter(code__in=["S2S", "DWP"])}
+    records = [
+        {"enquiry_type": kinds["S2S"], "made_to": "S2S", "requested_on": D(2024, 10, 8),
+         "completed_on": D(2024, 10, 9), "response": "No trace"},
+        {"enquiry_type": kinds["DWP"], "made_to": "DWP", "requested_on": D(2024, 10, 8)},
+    ]  # fmt: skip
+    wrong = [records[0], {**records[1], "completed_on": D(2024, 10, 1), "response": "Early"}]
+    with pytest.raises(CaseError, match="cannot be before the enquiry was made"):
+        services.enquiries_record(episode=episode, records=wrong, by=officer)
+    assert not episode.enquiries.exists()  # all or none
+    services.enquiries_record(episode=episode, records=records, by=officer)
+    assert Episode.objects.get(pk=episode.pk).version == episode.version + 1
+    dwp = episode.enquiries.get(enquiry_type__code="DWP")
+    assert dwp.completed_on is None and dwp.due_on > D(2024, 10, 8)
+    history = [(e.verb, e.payload["type"]) for e in episode.events.order_by("pk")
+               if e.verb.startswith("enquiry.")]  # fmt: skip
+    assert history == [("enquiry.added", "S2S"), ("enquiry.completed", "S2S"),
+                       ("enquiry.added", "DWP")]  # fmt: skip
 
 
 def test_the_core_enquiries_not_yet_done_are_recorded_on_one_page(client, officer):

@@ -82,3 +82,23 @@ def test_demo_data_looks_like_a_cme_service():
     )
     assert episodes.exclude(removal_from_roll_authorised_on=None).exists()
     assert episodes.filter(is_sensitive=True).exists()
+    # Every enquiry is in its case's History, made and (when answered) answered.
+    assert Event.objects.filter(verb="enquiry.added").count() == Enquiry.objects.count()
+    assert (
+        Event.objects.filter(verb="enquiry.completed").count()
+        == Enquiry.objects.exclude(completed_on=None).count()
+    )
+
+
+def test_loading_shows_its_progress_in_tenths(capsys):
+    from django.core.management import call_command
+
+    call_command("load_demo", "--today", TODAY.isoformat(), "--children", "30")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "Loading synthetic demo data (30 children, under a minute)"
+    made = [line.strip() for line in lines if line.strip().endswith("children made")]
+    assert len(made) == 10
+    assert made[-1] == "30 of 30 children made"
+    assert lines[-1].startswith("Loaded demo data: ")
+    call_command("load_demo", "--children", "30")
+    assert capsys.readouterr().out.strip() == "Demo data is already loaded; nothing changed."

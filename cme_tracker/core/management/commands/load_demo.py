@@ -13,9 +13,12 @@ class Command(BaseCommand):
             "--today", type=date.fromisoformat, help="Pretend today is this date (YYYY-MM-DD)."
         )
         parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--children", type=int, default=demo.TARGET_CHILDREN,
+                            help="How many children to make (%(default)s).")  # fmt: skip
 
-    def handle(self, *args, today=None, seed=2026, **options):
-        result = demo.load_demo(today=today, seed=seed)
+    def handle(self, *args, today=None, seed=2026, children=demo.TARGET_CHILDREN, **options):
+        result = demo.load_demo(today=today, seed=seed, children=children,
+                                progress=self._progress)  # fmt: skip
         if result is None:
             self.stdout.write("Demo data is already loaded; nothing changed.")
             return
@@ -26,3 +29,10 @@ class Command(BaseCommand):
                 f"{result.enquiries} enquiries, {result.schools} schools, {result.users} users."
             )
         )
+
+    def _progress(self, done: int, target: int):
+        if done == 0:
+            self.stdout.write(f"Loading synthetic demo data ({target} children, under a minute)")
+        else:
+            self.stdout.write(f"  {done} of {target} children made")
+        self.stdout.flush()

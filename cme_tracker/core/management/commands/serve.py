@@ -39,7 +39,8 @@ class Command(BaseCommand):
             manager.loop()
         finally:
             self._stop_embedded()
-        sys.exit(manager.returncode)
+        # Ctrl-C is how everything is meant to stop: not an error for make to report.
+        sys.exit(0 if manager.returncode in (130, -signal.SIGINT) else manager.returncode)
 
     def _banner(self, port):
         lines = [
