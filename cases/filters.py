@@ -20,6 +20,15 @@ STATUS = [
 ]
 
 
+def _figure_named(value: str) -> None:
+    from reports.figures import Figure, NotAFigure
+
+    try:
+        Figure.parse(value).cases(timezone.localdate())
+    except NotAFigure as error:
+        raise forms.ValidationError(str(error)) from error
+
+
 class EpisodeFilter(filters.FilterSet):
     q = filters.CharFilter(
         label="Name, UPN or case reference",
@@ -84,6 +93,9 @@ class EpisodeFilter(filters.FilterSet):
         field_name="referral_date",
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    figure = filters.CharFilter(  # a scorecard figure followed: the cases it counts
+        method="by_figure", widget=forms.HiddenInput, validators=[_figure_named]
     )
     sort = filters.OrderingFilter(
         label="Sort by",
@@ -175,6 +187,24 @@ class EpisodeFilter(filters.FilterSet):
             if value == "yes"
             else queryset.filter(overdue_count=0)
         )
+
+    @property
+    def figure_followed(self):
+        """The scorecard figure whose cases these are, and what it counts, if one was named."""
+        from reports.figures import Figure
+
+        if not self.is_bound or not self.form.is_valid():
+            return None
+        value = self.form.cleaned_data.get("figure")
+        if not value:
+            return None
+        figure = Figure.parse(value)
+        return {"text": figure.describe(timezone.localdate()), "back": figure.scorecard_link()}
+
+    def by_figure(self, queryset, name, value):
+        from reports.figures import Figure
+
+        return queryset.filter(Figure.parse(value).cases(timezone.localdate()))
 
     def by_ethnicity_group(self, queryset, name, value):
         match = Q(child__ethnicity__group__code=value)

@@ -30,7 +30,8 @@ class Line:
         return [*cells, (self.overdue, self.link(overdue="yes")), (self.total, self.link())]
 
 
-def _open(today: date):
+def open_cases(today: date):
+    """Open cases with their time-open band and whether an enquiry is overdue today."""
     overdue = Enquiry.objects.filter(
         episode=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today
     )
@@ -39,7 +40,8 @@ def _open(today: date):
     )
 
 
-def _counts():
+def aging_counts():
+    """Cases in each time-open band, with an overdue enquiry, and in all."""
     return {
         **{
             f"band{i}": Count("pk", filter=Q(time_open_band=i)) for i in range(len(aging.TIME_OPEN))
@@ -56,12 +58,12 @@ def _line(label, filters, row) -> Line:
 
 
 def caseload_aging(today: date) -> dict:
-    episodes = _open(today)
+    episodes = open_cases(today)
     officers = []
     rows = episodes.values(
         "allocated_officer", "allocated_officer__first_name", "allocated_officer__last_name",
         "allocated_officer__username",
-    ).annotate(**_counts()).order_by("allocated_officer__first_name")  # fmt: skip
+    ).annotate(**aging_counts()).order_by("allocated_officer__first_name")  # fmt: skip
     for row in rows:
         if row["allocated_officer"] is None:
             officers.append(_line("Unallocated", {"officer": "none"}, row))
@@ -72,13 +74,13 @@ def caseload_aging(today: date) -> dict:
     localities = []
     for row in (
         episodes.values("locality__code", "locality__label", "locality__order")
-        .annotate(**_counts())
+        .annotate(**aging_counts())
         .order_by("locality__order")
     ):
         code = row["locality__code"]
         localities.append(_line(row["locality__label"] or "No Locality Registered",
                                 {"locality": code or "none"}, row))  # fmt: skip
-    total = episodes.aggregate(**_counts())
+    total = episodes.aggregate(**aging_counts())
     spread_counts = episodes.aggregate(
         **{f"days{i}": Count("pk", filter=Q(days_missing_band=i))
            for i in range(len(aging.DAYS_MISSING))}

@@ -1,4 +1,5 @@
-"""The scorecard as CSV and JSON: one row per indicator and breakdown."""
+"""The scorecard as CSV, JSON, a workbook and a PDF: one row per indicator and breakdown,
+each section with the head of service's performance analysis."""
 
 import csv
 import io
@@ -9,7 +10,7 @@ from cme_tracker.core.spreadsheets import as_text, csv_row
 
 from .scorecard import SECTIONS, Scorecard
 
-CSV_COLUMNS = ["indicator", "label", "breakdown", "Q1", "Q2", "Q3", "Q4", "YTD"]
+COMMENTARY = "commentary"  # the CSV's indicator column for a section's analysis row
 
 
 def _cell(value):
@@ -20,15 +21,30 @@ def _cell(value):
     return value
 
 
+def csv_columns(card: Scorecard) -> list[str]:
+    quarters = [f"Q{q.number}" + (" (to date)" if q == card.to_date else "")
+                for q in card.quarters]  # fmt: skip
+    return ["section", "indicator", "label", "breakdown", *quarters, "YTD",
+            *[f"{label} YTD" for label in card.trend_labels]]  # fmt: skip
+
+
 def scorecard_csv(card: Scorecard) -> str:
+    """Section by section, as the page: a row of each quarter's performance analysis (under
+    its quarter's column), then the indicators' rows with the two previous years."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in card.rows:
-        writer.writerow(csv_row(
-            [row.indicator.id, row.indicator.label, row.breakdown,
-             *[_cell(value) for value in row.quarters], _cell(row.ytd)]
-        ))  # fmt: skip
+    writer.writerow(csv_columns(card))
+    for section in SECTIONS:
+        commentary = card.section_commentary(section)
+        if any(commentary):
+            writer.writerow(csv_row([section.title, COMMENTARY, "Performance analysis", "",
+                                     *commentary, "", "", ""]))  # fmt: skip
+        for indicator_id in section.indicators:
+            for row in card.rows_of(indicator_id):
+                writer.writerow(csv_row(
+                    [section.title, row.indicator.id, row.indicator.label, row.breakdown,
+                     *[_cell(value) for value in [*row.quarters, row.ytd, *row.trend]]]
+                ))  # fmt: skip
     return buffer.getvalue()
 
 
@@ -37,7 +53,8 @@ def scorecard_json(card: Scorecard) -> str:
         {
             "year": card.year_label,
             "as_of": card.today.isoformat(),
-            "quarters": [quarter.label for quarter in card.quarters],
+            "quarters": card.quarter_labels,
+            "to_date": f"Q{card.to_date.number}" if card.to_date else None,
             "rows": [
                 {
                     "indicator": row.indicator.id,
@@ -79,7 +96,7 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
     book.remove(book.active)
     header_fill = PatternFill("solid", fgColor="1D70B8")
     white_bold = Font(bold=True, color="FFFFFF")
-    quarter_labels = [quarter.label for quarter in card.quarters]
+    quarter_labels = card.quarter_labels
     trend_labels = card.trend_labels
     for section in SECTIONS:
         ids = section.indicators
@@ -88,8 +105,26 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
         sheet["A1"].font = Font(bold=True, size=14)
         sheet.append([f"As at {card.today:%-d %B %Y}"])
         row_number = 3
+        written = [(n, text) for n, text in enumerate(card.section_commentary(section), 1) if text]
+        if written:  # the section's performance analysis, above its figures
+            row_number += 1
+            sheet.cell(row=row_number, column=1, value="Performance analysis").font = Font(
+                bold=True
+            )
+            for number, text in written:
+                row_number += 1
+                sheet.cell(row=row_number, column=1, value=f"Q{number}").alignment = Alignment(
+                    vertical="top"
+                )
+                cell = sheet.cell(row=row_number, column=2, value=text)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                sheet.merge_cells(start_row=row_number, start_column=2, end_row=row_number,
+                                  end_column=8)  # fmt: skip
+                sheet.row_dimensions[row_number].height = 15 * (1 + len(text) // 90
+                                                                + text.count("\n"))  # fmt: skip
+            row_number += 1
         for indicator_id in ids:
-            rows = [row for row in card.rows if row.indicator.id == indicator_id]
+            rows = card.rows_of(indicator_id)
             indicator = rows[0].indicator
             row_number += 1
             sheet.cell(row=row_number, column=1, value=indicator.heading).font = Font(bold=True)
@@ -174,15 +209,17 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         topMargin=12 * mm, bottomMargin=15 * mm,
         title=f"CME scorecard {card.year_label}", author=settings.CME_LOCAL_AUTHORITY,
     )  # fmt: skip
-    quarter_labels = [quarter.label for quarter in card.quarters]
+    quarter_labels = [label.replace(" (to date)", "\n(to date)") for label in card.quarter_labels]
     trend_labels = card.trend_labels
     arrows = {"up": " ▲", "down": " ▼", "stable": " =", None: ""}
     story = [
         Paragraph(f"Children Missing Education scorecard {card.year_label}", styles["Title"]),
         Paragraph(
             f"{settings.CME_LOCAL_AUTHORITY} · figures as at {card.today:%-d %B %Y}. "
-            "New and resolved cases: year to date is the sum of the quarters; caseload: "
-            "the latest quarter end. Against the quarter before: ▲ up, ▼ down, = no change.",
+            "A quarter not yet ended shows its figures to date: new and resolved cases so "
+            "far, caseload as at today. New and resolved cases: year to date is the sum of "
+            "the quarters; caseload: the latest quarter end. Against the quarter before: "
+            "▲ up, ▼ down, = no change.",
             styles["Normal"],
         ),  # fmt: skip
     ]
@@ -191,14 +228,13 @@ def scorecard_pdf(card: Scorecard) -> bytes:
         if section_number:
             story.append(PageBreak())
         story.append(Paragraph(section.title, styles["Heading1"]))
-        for number in (1, 2, 3, 4):
-            text = card.commentary.get((section.title, number))
+        for number, text in enumerate(card.section_commentary(section), 1):
             if text:
                 story.append(Paragraph(f"<b>Performance analysis, Q{number}.</b> "
                                        + escape(text).replace("\n", "<br/>"),
                                        styles["Normal"]))  # fmt: skip
         for indicator_id in ids:
-            rows = [row for row in card.rows if row.indicator.id == indicator_id]
+            rows = card.rows_of(indicator_id)
             indicator = rows[0].indicator
             data = [["", *quarter_labels, "Year to date", *trend_labels]]
             for row in rows:

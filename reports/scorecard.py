@@ -124,6 +124,12 @@ class Row:
     trend: list  # YTD of the two previous years, oldest first
     previous_q4: float | int | None = None
     target: object = None  # the indicator's IndicatorTarget, when one is set
+    to_date: int | None = None  # index of the quarter not yet ended, shown so far
+
+    @property
+    def _partial_flow(self) -> int | None:
+        """A flow's unfinished quarter: not comparable with a whole one, nor with a target."""
+        return self.to_date if self.indicator.kind == "flow" else None
 
     @property
     def polarity(self) -> str:
@@ -134,15 +140,18 @@ class Row:
         """RAG for each quarter and then the year to date (None without a target)."""
         if self.target is None:
             return [None] * 5
-        return [self.target.rag(value) for value in [*self.quarters, self.ytd]]
+        rags = [self.target.rag(value) for value in [*self.quarters, self.ytd]]
+        if self._partial_flow is not None:
+            rags[self._partial_flow] = None
+        return rags
 
     @property
     def directions(self) -> list[str | None]:
         """Each quarter against the one before: up, stable or down."""
         result = []
         before = self.previous_q4
-        for value in self.quarters:
-            if value is None or before is None:
+        for index, value in enumerate(self.quarters):
+            if value is None or before is None or index == self._partial_flow:
                 result.append(None)
             else:
                 result.append("up" if value > before else "down" if value < before else "stable")
@@ -166,9 +175,27 @@ class Scorecard:
         return quarters(self.year)
 
     @property
+    def to_date(self) -> Quarter | None:
+        """The year's quarter that has begun but not ended: its figures are so far."""
+        return next((q for q in self.quarters if q.start <= self.today < q.end), None)
+
+    @property
+    def quarter_labels(self) -> list[str]:
+        """'Q3 Oct - Dec 2026 (to date)' for the quarter not yet ended."""
+        return [q.label + (" (to date)" if q == self.to_date else "") for q in self.quarters]
+
+    @property
     def trend_labels(self) -> list[str]:
         """The two previous years the trend columns show, oldest first."""
         return [year_label(self.year - 2), year_label(self.year - 1)]
+
+    def rows_of(self, indicator: str) -> list[Row]:
+        """An indicator's rows: its total, then each breakdown, in the reference order."""
+        return [row for row in self.rows if row.indicator.id == indicator]
+
+    def section_commentary(self, section: Section) -> list[str]:
+        """The section's performance analysis for Q1 to Q4 ('' where none was written)."""
+        return [self.commentary.get((section.title, number), "") for number in (1, 2, 3, 4)]
 
     def row(self, indicator: str, breakdown: str = "") -> Row:
         return next(
@@ -243,9 +270,10 @@ def _read_counts(periods: list[Quarter], ends: list[Quarter]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _add_counts(rows: list[tuple], figures: _Figures, names: _Names) -> None:
+def _add_counts(rows: list[tuple], figures: _Figures, names: _Names, today: date) -> None:
     for measure, key, index, count in rows:
         quarter = Quarter.at(index)
+        on = min(quarter.end, today)  # a quarter not yet ended: as at today
         if measure in _SHOWN_AS:
             indicator, kind = _SHOWN_AS[measure]
             figures.add(indicator, names.label(kind, key) if kind else "", quarter, count)
@@ -256,14 +284,39 @@ def _add_counts(rows: list[tuple], figures: _Figures, names: _Names) -> None:
         elif measure == "resolved.days":
             figures.days_to_close[quarter][int(key)] += count
         elif measure == "active.cohort":
-            year_group = academic_year_start(quarter.end) - int(key) - 4
+            year_group = academic_year_start(on) - int(key) - 4
             figures.add("year_group", year_group_label(year_group), quarter, count)
-        elif measure == "active.month":
+        elif measure == "active.month" and on == quarter.end:  # to date: _caseload_today
             band = _months_band(quarter.end, int(key))
             figures.add("12", TIME_OPEN[band], quarter, count)
         elif measure == "family_size":
             figures.add("family_size", FAMILY_SIZES[int(key) - 1], quarter, count)
             figures.add("family_size", "Total families", quarter, count)
+
+
+def _caseload_today(figures: _Figures, quarter: Quarter, today: date) -> None:
+    """Time open and overdue enquiries of the cases active today, for a quarter not yet
+    ended: the counts keep these only at quarter ends (months open to a day within a month
+    need the day referred), so they come from the cases, as caseload aging counts them."""
+    from django.db.models import Exists, OuterRef
+
+    from cases.models import Enquiry, Episode
+
+    from .caseload import aging_counts
+
+    # Active and overdue by the same rules as at a quarter end, with today as the end.
+    active = Episode.objects.filter(referral_date__lte=today).exclude(closed_on__lte=today)
+    overdue = Enquiry.objects.filter(episode=OuterRef("pk"), due_on__lt=today).exclude(
+        completed_on__lte=today
+    )
+    counts = (
+        aging.with_bands(active, today)
+        .annotate(has_overdue=Exists(overdue))
+        .aggregate(**aging_counts())
+    )
+    for band, label in enumerate(TIME_OPEN):
+        figures.values[("12", label)][quarter] = counts[f"band{band}"]
+    figures.values[("overdue_at_end", "")][quarter] = counts["overdue"]
 
 
 def _months_band(end: date, referred: int) -> int:
@@ -398,8 +451,11 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     with transaction.atomic():
         # Every change committed so far is counted first; the figures read one snapshot.
         counts_bring_up_to_date()
-        _add_counts(_read_counts(periods, ends), figures, _Names.load())
+        _add_counts(_read_counts(periods, ends), figures, _Names.load(), today)
         first_enquiry = _first_enquiry_counts(periods)
+        to_date = next((q for q in quarters(year) if q.start <= today < q.end), None)
+        if to_date:
+            _caseload_today(figures, to_date, today)
     for end in ends:
         total = figures.values[("6", "")].get(end, 0)
         fsm = figures.values[("13", "")].get(end, 0)
@@ -446,19 +502,19 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
                     trend=[per_year[year - 2][1], per_year[year - 1][1]],
                     previous_q4=per_year[year - 1][0][3],
                     target=targets.get(indicator.id) if not breakdown else None,
+                    to_date=to_date.number - 1 if to_date else None,
                 )
             )
     return result
 
 
 def _year_values(indicator, values, year, today):
-    """The year's four quarter values and its YTD, by the flow/stock rules."""
+    """The year's four quarter values and its YTD, by the flow/stock rules. A quarter not yet
+    ended shows its figures so far: flows to date, stocks as at today."""
     shown = []
     for quarter in quarters(year):
         if quarter.start > today:
             shown.append(None)  # not begun
-        elif indicator.kind != "flow" and quarter.end > today:
-            shown.append(None)  # a stock is read at a quarter end that has passed
         else:
             shown.append(values.get(quarter, None if indicator.kind == "measure" else 0))
     if indicator.kind == "stock":  # the latest quarter end passed (a share may have none)

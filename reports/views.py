@@ -41,8 +41,9 @@ def scorecard_page(request):
         title = section.title
         indicators = []
         for indicator_id in section.indicators:
-            rows = [row for row in card.rows if row.indicator.id == indicator_id]
-            indicators.append({"indicator": rows[0].indicator, "rows": rows})
+            rows = card.rows_of(indicator_id)
+            indicators.append({"indicator": rows[0].indicator, "rows": rows,
+                               "lines": [_line(row, card) for row in rows]})  # fmt: skip
         commentary = [(number, card.commentary.get((title, number))) for number in (1, 2, 3, 4)]
         for item in indicators:
             item["chart"] = _chart(item["indicator"].id, item["rows"], card)
@@ -88,6 +89,26 @@ def caseload_page(request):
     return render(
         request, "reports/caseload.html", {"aging": caseload_aging(today), "today": today}
     )
+
+
+def _line(row, card) -> dict:
+    """A row's cells as shown: each value with its direction, and a link to the cases it
+    counts (none for nought, a share, a median or a count of families)."""
+    from .figures import Figure
+
+    def link(value, year, quarter):
+        figure = Figure(row.indicator.id, year, quarter, row.breakdown)
+        return figure.link() if value and figure.is_cases() else None
+
+    return {
+        "row": row,
+        "quarters": [(value, direction, link(value, card.year, number))
+                     for number, value, direction in zip((1, 2, 3, 4), row.quarters,
+                                                         row.directions, strict=True)],
+        "ytd": (row.ytd, link(row.ytd, card.year, 0)),
+        "trend": [(value, link(value, year, 0))
+                  for value, year in zip(row.trend, (card.year - 2, card.year - 1), strict=True)],
+    }  # fmt: skip
 
 
 # Where people would rather look than read: a chart above the table, which stays as the

@@ -119,11 +119,61 @@ def test_direction_of_travel_and_trend(history):
     assert history.row("6").trend == [0, 1]  # Cal, active at 31 March 2017
 
 
-def test_quarters_not_yet_passed_are_blank(history):
-    card = scorecard(2017, today=D(2017, 11, 20))  # during Q3
+def test_a_quarter_not_yet_ended_shows_its_figures_so_far(history):
+    card = scorecard(2017, today=D(2017, 11, 20))  # during Q3; Q4 has not begun
     assert quarters(card, "1a") == [1, 0, 2, None]  # flows count so far
-    assert quarters(card, "6") == [2, 1, None, None]  # stocks only at quarter ends passed
-    assert card.value("6") == 1
+    # Stocks as at 20 November: Ana's second case, Ben's (closed in February) and Cal's.
+    assert quarters(card, "6") == [2, 1, 3, None]
+    assert card.value("6") == 1  # a stock's year to date is the latest quarter end passed
+    assert card.to_date == Quarter(2017, 3)
+    assert card.quarter_labels[2] == "Q3 Oct - Dec 2017 (to date)"
+    assert card.quarter_labels[1] == "Q2 Jul - Sep 2017"
+    # Months open to 20 November: Ana and Ben none, Cal (1 December 2016) eleven.
+    assert quarters(card, "12", "6 months or less")[2] == 2
+    assert quarters(card, "12", "7-12 months")[2] == 1
+    # Ana's enquiry was due on 9 November and answered in January: overdue on the 20th.
+    assert quarters(card, "overdue_at_end")[2] == 1
+    assert card.row("1a").directions[2] is None  # part of a quarter against a whole one
+    assert card.row("6").directions[2] == "up"
+
+
+def _enquiry(episode, due_on, completed_on=None):
+    Enquiry.objects.create(
+        episode=episode, enquiry_type=EnquiryType.objects.get(code="S2S"), made_to="S2S",
+        requested_on=due_on - datetime.timedelta(days=7), due_on=due_on,
+        completed_on=completed_on,
+    )  # fmt: skip
+
+
+def test_an_unfinished_quarter_is_consistent_with_the_year_to_date():
+    # Nothing is dated after 20 February 2018, as in real life.
+    child = ChildFactory(date_of_birth=D(2009, 9, 10))
+    closed(ChildFactory(), D(2017, 5, 1), D(2017, 6, 20), "OTHER_LA_ACCEPTED")  # 50 days
+    closed(ChildFactory(), D(2017, 12, 1), D(2018, 2, 10), "OTHER_LA_ACCEPTED")  # 71 days
+    newest = EpisodeFactory(referral_date=D(2018, 1, 15))
+    _enquiry(newest, due_on=D(2018, 2, 1))  # not answered: overdue on the 20th
+    EpisodeFactory(child=child, referral_date=D(2017, 2, 25))
+    card = scorecard(2017, today=D(2018, 2, 20))
+    assert card.to_date == Quarter(2017, 4)
+    assert quarters(card, "1a") == [1, 0, 1, 1] and card.value("1a") == 3
+    assert quarters(card, "7") == [1, 0, 0, 1] and card.value("7") == 2
+    assert quarters(card, "median_days_to_close") == [50, None, None, 71]
+    assert card.value("median_days_to_close") == 60.5  # of 50 and 71: both quarters shown
+    assert quarters(card, "6") == [1, 1, 2, 2]
+    assert card.value("6") == 2
+    # The case referred on 25 February 2017: 11 whole months on 20 February (13 by 31 March).
+    assert quarters(card, "12", "7-12 months")[3] == 1
+    assert quarters(card, "12", "13-18 months")[3] == 0
+    assert quarters(card, "12", "6 months or less")[3] == 1
+    assert quarters(card, "overdue_at_end")[3] == 1
+    assert quarters(card, "year_group", "Year 3")[3] == 1
+
+
+def test_a_year_group_to_date_is_the_school_year_of_today(history):
+    # 20 August 2017 is still in 2016/17: Cal (born May 2008) is in Year 4 until September.
+    card = scorecard(2017, today=D(2017, 8, 20))
+    assert quarters(card, "year_group", "Year 4")[1] == 1
+    assert quarters(card, "year_group", "Year 5")[1] == 0
 
 
 @pytest.mark.parametrize(
@@ -170,9 +220,10 @@ def test_year_group_boundary_on_31_august():
 
 def test_csv_and_json_outputs(history, tmp_path):
     lines = scorecard_csv(history).splitlines()
-    assert lines[0] == "indicator,label,breakdown,Q1,Q2,Q3,Q4,YTD"
-    assert "1a,New referrals in the period,,1,0,2,1,4" in lines
-    assert "13,Active cases eligible for free school meals,%,0,0,33.3,50,50" in lines
+    assert lines[0] == ("section,indicator,label,breakdown,Q1,Q2,Q3,Q4,YTD,2015/16 YTD,2016/17 YTD")
+    assert "New referrals,1a,New referrals in the period,,1,0,2,1,4,0,1" in lines
+    assert ("Current caseload at the quarter end,13,Active cases eligible for free school "
+            "meals,%,0,0,33.3,50,50,,0") in lines  # fmt: skip
     out = tmp_path / "card.json"
     call_command("scorecard", year="2017/18", format="json", output=str(out),
                  today=TODAY)  # fmt: skip
@@ -251,3 +302,33 @@ def test_a_share_with_no_active_cases_at_the_year_end_is_blank_not_nought():
     card = scorecard(2017, today=TODAY)
     assert card.row("13", "%").trend == [None, None]  # 2015/16 and 2016/17 ended with none
     assert card.row("13").trend == [0, 0]
+
+
+def test_commentary_is_in_the_csv_and_the_workbook(history, head_of_service):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from reports.exports import scorecard_xlsx
+    from reports.services import commentary_save
+
+    commentary_save(year=2017, quarter=3, section="Resolved cases", by=head_of_service,
+                    text="=Fewer closures: two officers were on leave.")  # fmt: skip
+    card = scorecard(2017, today=TODAY)
+    lines = scorecard_csv(card).splitlines()
+    # Under Q3's column, in the Resolved cases section, before its figures; kept as text.
+    assert (
+        "Resolved cases,commentary,Performance analysis,,,,'=Fewer closures: two officers "
+        "were on leave.,,,," in lines
+    )
+    assert lines.index("Resolved cases,commentary,Performance analysis,,,,'=Fewer closures: two"
+                       " officers were on leave.,,,,") < [
+        n for n, line in enumerate(lines) if line.startswith("Resolved cases,7,")][0]  # fmt: skip
+    assert not any(line.startswith("New referrals,commentary") for line in lines)
+    book = load_workbook(BytesIO(scorecard_xlsx(card)))
+    rows = list(book["Resolved"].iter_rows(values_only=True))
+    assert rows[3][0] == "Performance analysis"
+    assert rows[4][:2] == ("Q3", "=Fewer closures: two officers were on leave.")
+    assert book["Resolved"]["B5"].data_type == "s"  # text, never a formula
+    assert all(row[0] != "Performance analysis" for row in book["New referrals"].iter_rows(
+        values_only=True))  # fmt: skip

@@ -90,4 +90,6 @@ def test_commands(resolved, capsys, tmp_path):
     out = tmp_path / "snap.csv"
     call_command("scorecard", snapshot=snapshot_id, format="csv", output=str(out))
     # As at the end of Q3: Q4 had not begun, so it is blank.
-    assert "7,Cases resolved in the period,,0,0,3,,3" in out.read_text().splitlines()
+    assert "Resolved cases,7,Cases resolved in the period,,0,0,3,,3,0,0" in (
+        out.read_text().splitlines()
+    )

@@ -24,7 +24,9 @@ def test_scorecard_downloads(client, head_of_service):
     client.force_login(head_of_service)
     response = client.get(reverse("reports:scorecard_download", args=["csv"]), {"year": "2024/25"})
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode().startswith("indicator,label,breakdown,Q1,Q2,Q3,Q4,YTD")
+    assert response.content.decode().startswith(
+        "section,indicator,label,breakdown,Q1,Q2,Q3,Q4,YTD,2022/23 YTD,2023/24 YTD\n"
+    )
     response = client.get(reverse("reports:scorecard_download", args=["json"]), {"year": "2024/25"})
     assert response.json()["year"] == "2024/25"
     for format, start in [("xlsx", b"PK"), ("pdf", b"%PDF")]:
