@@ -3,6 +3,7 @@ from django import forms
 from cme_tracker.core.forms import GovukForm, GovukModelForm
 
 from .models import IndicatorTarget
+from .snapshots import quarter_name, quarters_ended
 
 
 class CommentaryForm(GovukForm):
@@ -40,3 +41,29 @@ class TargetForm(GovukModelForm):
             self.add_error("amber_limit", "When lower is better, the amber limit must be at or "
                            "above the target")  # fmt: skip
         return data
+
+
+class SnapshotForm(GovukForm):
+    """Which ended quarter to freeze, and why when it has been frozen before."""
+
+    quarter = forms.ChoiceField(
+        label="Quarter", widget=forms.RadioSelect,
+        error_messages={"required": "Choose the quarter to take a snapshot of",
+                        "invalid_choice": "Choose one of the quarters that have ended"},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Reason for taking it again", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when the quarter already has a snapshot: the new one replaces "
+        "it, and both are kept.",
+    )  # fmt: skip
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].choices = [
+            (f"{q.year}-{q.number}", quarter_name(q)) for q in quarters_ended(today)
+        ]
+
+    def clean_quarter(self):
+        year, number = self.cleaned_data["quarter"].split("-")
+        return int(year), int(number)

@@ -146,6 +146,11 @@ class ScorecardSnapshot(models.Model):
         related_name="+", help_text="Blank when taken by the schedule.",
     )  # fmt: skip
     scheduled = models.BooleanField(default=False)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        help_text="The quarter's snapshot this one was taken to replace.",
+    )  # fmt: skip
+    reason = models.TextField(blank=True, help_text="Why the quarter was taken again.")
     figures = models.JSONField(help_text="The scorecard as JSON, commentary included.")
     csv = models.TextField()
     xlsx = models.BinaryField()
@@ -161,10 +166,26 @@ class ScorecardSnapshot(models.Model):
             models.CheckConstraint(
                 condition=models.Q(quarter__gte=1, quarter__lte=4), name="snapshot_quarter"
             ),
+            # A quarter's snapshots are one line: the first, then each taken again, with a
+            # reason, in place of the one before (a snapshot is superseded at most once).
+            models.UniqueConstraint(
+                fields=["year", "quarter"], condition=models.Q(supersedes__isnull=True),
+                name="one_first_snapshot_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(supersedes__isnull=True) | ~models.Q(reason=""),
+                name="snapshot_taken_again_has_a_reason",
+            ),
         ]  # fmt: skip
 
     def __str__(self):
         return f"snapshot {self.pk}: Q{self.quarter} {self.year}"
+
+    @property
+    def period(self):
+        from .periods import Quarter
+
+        return Quarter(self.year, self.quarter)
 
 
 class QuarterSpans(models.Field):

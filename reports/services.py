@@ -1,6 +1,8 @@
-"""Writes for reports: the head of service's commentary and indicators' targets."""
+"""Writes for reports: the head of service's commentary, indicators' targets, snapshots."""
 
 from django.db import transaction
+
+from cme_tracker.core import locks
 
 from .models import Commentary, IndicatorTarget
 
@@ -28,9 +30,18 @@ def target_save(*, indicator: str, by, **fields) -> IndicatorTarget:
     return target
 
 
+class SnapshotRefused(Exception):
+    """Why a snapshot was not taken, in words for the person taking it."""
+
+    def __init__(self, message: str, field: str = "quarter"):
+        super().__init__(message)
+        self.field = field
+
+
 @transaction.atomic
-def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False):
-    """Freeze a quarter's scorecard: its figures, commentary, and the XLSX and PDF as made now."""
+def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False, reason: str = ""):
+    """Freeze an ended quarter's scorecard: its figures, commentary, CSV, XLSX and PDF as made
+    now. A quarter taken again needs a reason, and the new snapshot supersedes the last."""
     import json
 
     from django.utils import timezone
@@ -39,11 +50,26 @@ def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False):
     from .models import ScorecardSnapshot
     from .periods import Quarter
     from .scorecard import scorecard
+    from .snapshots import current_snapshot, quarter_name
 
-    end = Quarter(year, quarter).end
-    card = scorecard(year, today=min(timezone.localdate(), end))
+    period = Quarter(year, quarter)
+    today = timezone.localdate()
+    if period.end >= today:
+        raise SnapshotRefused(f"{quarter_name(period)} has not ended: take a snapshot of a "
+                              "quarter that has ended")  # fmt: skip
+    locks.hold(locks.SNAPSHOT)  # two taken at once would both supersede the same one
+    before = current_snapshot(period)
+    reason = reason.strip()
+    if before is not None and not reason:
+        raise SnapshotRefused(
+            f"{quarter_name(period)} already has a snapshot, taken "
+            f"{timezone.localtime(before.taken_at):%-d %B %Y}: say why it is being taken again",
+            field="reason",
+        )
+    card = scorecard(year, today=period.end)
     return ScorecardSnapshot.objects.create(
         year=year, quarter=quarter, taken_by=by, scheduled=scheduled,
+        supersedes=before, reason=reason if before else "",
         figures=json.loads(scorecard_json(card)), csv=scorecard_csv(card),
         xlsx=scorecard_xlsx(card), pdf=scorecard_pdf(card),
     )  # fmt: skip
@@ -77,6 +103,7 @@ def snapshot_changes(snapshot) -> list[dict]:
 
     from .periods import Quarter
     from .scorecard import scorecard
+    from .snapshots import heading
 
     end = Quarter(snapshot.year, snapshot.quarter).end
     live = scorecard(snapshot.year, today=min(timezone.localdate(), end))
@@ -89,7 +116,7 @@ def snapshot_changes(snapshot) -> list[dict]:
         key = (row["indicator"], row["breakdown"])
         if key in now and now[key] != row[column]:
             changes.append({
-                "indicator": row["indicator"], "label": row["label"],
+                "indicator": row["indicator"], "label": heading(row["indicator"], row["label"]),
                 "breakdown": row["breakdown"], "then": row[column], "now": now[key],
             })  # fmt: skip
     return changes

@@ -8,23 +8,22 @@ from django.utils import timezone
 from cme_tracker.core import jobs, locks
 
 from . import services
-from .models import ScorecardSnapshot
+from .snapshots import current_snapshot
 
 
 @shared_task(bind=True, **jobs.RETRY)
 def snapshot_scorecard(self) -> int | None:
-    """Safe to run any number of times: one scheduled snapshot per quarter (a constraint)."""
+    """Safe to run any number of times: a quarter is frozen once by the schedule."""
     quarter = services.snapshot_due(timezone.localdate())
     if quarter is None:
         return None
     with jobs.recorded("snapshot_scorecard", trigger="schedule", task_id=self.request.id) as run:
         with transaction.atomic():
             # Two beats (or a task delivered twice) wait here for each other; the second
-            # finds the snapshot taken. The unique constraint stands behind the lock.
-            locks.hold(locks.SCHEDULED_SNAPSHOT)
-            snapshot = ScorecardSnapshot.objects.filter(
-                year=quarter.year, quarter=quarter.number, scheduled=True
-            ).first()
+            # finds the snapshot taken. The unique constraints stand behind the lock. A
+            # quarter someone took by hand already is not taken again.
+            locks.hold(locks.SNAPSHOT)
+            snapshot = current_snapshot(quarter)
             taken = snapshot is None
             if taken:
                 snapshot = services.snapshot_take(

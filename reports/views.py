@@ -19,7 +19,7 @@ from .exports import (
     scorecard_pdf,
     scorecard_xlsx,
 )
-from .forms import CommentaryForm, TargetForm
+from .forms import CommentaryForm, SnapshotForm, TargetForm
 from .periods import current_financial_year, financial_year, year_label
 from .scorecard import BY_ID, INDICATORS, SECTIONS, scorecard
 
@@ -250,7 +250,10 @@ def dfe_return_page(request):
 def snapshots_page(request):
     from .models import ScorecardSnapshot
 
-    snapshots = ScorecardSnapshot.objects.select_related("taken_by").defer("xlsx", "pdf", "csv")
+    snapshots = ScorecardSnapshot.objects.select_related("taken_by", "superseded_by").defer(
+        "xlsx", "pdf", "csv", "figures", "superseded_by__xlsx", "superseded_by__pdf",
+        "superseded_by__csv", "superseded_by__figures",
+    )  # fmt: skip
     return render(request, "reports/snapshots.html", {"snapshots": snapshots})
 
 
@@ -259,13 +262,22 @@ def snapshot_page(request, pk):
     from django.shortcuts import get_object_or_404
 
     from .models import ScorecardSnapshot
+    from .snapshots import snapshot_sections
 
-    snapshot = get_object_or_404(ScorecardSnapshot.objects.defer("xlsx", "pdf"), pk=pk)
+    snapshot = get_object_or_404(
+        ScorecardSnapshot.objects.defer("xlsx", "pdf", "csv").select_related(
+            "taken_by", "supersedes", "superseded_by"
+        ).defer("supersedes__xlsx", "supersedes__pdf", "supersedes__csv", "supersedes__figures",
+                "superseded_by__xlsx", "superseded_by__pdf", "superseded_by__csv",
+                "superseded_by__figures"),
+        pk=pk,
+    )  # fmt: skip
     return render(
         request,
         "reports/snapshot.html",
-        {"snapshot": snapshot, "changes": services.snapshot_changes(snapshot)},
-    )
+        {"snapshot": snapshot, "changes": services.snapshot_changes(snapshot),
+         "figures": snapshot_sections(snapshot)},
+    )  # fmt: skip
 
 
 @permission_required("reports.view_reports", raise_exception=True)
@@ -284,17 +296,22 @@ def snapshot_download(request, pk, format):
     return response
 
 
-@require_POST
 @permission_required("reports.manage_scorecard", raise_exception=True)
 def snapshot_take(request):
-    form_year = _year(request)
-    try:
-        quarter = int(request.POST.get("quarter", ""))
-    except ValueError:
-        quarter = 0
-    if quarter not in (1, 2, 3, 4):
-        messages.error(request, "Choose the quarter to take a snapshot of")
-        return redirect("reports:snapshots")
-    snapshot = services.snapshot_take(year=form_year, quarter=quarter, by=request.user)
-    messages.success(request, f"Snapshot of Q{quarter} {year_label(form_year)} taken")
-    return redirect("reports:snapshot", pk=snapshot.pk)
+    from .snapshots import quarter_name
+
+    form = SnapshotForm(
+        request.POST if request.method == "POST" else None, today=timezone.localdate(),
+        initial={"quarter": request.GET.get("quarter")},
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        year, number = form.cleaned_data["quarter"]
+        try:
+            snapshot = services.snapshot_take(year=year, quarter=number, by=request.user,
+                                              reason=form.cleaned_data["reason"])  # fmt: skip
+        except services.SnapshotRefused as refusal:
+            form.add_error(refusal.field, str(refusal))
+        else:
+            messages.success(request, f"Snapshot of {quarter_name(snapshot.period)} taken")
+            return redirect("reports:snapshot", pk=snapshot.pk)
+    return render(request, "reports/snapshot_take.html", {"form": form})

@@ -140,6 +140,7 @@ class DemoResult:
     episodes: int = 0
     enquiries: int = 0
     open_episodes: int = 0
+    snapshots: int = 0
     by_year: dict = field(default_factory=dict)
 
 
@@ -181,16 +182,17 @@ def load_demo(
     seed: int = 2026,
     children: int = TARGET_CHILDREN,
     progress: Callable[[int, int], None] | None = None,
+    snapshots: bool = True,
 ) -> DemoResult | None:
     """Load the demo data once; None when it is already there.
 
     ``progress(done, target)`` hears of each tenth of the children made, so a first start
-    shows it is working."""
+    shows it is working. ``snapshots`` freezes each quarter ended (about a second each)."""
     if demo_loaded():
         ensure_demo_users()
         return None
     with transaction.atomic():
-        return _Generator(today or timezone.localdate(), seed, children, progress).run()
+        return _Generator(today or timezone.localdate(), seed, children, progress, snapshots).run()
 
 
 def _weighted(rng: random.Random, weights: dict):
@@ -203,8 +205,9 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 class _Generator:
-    def __init__(self, today: date, seed: int, children: int, progress=None):
+    def __init__(self, today: date, seed: int, children: int, progress=None, snapshots=True):
         self.today = today
+        self.snapshots = snapshots
         self.progress = progress
         self.target_children = children
         self.rng = random.Random(seed)
@@ -243,7 +246,21 @@ class _Generator:
                 reported = self.result.children // step
                 self.progress(min(self.result.children, self.target_children),
                               self.target_children)  # fmt: skip
+        self._snapshots()
         return self.result
+
+    def _snapshots(self):
+        """Each quarter that has ended frozen, as the schedule would have done."""
+        from reports.services import snapshot_take
+        from reports.snapshots import current_snapshot, quarters_ended
+
+        if not self.snapshots:
+            return
+        ended = [q for q in quarters_ended(min(self.today, timezone.localdate()))
+                 if q.start >= self.start and current_snapshot(q) is None]  # fmt: skip
+        for quarter in reversed(ended):
+            snapshot_take(year=quarter.year, quarter=quarter.number, scheduled=True)
+        self.result.snapshots = len(ended)
 
     def _load_reference(self):
         self.localities = {loc.code: loc for loc in Locality.objects.all()}

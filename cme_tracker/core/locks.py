@@ -5,7 +5,7 @@ Each is held to the end of the taking transaction (``pg_advisory_xact_lock``).""
 from django.db import connection
 
 OVERDUE_SCAN = 436_001  # one overdue scan at a time across every worker and beat
-SCHEDULED_SNAPSHOT = 436_002  # one scheduled snapshot run at a time
+SNAPSHOT = 436_002  # one scorecard snapshot taken at a time, by the schedule or by hand
 SCORECARD_COUNTS = 436_003  # taken by reports_count_pending() in SQL (reports migration 0007)
 REFERRAL_INTAKE = 436_004  # one referral's duplicate check and new children at a time
 

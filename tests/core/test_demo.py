@@ -22,18 +22,18 @@ def counts():
 
 
 def test_loading_twice_changes_nothing():
-    result = demo.load_demo(today=TODAY, children=40)
+    result = demo.load_demo(today=TODAY, children=40, snapshots=False)
     assert result.children >= 40
     before = counts()
-    assert demo.load_demo(today=TODAY, children=40) is None
+    assert demo.load_demo(today=TODAY, children=40, snapshots=False) is None
     assert counts() == before
 
 
 def test_same_seed_same_data():
-    demo.load_demo(today=TODAY, children=30, seed=7)
+    demo.load_demo(today=TODAY, children=30, seed=7, snapshots=False)
     first = list(Child.objects.order_by("child_ref").values_list("surname", "date_of_birth"))
     Child.objects.update(child_ref="")  # let the loader run again beside the first set
-    demo.load_demo(today=TODAY, children=30, seed=7)
+    demo.load_demo(today=TODAY, children=30, seed=7, snapshots=False)
     second = list(
         Child.objects.exclude(child_ref="")
         .order_by("child_ref")
@@ -43,7 +43,7 @@ def test_same_seed_same_data():
 
 
 def test_demo_users_one_per_role_and_they_can_sign_in(client):
-    demo.load_demo(today=TODAY, children=10)
+    demo.load_demo(today=TODAY, children=10, snapshots=False)
     for username, _, _, role in demo.DEMO_USERS:
         user = get_user_model().objects.get(username=username)
         assert list(user.groups.values_list("name", flat=True)) == [role]
@@ -102,3 +102,17 @@ def test_loading_shows_its_progress_in_tenths(capsys):
     assert lines[-1].startswith("Loaded demo data: ")
     call_command("load_demo", "--children", "30")
     assert capsys.readouterr().out.strip() == "Demo data is already loaded; nothing changed."
+
+
+def test_the_demo_has_a_snapshot_of_each_quarter_ended(client):
+    from reports.models import ScorecardSnapshot
+
+    result = demo.load_demo(today=TODAY, children=20)
+    # 23 November 2026: every quarter from April 2024 to September 2026 has ended.
+    taken = list(ScorecardSnapshot.objects.order_by("year", "quarter")
+                 .values_list("year", "quarter", "scheduled"))  # fmt: skip
+    assert taken == [(y, q, True) for y in (2024, 2025) for q in (1, 2, 3, 4)] + [
+        (2026, 1, True),
+        (2026, 2, True),
+    ]
+    assert result.snapshots == 10

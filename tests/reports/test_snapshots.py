@@ -35,7 +35,7 @@ def test_a_snapshot_stays_the_same_while_the_live_figures_move(client, resolved,
         status="OPEN", closed_on=None, closure_outcome=None
     )
     changes = services.snapshot_changes(ScorecardSnapshot.objects.get(pk=snapshot.pk))
-    assert {"indicator": "7", "label": "Cases resolved in the period", "breakdown": "",
+    assert {"indicator": "7", "label": "7. Cases resolved in the period", "breakdown": "",
             "then": 3, "now": 2} in changes  # fmt: skip
     client.force_login(manager)
     html = client.get(reverse("reports:snapshot", args=[snapshot.pk])).content.decode()
@@ -93,3 +93,78 @@ def test_commands(resolved, capsys, tmp_path):
     assert "Resolved cases,7,Cases resolved in the period,,0,0,3,,3,0,0" in (
         out.read_text().splitlines()
     )
+
+
+def test_a_quarter_taken_again_needs_a_reason_and_replaces_the_last(resolved, head_of_service):
+    first = services.snapshot_take(year=2017, quarter=3, by=head_of_service)
+    with pytest.raises(services.SnapshotRefused, match="already has a snapshot, taken"):
+        services.snapshot_take(year=2017, quarter=3, by=head_of_service, reason="   ")
+    again = services.snapshot_take(year=2017, quarter=3, by=head_of_service,
+                                   reason="A closure in November was recorded late")  # fmt: skip
+    assert again.supersedes == first and again.reason.startswith("A closure")
+    assert ScorecardSnapshot.objects.get(pk=first.pk).superseded_by == again
+    with pytest.raises(services.SnapshotRefused, match="has not ended"):
+        services.snapshot_take(year=2026, quarter=3, by=head_of_service)
+    # The database holds the same line: no second first snapshot, none again without a
+    # reason, none superseded twice.
+    from django.db import IntegrityError
+
+    kept = {"figures": {}, "csv": "", "xlsx": b"", "pdf": b""}
+    for fields in ({}, {"supersedes": again}, {"supersedes": first, "reason": "twice"}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ScorecardSnapshot.objects.create(year=2017, quarter=3, **kept, **fields)
+
+
+def test_taking_a_snapshot_in_the_browser(client, resolved, head_of_service):
+    import time_machine
+
+    client.force_login(head_of_service)
+    url = reverse("reports:snapshot_take")
+    with time_machine.travel(datetime.datetime(2018, 1, 10, 12, tzinfo=datetime.UTC)):
+        page = client.get(url).content.decode()
+        # Only quarters that have ended, newest first: Q3 2017/18 back to Q1 2015/16.
+        assert 'value="2017-3"' in page and 'value="2017-4"' not in page
+        assert page.index("Q3 Oct - Dec 2017 (2017/18)") < page.index("Q2 Jul - Sep 2017")
+        refused = client.post(url, {"quarter": "2017-4"})
+        assert "Choose one of the quarters that have ended" in refused.content.decode()
+        assert "There is a problem" in client.post(url, {}).content.decode()
+        taken = client.post(url, {"quarter": "2017-3"})
+        assert taken.status_code == 302
+        again = client.post(url, {"quarter": "2017-3", "reason": ""}).content.decode()
+        assert "Error:" in again and "say why it is being taken again" in again
+        assert 'href="#id_reason"' in again
+        assert ScorecardSnapshot.objects.count() == 1
+        client.post(url, {"quarter": "2017-3", "reason": "Late closure recorded"})
+    first, second = ScorecardSnapshot.objects.order_by("pk")
+    client.force_login(head_of_service)  # the session signed in in 2018 has expired
+    listing = client.get(reverse("reports:snapshots")).content.decode()
+    assert "Replaced" in listing and "Late closure recorded" in listing
+    page = client.get(reverse("reports:snapshot", args=[first.pk])).content.decode()
+    assert f'Replaced by <a class="govuk-link" href="/reports/snapshots/{second.pk}/"' in page
+    # The frozen figures, readable: tables under the scorecard's own titles.
+    assert (
+        '<caption class="govuk-table__caption govuk-table__caption--m">7. Cases resolved '
+        "in the period</caption>" in page
+    )
+    assert "Active cases by year group" in page and "year_group" not in page
+
+
+def test_changes_are_named_by_the_scorecards_titles(resolved):
+    snapshot = services.snapshot_take(year=2017, quarter=3)
+    Episode.objects.filter(pk=resolved[0].pk).update(
+        status="OPEN", closed_on=None, closure_outcome=None
+    )
+    labels = {change["label"] for change in services.snapshot_changes(snapshot)}
+    assert "Families with active cases by size" in labels
+    assert "7. Cases resolved in the period" in labels
+    assert not labels & {"year_group", "family_size"}
+
+
+def test_the_schedule_leaves_a_quarter_already_taken_by_hand(resolved, head_of_service):
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2018, 1, 1, 9, tzinfo=datetime.UTC)):
+        by_hand = services.snapshot_take(year=2017, quarter=3, by=head_of_service)
+    with time_machine.travel(datetime.datetime(2018, 1, 2, 7, tzinfo=datetime.UTC), tick=False):
+        assert snapshot_scorecard.apply().get() == by_hand.pk
+    assert ScorecardSnapshot.objects.count() == 1

@@ -11,13 +11,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--year", required=True, help="Financial year, e.g. 2017/18")
         parser.add_argument("--quarter", required=True, type=int, choices=[1, 2, 3, 4])
+        parser.add_argument("--reason", default="", help="Why, when the quarter has a snapshot")
 
-    def handle(self, *args, year, quarter, **options):
+    def handle(self, *args, year, quarter, reason, **options):
         try:
             start = financial_year(year)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        with jobs.recorded("snapshot_scorecard", trigger="command") as run:
-            snapshot = services.snapshot_take(year=start, quarter=quarter)
-            run.counts = {"snapshot": snapshot.pk}
+        try:
+            with jobs.recorded("snapshot_scorecard", trigger="command") as run:
+                snapshot = services.snapshot_take(year=start, quarter=quarter, reason=reason)
+                run.counts = {"snapshot": snapshot.pk}
+        except services.SnapshotRefused as refusal:
+            raise CommandError(str(refusal)) from refusal
         self.stdout.write(f"snapshot {snapshot.pk}")

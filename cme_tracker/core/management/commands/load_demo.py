@@ -26,7 +26,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Loaded demo data: {result.children} children in {result.families} families, "
                 f"{result.episodes} episodes ({result.open_episodes} open), "
-                f"{result.enquiries} enquiries, {result.schools} schools, {result.users} users."
+                f"{result.enquiries} enquiries, {result.schools} schools, {result.users} users, "
+                f"{result.snapshots} scorecard snapshots."
             )
         )
 
