@@ -11,14 +11,9 @@ from playwright.sync_api import expect
 
 from cases.models import Child, ClosureOutcome, EnquiryType, Episode
 from tests.cases.factories import ChildFactory, ClosedEpisodeFactory, SchoolFactory
+from tests.e2e.forms import fill_date, fill_referral
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-
-def fill_date(page, field_id, day):
-    page.locator(f"#{field_id}_0").fill(str(day.day))
-    page.locator(f"#{field_id}_1").fill(str(day.month))
-    page.locator(f"#{field_id}_2").fill(str(day.year))
 
 
 @pytest.fixture
@@ -55,31 +50,14 @@ def test_officer_runs_two_sibling_cases_to_closure(journey, people, setting, kno
     # Refer two siblings.
     page.get_by_role("link", name="New referral").first.click()
     journey.check_accessibility()
-    page.get_by_label("Who made the referral?").select_option(label="School admissions")
-    page.get_by_label("Referrer's name").fill("A. Admissions Officer")
-    fill_date(page, "id_referral-received_on", today)
-    page.get_by_label("Reason for the referral").fill("Place offered in September; not started.")
-    page.get_by_label("Last school", exact=True).fill("Oakwood Primary School (990001)")
-    child_1 = page.get_by_role("group", name="Child 1")
-    child_1.get_by_label("First name").fill("Jakub")
-    child_1.get_by_label("Last name").fill("Horvath")
-    fill_date(page, "id_child-0-date_of_birth", datetime.date(2016, 3, 14))
-    child_1.get_by_label("Male", exact=True).check()
-    page.get_by_role("button", name="Add another child").click()
-    child_2 = page.get_by_role("group", name="Child 2")
-    child_2.get_by_label("First name").fill("Eva")
-    child_2.get_by_label("Last name").fill("Horváthová")
-    fill_date(page, "id_child-1-date_of_birth", datetime.date(2013, 5, 2))
-    child_2.get_by_label("Female", exact=True).check()
-    page.get_by_label("Parent or carer's name").fill("Maria Horváthová")
-    page.get_by_label("Relationship to the children").fill("Mother")
-    page.get_by_label("Address line 1").fill("1 Test Street")
-    page.get_by_label("Postcode").fill("db1 2ab")
-    page.get_by_label("Why the children are missing education").select_option(
-        label="Offered a place, not yet started"
-    )
-    journey.check_accessibility()
-    page.get_by_role("button", name="Continue").click()
+    fill_referral(
+        page,
+        children=[("Jakub", "Horvath", datetime.date(2016, 3, 14), "Male"),
+                  ("Eva", "Horváthová", datetime.date(2013, 5, 2), "Female")],
+        carer=("Maria Horváthová", "Mother"), address=("1 Test Street", "db1 2ab"),
+        last_school="Oakwood Primary School (990001)",
+        check=lambda _: journey.check_accessibility(),
+    )  # fmt: skip
 
     # Jakub is already known: the duplicate check shows him side by side.
     expect(page.get_by_role("heading", name="Check for children already known")).to_be_visible()

@@ -14,7 +14,7 @@ from cme_tracker.core import roles
 from reports.models import ScorecardSnapshot
 from tests.cases.factories import ChildFactory, EpisodeFactory
 from tests.core.factories import UserFactory
-from tests.e2e.test_case_journey import fill_date
+from tests.e2e.forms import fill_date, fill_referral
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -118,3 +118,47 @@ def test_a_head_of_service_follows_a_figure_and_takes_a_quarter_again(journey, p
     expect(page.get_by_text("Taken again, replacing")).to_be_visible()
     journey.check_accessibility()
     assert ScorecardSnapshot.objects.count() == 2
+
+
+def test_linking_a_known_child_asks_which_family_and_says_so_in_history(journey, people):
+    from cases.models import Child, Family
+    from tests.cases.factories import ClosedEpisodeFactory
+
+    family = Family.objects.create()
+    family.carers.create(name="Olga Kowalska", relationship="Mother")
+    family.addresses.create(line_1="1 Old Road", postcode="DB1 1AA",
+                            start_date=datetime.date(2020, 1, 1))  # fmt: skip
+    lena = ChildFactory(forename="Lena", surname="Kowalska", family=family,
+                        date_of_birth=datetime.date(2015, 2, 4))  # fmt: skip
+    closed = ClosedEpisodeFactory(child=lena, referral_date=datetime.date(2025, 1, 6),
+                                  closed_on=datetime.date(2025, 3, 3))  # fmt: skip
+    page = journey.page
+    journey.sign_in("officer")
+    page.get_by_role("link", name="New referral").first.click()
+    fill_referral(
+        page,
+        children=[("Lena", "Kowalska", datetime.date(2015, 2, 4), "Female"),
+                  ("Tomek", "Kowalski", datetime.date(2017, 6, 1), "Male")],
+        carer=("Ania Nowak", "Aunt"), address=("2 New Street", "DB2 2BB"),
+    )  # fmt: skip
+
+    # Lena's known family is shown beside the referral's, and the officer must choose.
+    expect(page.get_by_text("Olga Kowalska").first).to_be_visible()
+    expect(page.get_by_text("1 Old Road").first).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_label("This is known child 1, Lena Kowalska").check()
+    page.get_by_role("button", name="Save referral").click()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Say which family the children on this referral are in").click()
+    expect(page.locator("#family-keep")).to_be_focused()
+    page.get_by_label("This is known child 1, Lena Kowalska").check()
+    page.get_by_label("The known child's family", exact=False).check()
+    page.get_by_role("button", name="Save referral").click()
+    expect(page.get_by_text("2 cases opened")).to_be_visible()
+    tomek = Child.objects.get(forename="Tomek")
+    assert tomek.family_id == family.pk == Child.objects.get(pk=lena.pk).family_id
+
+    # Her closed case from before says what changed about her family.
+    journey.go(f"/cases/{closed.pk}/history/")
+    expect(page.get_by_text("Family's carer or address added").first).to_be_visible()
+    journey.check_accessibility()
