@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 # Held by the Team manager role; a superuser may also grant it to one person.
 SENSITIVE_ACCESS = "cases.view_sensitive_episode"
@@ -140,6 +140,19 @@ def family_shown(user, episode, family: dict) -> dict:
         "current_address_shown": current is not None and shows_item(user, episode, current),
         "area_shown": shows_sensitive(user, episode) and (not marked or sees_marked(user, episode)),
     }
+
+
+def area_withheld_q(user) -> Q:
+    """The cases whose area ``family_shown`` withholds from this person, as a filter on
+    episodes: for lists that pick cases by area (a scorecard figure followed)."""
+    if has_sensitive_access(user):
+        return Q(pk__in=[])
+    from .models import Address
+
+    marked = Q(Exists(Address.objects.filter(family_id=OuterRef("child__family_id"),
+                                             is_sensitive=True)))  # fmt: skip
+    sensitive_mine = sensitive_q() & Q(allocated_officer=user)
+    return (sensitive_q() & ~Q(allocated_officer=user)) | (marked & ~sensitive_mine)
 
 
 # Record scope -----------------------------------------------------------------------------

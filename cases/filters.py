@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from . import aging
+from . import access, aging
 from .forms import officer_choices
 from .models import Episode, EthnicityGroup, Locality, PresentingNeed, SchoolPhase
 
@@ -199,12 +199,19 @@ class EpisodeFilter(filters.FilterSet):
         if not value:
             return None
         figure = Figure.parse(value)
-        return {"text": figure.describe(timezone.localdate()), "back": figure.scorecard_link()}
+        return {"text": figure.describe(timezone.localdate()), "back": figure.scorecard_link(),
+                "withheld": getattr(self, "withheld", 0)}  # fmt: skip
 
     def by_figure(self, queryset, name, value):
         from reports.figures import Figure
 
-        return queryset.filter(Figure.parse(value).cases(timezone.localdate()))
+        figure = Figure.parse(value)
+        cases = queryset.filter(figure.cases(timezone.localdate()))
+        if figure.names_area():  # never a list of whose areas this person may not see
+            withheld = access.area_withheld_q(self.user)
+            self.withheld = cases.filter(withheld).count()
+            cases = cases.exclude(withheld)
+        return cases
 
     def by_ethnicity_group(self, queryset, name, value):
         match = Q(child__ethnicity__group__code=value)

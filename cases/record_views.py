@@ -2,10 +2,11 @@
 Each page is a case page (``case_view``): the same access log, scope and stale-edit refusal."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from . import services
+from . import access, services
 from .access import Action
 from .errors import CaseError
 from .forms import CoreEnquiryForm
@@ -13,6 +14,15 @@ from .models import Address, Carer
 from .record_forms import AddressForm, CarerForm, ChildDetailsForm
 from .services import corrections
 from .views import _act, _case_context, case_view
+
+
+def _shown(request, episode, model, pk):
+    """The family's carer or address, if the case page would show it to this person: one
+    hidden there (a refuge's, kept hidden after a lift) is not opened to be corrected."""
+    item = get_object_or_404(model, pk=pk, family_id=episode.child.family_id)
+    if not access.shows_item(request.user, episode, item):
+        raise PermissionDenied
+    return item
 
 
 def _fields(form, names) -> dict:
@@ -76,7 +86,7 @@ def carer_add(request, episode):
 
 @case_view(Action.EDIT)
 def carer_edit(request, episode, carer_pk):
-    carer = get_object_or_404(Carer, pk=carer_pk, family_id=episode.child.family_id)
+    carer = _shown(request, episode, Carer, carer_pk)
     initial = {name: getattr(carer, name) for name in CarerForm.FIELDS}
     form = CarerForm(request.POST or None, initial={**initial, "version": episode.version})
 
@@ -103,7 +113,7 @@ def address_add(request, episode):
 
 @case_view(Action.EDIT)
 def address_edit(request, episode, address_pk):
-    address = get_object_or_404(Address, pk=address_pk, family_id=episode.child.family_id)
+    address = _shown(request, episode, Address, address_pk)
     initial = {name: getattr(address, name) for name in AddressForm.FIELDS}
     form = AddressForm(request.POST or None, initial={**initial, "version": episode.version})
 

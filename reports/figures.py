@@ -71,6 +71,15 @@ class Figure:
         )
         return known and (self.indicator, self.breakdown) not in NOT_CASES
 
+    def names_area(self) -> bool:
+        """Picks cases by area, which comes from an address: a case whose area is withheld
+        from someone is counted but not listed to them."""
+        return (
+            self.indicator in ACTIVE
+            and ACTIVE[self.indicator] == "locality"
+            and isinstance(_place(self.breakdown), Area)
+        )
+
     def link(self) -> str:
         return reverse("cases:list") + "?" + urlencode({"figure": str(self)})
 
@@ -156,11 +165,18 @@ def _choice(choices, label: str) -> str:
     return next(value for value, text in choices if text == label)
 
 
+def _place(label: str) -> Locality | Area | None:
+    """A locality's row, or an area's (a locality is looked for first)."""
+    if not label or label == NO_LOCALITY:
+        return None
+    return Locality.objects.filter(label=label).first() or Area.objects.get(label=label)
+
+
 def _locality(label: str, on: date) -> Q:
-    if label == NO_LOCALITY:
+    place = _place(label)
+    if place is None:
         return Q(locality__isnull=True)
-    locality = Locality.objects.filter(label=label).first()
-    return Q(locality=locality) if locality else Q(area=Area.objects.get(label=label))
+    return Q(locality=place) if isinstance(place, Locality) else Q(area=place)
 
 
 def _ethnicity(label: str, on: date) -> Q:

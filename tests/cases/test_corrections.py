@@ -151,3 +151,31 @@ def test_a_sensitive_family_s_changes_are_withheld_in_history(client, officer):
     assert "Family moved to a new address" in history
     assert "Safe House" not in history and "DB3 3CC" not in history
     assert family.addresses.get().is_sensitive  # given to a sensitive family: sensitive itself
+
+
+def test_an_address_or_carer_hidden_on_the_case_cannot_be_opened_to_correct(client, officer):
+    # A refuge's address and contact, kept hidden after the case's sensitivity was lifted.
+    family = FamilyFactory()
+    refuge = family.addresses.create(line_1="12 Refuge Row", postcode="DB9 9RR",
+                                     start_date=D(2025, 9, 1), is_sensitive=True)  # fmt: skip
+    contact = family.carers.create(name="Refuge Worker", relationship="Key worker",
+                                   phone="01632 960555", is_sensitive=True)  # fmt: skip
+    case = EpisodeFactory(child=ChildFactory(family=family), allocated_officer=officer,
+                          referral_date=D(2026, 9, 1))  # fmt: skip
+    client.force_login(officer)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "12 Refuge Row" not in page and "Refuge Worker" not in page
+    for url, data in [
+        (reverse("cases:address_edit", args=[case.pk, refuge.pk]),
+         {"version": case.version, "line_1": "Changed", "start_date_0": "1",
+          "start_date_1": "9", "start_date_2": "2025"}),
+        (reverse("cases:carer_edit", args=[case.pk, contact.pk]),
+         {"version": case.version, "name": "Changed", "relationship": "Key worker"}),
+    ]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 403
+        assert "Refuge" not in response.content.decode()
+        assert client.post(url, data).status_code == 403
+    refuge.refresh_from_db()
+    contact.refresh_from_db()
+    assert (refuge.line_1, contact.name) == ("12 Refuge Row", "Refuge Worker")

@@ -72,3 +72,29 @@ def test_a_link_that_names_no_figure_says_so_and_lists_nothing(client, head_of_s
         assert response.status_code == 200, bad
         assert "There is a problem" in html and "This link names no" in html, bad
         assert "CME0" not in html.split("Cases matching the filters")[1], bad
+
+
+def test_a_figure_by_area_never_lists_a_case_whose_area_is_withheld(client, manager, officer):
+    from cases.models import Area, Family
+    from cme_tracker.core import roles
+    from tests.conftest import _user_with_role
+
+    aston = Area.objects.get(code="ASTON_BRINSWORTH")
+    refuge_family = Family.objects.create()
+    refuge_family.addresses.create(line_1="12 Refuge Row", is_sensitive=True)
+    hidden = [  # a sensitive case, and a case whose family has a refuge address of its own
+        EpisodeFactory(referral_date=D(2017, 5, 1), area=aston, locality=aston.locality,
+                       is_sensitive=True),
+        EpisodeFactory(child=ChildFactory(family=refuge_family), referral_date=D(2017, 5, 2),
+                       area=aston, locality=aston.locality),
+    ]  # fmt: skip
+    plain = EpisodeFactory(referral_date=D(2017, 5, 3), area=aston, locality=aston.locality)
+    figure = {"figure": "10|2017|1|Aston/Brinsworth"}
+    head = _user_with_role(roles.HEAD_OF_SERVICE)
+    for person, listed in [(head, [plain]), (officer, [plain]), (manager, [*hidden, plain])]:
+        client.force_login(person)
+        html = client.get("/cases/", figure).content.decode()
+        shown = {e for e in [*hidden, plain] if f">{e.reference}</a>" in html}
+        assert shown == set(listed), person
+        if len(listed) == 1:
+            assert "2 cases whose area is withheld from you are counted but not listed" in html
