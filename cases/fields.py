@@ -5,7 +5,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import School
+from .models import Area, School
 from .upn import upn_problem
 
 
@@ -108,3 +108,17 @@ class UPNField(forms.CharField):
             if problem:
                 raise ValidationError(f"The UPN {problem}")
         return upn
+
+
+class AreaField(forms.ModelChoiceField):
+    """An area of the borough (optional), named with its locality: "Clifton (Central)"."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Area")
+        super().__init__(
+            queryset=Area.objects.filter(is_active=True).select_related("locality"),
+            required=False, **kwargs,
+        )  # fmt: skip
+
+    def label_from_instance(self, area):
+        return f"{area.label} ({area.locality.label})"

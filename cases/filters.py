@@ -20,13 +20,27 @@ STATUS = [
 ]
 
 
-def _figure_named(value: str) -> None:
-    from reports.figures import Figure, NotAFigure
+class _FigureField(forms.CharField):
+    """A scorecard figure named in a link (``reports.figures.Figure``), read once."""
 
-    try:
-        Figure.parse(value).cases(timezone.localdate())
-    except NotAFigure as error:
-        raise forms.ValidationError(str(error)) from error
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        from reports.figures import Figure, NotAFigure
+
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            figure = Figure.parse(value)
+            figure.cases(timezone.localdate())  # a row the figure does not have is refused
+        except NotAFigure as error:
+            raise forms.ValidationError(str(error)) from error
+        return figure
+
+
+class _FigureFilter(filters.Filter):
+    field_class = _FigureField
 
 
 class EpisodeFilter(filters.FilterSet):
@@ -94,9 +108,7 @@ class EpisodeFilter(filters.FilterSet):
         lookup_expr="lte",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    figure = filters.CharFilter(  # a scorecard figure followed: the cases it counts
-        method="by_figure", widget=forms.HiddenInput, validators=[_figure_named]
-    )
+    figure = _FigureFilter(method="by_figure")  # a scorecard figure followed: its cases
     sort = filters.OrderingFilter(
         label="Sort by",
         fields=[
@@ -191,26 +203,23 @@ class EpisodeFilter(filters.FilterSet):
     @property
     def figure_followed(self):
         """The scorecard figure whose cases these are, and what it counts, if one was named."""
-        from reports.figures import Figure
-
         if not self.is_bound or not self.form.is_valid():
             return None
-        value = self.form.cleaned_data.get("figure")
-        if not value:
+        figure = self.form.cleaned_data.get("figure")
+        if figure is None:
             return None
-        figure = Figure.parse(value)
-        return {"text": figure.describe(timezone.localdate()), "back": figure.scorecard_link(),
-                "withheld": getattr(self, "withheld", 0)}  # fmt: skip
+        today = timezone.localdate()
+        withheld = (
+            self.queryset.filter(figure.cases(today) & access.area_withheld_q(self.user)).count()
+            if figure.names_area() else 0
+        )  # fmt: skip
+        return {"text": figure.describe(today), "back": figure.scorecard_link(),
+                "withheld": withheld}  # fmt: skip
 
-    def by_figure(self, queryset, name, value):
-        from reports.figures import Figure
-
-        figure = Figure.parse(value)
+    def by_figure(self, queryset, name, figure):
         cases = queryset.filter(figure.cases(timezone.localdate()))
         if figure.names_area():  # never a list of whose areas this person may not see
-            withheld = access.area_withheld_q(self.user)
-            self.withheld = cases.filter(withheld).count()
-            cases = cases.exclude(withheld)
+            cases = cases.exclude(access.area_withheld_q(self.user))
         return cases
 
     def by_ethnicity_group(self, queryset, name, value):

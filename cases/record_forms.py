@@ -5,9 +5,9 @@ from django import forms
 
 from cme_tracker.core.forms import DateField, GovukForm
 
-from .fields import PostcodeField, UPNField
+from .fields import AreaField, PostcodeField, UPNField
 from .forms import VersionedForm
-from .models import Area, Ethnicity, Gender, SENStatus
+from .models import Ethnicity, Gender, SENStatus
 from .services.corrections import ADDRESS_FIELDS, CARER_FIELDS, CHILD_FIELDS
 
 YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
@@ -111,12 +111,7 @@ class AddressForm(VersionedForm):
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city (optional)", max_length=100, required=False)
     postcode = PostcodeField(label="Postcode (optional)")
-    area = forms.ModelChoiceField(
-        label="Area",
-        queryset=Area.objects.filter(is_active=True).select_related("locality"),
-        required=False,
-        empty_label="Not in the borough, or not known",
-    )
+    area = AreaField(empty_label="Not in the borough, or not known")
     start_date = DateField(label="Date the family moved there")
     end_date = DateField(label="Date the family left (optional)", required=False)
 
@@ -124,7 +119,6 @@ class AddressForm(VersionedForm):
 
     def __init__(self, *args, adding: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].label_from_instance = lambda a: f"{a.label} ({a.locality.label})"
         if adding:
             del self.fields["end_date"]
         else:

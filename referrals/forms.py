@@ -6,9 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 
-from cases.fields import PostcodeField, SchoolField
+from cases.fields import AreaField, PostcodeField, SchoolField
 from cases.models import (
-    Area,
     MissingReason,
     OpenToService,
     PresentingNeed,
@@ -152,18 +151,11 @@ class FamilyForm(GovukForm):
     line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = PostcodeField(label="Postcode")
-    area = forms.ModelChoiceField(
-        label="Area",
-        queryset=Area.objects.filter(is_active=True).select_related("locality"),
-        required=False,
+    area = AreaField(
         empty_label="Work it out from the postcode",
         help_text="Sets the locality. With no area and a postcode outside the borough, the "
         "case counts as No Locality Registered.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].label_from_instance = lambda a: f"{a.label} ({a.locality.label})"
 
     def clean(self):
         data = super().clean()

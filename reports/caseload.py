@@ -30,8 +30,7 @@ class Line:
         return [*cells, (self.overdue, self.link(overdue="yes")), (self.total, self.link())]
 
 
-def open_cases(today: date):
-    """Open cases with their time-open band and whether an enquiry is overdue today."""
+def _open(today: date):
     overdue = Enquiry.objects.filter(
         episode=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today
     )
@@ -58,7 +57,7 @@ def _line(label, filters, row) -> Line:
 
 
 def caseload_aging(today: date) -> dict:
-    episodes = open_cases(today)
+    episodes = _open(today)
     officers = []
     rows = episodes.values(
         "allocated_officer", "allocated_officer__first_name", "allocated_officer__last_name",

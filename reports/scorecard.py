@@ -298,20 +298,19 @@ def _caseload_today(figures: _Figures, quarter: Quarter, today: date) -> None:
     """Time open and overdue enquiries of the cases active today, for a quarter not yet
     ended: the counts keep these only at quarter ends (months open to a day within a month
     need the day referred), so they come from the cases, as caseload aging counts them."""
-    from django.db.models import Exists, OuterRef
+    from django.db.models import Q
 
-    from cases.models import Enquiry, Episode
+    from cases.models import Episode
 
     from .caseload import aging_counts
+    from .figures import Figure
 
-    # Active and overdue by the same rules as at a quarter end, with today as the end.
-    active = Episode.objects.filter(referral_date__lte=today).exclude(closed_on__lte=today)
-    overdue = Enquiry.objects.filter(episode=OuterRef("pk"), due_on__lt=today).exclude(
-        completed_on__lte=today
-    )
+    # Active and overdue as at a quarter end, with today as the end: the case list's rules.
+    active = Figure("6", quarter.year, quarter.number).cases(today)
+    overdue = Figure("overdue_at_end", quarter.year, quarter.number).cases(today)
     counts = (
-        aging.with_bands(active, today)
-        .annotate(has_overdue=Exists(overdue))
+        aging.with_bands(Episode.objects.filter(active), today)
+        .annotate(has_overdue=Q(overdue))
         .aggregate(**aging_counts())
     )
     for band, label in enumerate(TIME_OPEN):

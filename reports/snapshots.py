@@ -42,10 +42,32 @@ def quarter_name(quarter: Quarter) -> str:
     return f"{quarter.label} ({year_label(quarter.year)})"
 
 
+FILES = ("xlsx", "pdf", "csv")  # stored bytes: read only to be downloaded
+
+
+def _without_files(*relations: str, figures: bool = False):
+    """Snapshots, with who took them and the snapshots ``relations`` name (the ones they
+    supersede or are superseded by), without their files, and without their figures unless
+    asked for."""
+    kept = FILES if figures else (*FILES, "figures")
+    return ScorecardSnapshot.objects.select_related("taken_by", *relations).defer(
+        *kept, *(f"{relation}__{name}" for relation in relations for name in (*FILES, "figures"))
+    )
+
+
+def snapshot_list():
+    return _without_files("superseded_by")
+
+
+def snapshot_for_page():
+    """One snapshot to read: its figures, who took it, and the line it stands in."""
+    return _without_files("supersedes", "superseded_by", figures=True)
+
+
 def current_snapshot(quarter: Quarter) -> ScorecardSnapshot | None:
     """The quarter's snapshot that nothing has superseded."""
     return (
-        ScorecardSnapshot.objects.defer("xlsx", "pdf", "csv", "figures")
+        _without_files()
         .filter(year=quarter.year, quarter=quarter.number, superseded_by__isnull=True)
         .first()
     )

@@ -248,30 +248,18 @@ def dfe_return_page(request):
 
 @permission_required("reports.view_reports", raise_exception=True)
 def snapshots_page(request):
-    from .models import ScorecardSnapshot
+    from .snapshots import snapshot_list
 
-    snapshots = ScorecardSnapshot.objects.select_related("taken_by", "superseded_by").defer(
-        "xlsx", "pdf", "csv", "figures", "superseded_by__xlsx", "superseded_by__pdf",
-        "superseded_by__csv", "superseded_by__figures",
-    )  # fmt: skip
-    return render(request, "reports/snapshots.html", {"snapshots": snapshots})
+    return render(request, "reports/snapshots.html", {"snapshots": snapshot_list()})
 
 
 @permission_required("reports.view_reports", raise_exception=True)
 def snapshot_page(request, pk):
     from django.shortcuts import get_object_or_404
 
-    from .models import ScorecardSnapshot
-    from .snapshots import snapshot_sections
+    from .snapshots import snapshot_for_page, snapshot_sections
 
-    snapshot = get_object_or_404(
-        ScorecardSnapshot.objects.defer("xlsx", "pdf", "csv").select_related(
-            "taken_by", "supersedes", "superseded_by"
-        ).defer("supersedes__xlsx", "supersedes__pdf", "supersedes__csv", "supersedes__figures",
-                "superseded_by__xlsx", "superseded_by__pdf", "superseded_by__csv",
-                "superseded_by__figures"),
-        pk=pk,
-    )  # fmt: skip
+    snapshot = get_object_or_404(snapshot_for_page(), pk=pk)
     return render(
         request,
         "reports/snapshot.html",
