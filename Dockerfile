@@ -25,7 +25,5 @@ RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgresql://unused/unused \
     python manage.py collectstatic --noinput --verbosity 0
 USER cme
 EXPOSE 8000
-# The access log leaves out query strings: a search for a child's name must not be logged.
-CMD ["gunicorn", "cme_tracker.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", \
-     "--access-logfile", "-", "--forwarded-allow-ips", "*", \
-     "--access-logformat", "%(h)s %(t)s \"%(m)s %(U)s\" %(s)s %(b)s %(L)s"]
+# Workers, threads, timeouts and the access log (no query strings): gunicorn.conf.py.
+CMD ["gunicorn", "cme_tracker.wsgi"]

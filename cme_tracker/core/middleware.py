@@ -1,11 +1,31 @@
 import logging
+import time
 
+import psycopg
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
+
+
+class SessionKeptAlive:
+    """A signed-in session ends after SESSION_COOKIE_AGE without a request. Its expiry moves
+    on at most once a minute (``SESSION_RENEW_SECONDS``), not with every page: saving the
+    session on every request was a database write for every page anyone opened."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_auth_user_id"):
+            now = int(time.time())
+            if now - session.get("renewed_at", 0) >= settings.SESSION_RENEW_SECONDS:
+                session["renewed_at"] = now  # saved, with its expiry set afresh
+        return self.get_response(request)
 
 
 class NoStoreForSignedInUsers:
@@ -21,9 +41,9 @@ class NoStoreForSignedInUsers:
         return response
 
 
-def unavailable() -> HttpResponse:
+def unavailable(*, too_slow: bool = False) -> HttpResponse:
     """The 503 page, drawn without the database: no user, no messages."""
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    response = HttpResponse(render_to_string("503.html", {"too_slow": too_slow}), status=503)
     response["Retry-After"] = "60"
     patch_cache_control(response, no_store=True)
     return response
@@ -46,6 +66,10 @@ class ServiceUnavailableWithoutTheDatabase:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_DOWN):
+            if isinstance(exception.__cause__, psycopg.errors.QueryCanceled):
+                # The statement timeout (production settings): one runaway query, cancelled.
+                logger.warning("statement timeout: answered 503 for %s", request.path)
+                return unavailable(too_slow=True)
             logger.warning("database unreachable: answered 503 for %s", request.path)
             return unavailable()
         return None

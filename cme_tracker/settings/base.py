@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "cme_tracker.core.middleware.SessionKeptAlive",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "cme_tracker.core.middleware.NoStoreForSignedInUsers",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -185,9 +186,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Signed-in sessions end after 30 minutes without a request.
+# Signed-in sessions end after 30 minutes without a request: their expiry is renewed at most
+# once a minute by core.middleware.SessionKeptAlive, so they end 29 to 30 minutes after.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -38,6 +38,12 @@ if DEBUG:
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 
 DATABASES = {"default": database_settings(DATABASE_URL)}
+# In the web server (gunicorn.conf.py sets CME_PROCESS=web), a statement the database has
+# not answered within this many milliseconds is cancelled: the page answers 503 and the
+# worker is free again. The worker, beat and migrate have no such limit.
+WEB_STATEMENT_TIMEOUT_MS = env.int("WEB_STATEMENT_TIMEOUT_MS", default=10_000)
+if env.str("CME_PROCESS", default="") == "web":
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={WEB_STATEMENT_TIMEOUT_MS}"
 # The web server, worker and beat need only DATABASE_URL; `migrate` needs DATABASE_OWNER_URL.
 DATABASE_ROLES = database_roles(DATABASE_URL, DATABASE_OWNER_URL or None)
 # A system check refuses to start when the application's role could rewrite the audit trail.

@@ -16,9 +16,29 @@ def test_five_wrong_passwords_lock_the_account(client, officer):
     assert not client.get("/").wsgi_request.user.is_authenticated
 
 
-def test_sessions_expire_after_thirty_idle_minutes(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+def test_sessions_expire_after_thirty_idle_minutes_and_pages_keep_them_alive(client, officer):
+    import datetime as dt
+
+    import time_machine
+    from django.contrib.sessions.models import Session
+
+    def expires():
+        return Session.objects.get(pk=client.session.session_key).expire_date
+
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        client.force_login(officer)
+        client.get("/")
+        first = expires()
+        assert first == start + dt.timedelta(minutes=30)
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        assert client.get("/").status_code == 200
+        assert expires() == first  # within the minute: no write
+    with time_machine.travel(start + dt.timedelta(minutes=20), tick=False):
+        assert client.get("/").status_code == 200
+        assert expires() == start + dt.timedelta(minutes=50)  # renewed
+    with time_machine.travel(start + dt.timedelta(minutes=51), tick=False):
+        assert client.get("/").status_code == 302  # idle 31 minutes: signed out
 
 
 def test_passwords_are_hashed_with_argon2_in_production():
