@@ -3,11 +3,24 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)  # fmt: skip
+from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from . import access
 from .models import Child, ClosureProposal, Enquiry, Episode, Event
+from .models.episodes import NEXT_DUE_KEY
 from .names import names_match
 
 
@@ -15,12 +28,10 @@ def open_episodes():
     return Episode.objects.filter(status=Episode.Status.OPEN)
 
 
-def overdue_enquiries(*, today: date | None = None):
-    """Incomplete enquiries on open episodes whose due date has passed."""
-    today = today or timezone.localdate()
-    return Enquiry.objects.filter(
-        completed_on__isnull=True, due_on__lt=today, episode__status=Episode.Status.OPEN
-    )
+def has_overdue_q(today: date) -> Q:
+    """Open cases with an overdue enquiry: those whose next enquiry due date has passed (said
+    of the indexed sort key, so a list of them sorted by it reads one index range)."""
+    return Q(status=Episode.Status.OPEN) & Q(LessThan(NEXT_DUE_KEY, today))
 
 
 def _pending_proposals():
@@ -34,24 +45,40 @@ def with_status(episodes):
     return episodes.annotate(awaiting_approval=Exists(_pending_proposals()))
 
 
+def awaiting_approval_q() -> Q:
+    return Q(Exists(_pending_proposals()))
+
+
 def episode_list(*, today: date | None = None):
-    """Episodes with what every list shows: the child, officer, next due date, overdue count."""
+    """Episodes with what every list shows: the child, officer, locality, whether a closure
+    awaits approval and how many enquiries are overdue. For a page's cases (``episode_rows``)
+    or a download streamed row by row: never to be sorted or counted whole."""
     today = today or timezone.localdate()
-    outstanding = Q(enquiries__completed_on__isnull=True)
-    return Episode.objects.select_related(
-        "child", "child__ethnicity__group", "allocated_officer", "locality", "presenting_need"
-    ).annotate(
-        next_due_on=Min("enquiries__due_on", filter=outstanding),
-        overdue_count=Count(
-            "enquiries",
-            filter=outstanding & Q(enquiries__due_on__lt=today, status=Episode.Status.OPEN),
-        ),
-        awaiting_approval=Exists(_pending_proposals()),
+    overdue = (
+        Enquiry.objects.filter(episode=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today)
+        .values("episode")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    return with_status(Episode.objects.select_related(
+        "child", "child__ethnicity__group", "allocated_officer", "locality", "presenting_need"
+    )).annotate(
+        overdue_count=Case(
+            When(has_overdue_q(today), then=Subquery(overdue, output_field=IntegerField())),
+            default=Value(0),
+        ),
+    )  # fmt: skip
+
+
+def episode_rows(ids: list[int], *, today: date | None = None) -> list[Episode]:
+    """The cases a page lists, in the page's order, with what the table shows."""
+    found = {episode.pk: episode for episode in episode_list(today=today).filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def caseload_summary(*, user, today: date | None = None) -> dict:
-    """Counts for the home page: the user's own open cases and the team's."""
+    """Counts for the home page: the user's own open cases and the team's, and of those the
+    cases with an overdue enquiry."""
     today = today or timezone.localdate()
     mine = Q(allocated_officer=user)
     counts = open_episodes().aggregate(
@@ -59,9 +86,11 @@ def caseload_summary(*, user, today: date | None = None) -> dict:
         team=Count("pk"),
         unallocated=Count("pk", filter=Q(allocated_officer__isnull=True)),
     )
-    overdue = overdue_enquiries(today=today).aggregate(
-        mine=Count("pk", filter=Q(episode__allocated_officer=user)), team=Count("pk")
-    )
+    overdue = (
+        open_episodes()
+        .filter(has_overdue_q(today))
+        .aggregate(mine=Count("pk", filter=mine), team=Count("pk"))
+    )  # cases with an overdue enquiry: what the list's "overdue" filter shows
     approvals = ClosureProposal.objects.filter(decision=ClosureProposal.Decision.PENDING).count()
     return {
         "my_open": counts["mine"],

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 from cme_tracker.core import http
 from referrals import selectors as referral_selectors
 
-from . import access, letters, selectors, services
+from . import access, letters, paging, selectors, services
 from .errors import CaseError, StaleEdit
-from .filters import EpisodeFilter
+from .filters import SORTS, EpisodeFilter
 from .forms import (
     AllocateForm,
     BulkAllocateForm,
@@ -136,36 +136,42 @@ def caseload(request):
     team = request.user.has_perm("cases.allocate_episode") or request.user.has_perm(
         "reports.view_reports"
     )
-    episodes = selectors.episode_list().filter(status=Episode.Status.OPEN)
+    episodes = selectors.open_episodes()
     if not team:
         episodes = episodes.filter(allocated_officer=request.user)
-    episodes = episodes.order_by("next_due_on", "referral_date")
-    page = Paginator(episodes, PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = selectors.caseload_summary(user=request.user)
+    page = paging.page_of(episodes, SORTS["next_due"], request.GET, per_page=PAGE_SIZE,
+                          rows=selectors.episode_rows,
+                          count=summary["team_open" if team else "my_open"])  # fmt: skip
     return render(
         request,
         "cases/caseload.html",
         {
             "team": team,
             "page": page,
-            "summary": selectors.caseload_summary(user=request.user),
+            "summary": summary,
         },
     )
 
 
 def _filtered(request):
-    """The case list's filter and the cases it picks, in the order asked for."""
-    episodes = selectors.episode_list()
-    case_filter = EpisodeFilter(request.GET or None, queryset=episodes, user=request.user)
-    results = case_filter.qs if case_filter.is_bound else episodes
+    """The case list's filter, the cases it picks (bare: neither sorted nor annotated), and
+    the order asked for."""
+    case_filter = EpisodeFilter(request.GET or None, queryset=Episode.objects.all(),
+                                user=request.user)  # fmt: skip
+    results = case_filter.qs if case_filter.is_bound else Episode.objects.all()
     if case_filter.is_bound and not case_filter.form.is_valid():
-        results = episodes.none()
-    return case_filter, results.order_by(*results.query.order_by or ["-referral_date", "-pk"])
+        results = Episode.objects.none()
+    return case_filter, results, case_filter.sort_chosen
 
 
 @permission_required("cases.view_episode", raise_exception=True)
 def episode_list(request):
-    case_filter, results = _filtered(request)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    case_filter, results, sort = _filtered(request)
+    exactly = case_filter.figure_followed is not None  # to agree with the scorecard's figure
+    page = paging.page_of(results, sort, request.GET, per_page=PAGE_SIZE,
+                          rows=selectors.episode_rows,
+                          count_up_to_limit=None if exactly else paging.COUNT_UP_TO)  # fmt: skip
     return render(
         request,
         "cases/episode_list.html",
@@ -183,12 +189,15 @@ def episode_list(request):
 
 @permission_required("reports.view_reports", raise_exception=True)
 def episode_list_csv(request):
-    """The cases the filters pick, as CSV (for managers and the head of service)."""
+    """The cases the filters pick, in the order asked for, as CSV (for managers and the head
+    of service), streamed: each row annotated as it is read."""
     from .exports import case_list_csv_lines
 
-    _, results = _filtered(request)
+    _, results, sort = _filtered(request)
+    rows = selectors.episode_list().filter(pk__in=results.values("pk"))
+    rows = rows.alias(**sort.aliases).order_by(*sort.ordering())
     response = StreamingHttpResponse(
-        case_list_csv_lines(results), content_type="text/csv; charset=utf-8"
+        case_list_csv_lines(rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="cme-cases.csv"'
     return response

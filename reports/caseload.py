@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
 
 from cases import aging
-from cases.models import Enquiry, Episode
+from cases.models import Episode
+from cases.selectors import has_overdue_q
 
 
 @dataclass
@@ -31,11 +32,10 @@ class Line:
 
 
 def _open(today: date):
-    overdue = Enquiry.objects.filter(
-        episode=OuterRef("pk"), completed_on__isnull=True, due_on__lt=today
-    )
+    """Open cases with their bands, and whether an enquiry is overdue (from the next due date
+    the database keeps: no enquiry is read)."""
     return aging.with_bands(Episode.objects.filter(status=Episode.Status.OPEN), today).annotate(
-        has_overdue=Exists(overdue)
+        has_overdue=ExpressionWrapper(has_overdue_q(today), output_field=BooleanField())
     )
 
 
@@ -56,41 +56,55 @@ def _line(label, filters, row) -> Line:
                 total=row["total"])  # fmt: skip
 
 
+def _empty() -> dict:
+    bands = {f"band{i}": 0 for i in range(len(aging.TIME_OPEN))}
+    return {**bands, "overdue": 0, "total": 0, "days": [0] * len(aging.DAYS_MISSING)}
+
+
+def _summed(cells, key) -> dict:
+    """The grouped cells added up by ``key`` (officer, locality, or everything)."""
+    lines: dict = {}
+    for cell in cells:
+        line = lines.setdefault(key(cell), _empty())
+        if cell["time_open_band"] is not None:
+            line[f"band{cell['time_open_band']}"] += cell["n"]
+        if cell["days_missing_band"] is not None:
+            line["days"][cell["days_missing_band"]] += cell["n"]
+        line["overdue"] += cell["n"] if cell["has_overdue"] else 0
+        line["total"] += cell["n"]
+    return lines
+
+
 def caseload_aging(today: date) -> dict:
-    episodes = _open(today)
+    """One pass over the open cases, grouped by officer, locality and band; each table is the
+    groups added up."""
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Locality
+
+    cells = list(_open(today).values("allocated_officer", "locality", "time_open_band",
+                                     "days_missing_band", "has_overdue")
+                 .annotate(n=Count("pk")).order_by())  # fmt: skip
+    by_officer = _summed(cells, lambda cell: cell["allocated_officer"])
+    people = get_user_model().objects.in_bulk([pk for pk in by_officer if pk is not None])
     officers = []
-    rows = episodes.values(
-        "allocated_officer", "allocated_officer__first_name", "allocated_officer__last_name",
-        "allocated_officer__username",
-    ).annotate(**aging_counts()).order_by("allocated_officer__first_name")  # fmt: skip
-    for row in rows:
-        if row["allocated_officer"] is None:
-            officers.append(_line("Unallocated", {"officer": "none"}, row))
+    for pk in sorted(by_officer, key=lambda pk: (pk is None, people[pk].first_name if pk else "")):
+        if pk is None:
+            officers.append(_line("Unallocated", {"officer": "none"}, by_officer[pk]))
         else:
-            name = f"{row['allocated_officer__first_name']} {row['allocated_officer__last_name']}"
-            officers.append(_line(name.strip() or row["allocated_officer__username"],
-                                  {"officer": row["allocated_officer"]}, row))  # fmt: skip
-    localities = []
-    for row in (
-        episodes.values("locality__code", "locality__label", "locality__order")
-        .annotate(**aging_counts())
-        .order_by("locality__order")
-    ):
-        code = row["locality__code"]
-        localities.append(_line(row["locality__label"] or "No Locality Registered",
-                                {"locality": code or "none"}, row))  # fmt: skip
-    total = episodes.aggregate(**aging_counts())
-    spread_counts = episodes.aggregate(
-        **{f"days{i}": Count("pk", filter=Q(days_missing_band=i))
-           for i in range(len(aging.DAYS_MISSING))}
-    )  # fmt: skip
+            name = f"{people[pk].first_name} {people[pk].last_name}".strip()
+            officers.append(_line(name or people[pk].username, {"officer": pk}, by_officer[pk]))
+    by_locality = _summed(cells, lambda cell: cell["locality"])
+    places = Locality.objects.in_bulk([pk for pk in by_locality if pk is not None])
+    localities = [
+        _line(places[pk].label if pk else "No Locality Registered",
+              {"locality": places[pk].code if pk else "none"}, by_locality[pk])
+        for pk in sorted(by_locality, key=lambda pk: (pk is None, places[pk].order if pk else 0))
+    ]  # fmt: skip
+    total = _summed(cells, lambda cell: "all").get("all", _empty())
     base = reverse("cases:list") + "?"
     spread = [
-        (
-            label,
-            spread_counts[f"days{i}"],
-            base + urlencode({"status": "open", "days_missing": key}),
-        )
+        (label, total["days"][i], base + urlencode({"status": "open", "days_missing": key}))
         for i, (key, label, *_) in enumerate(aging.DAYS_MISSING)
     ]
     oldest = Episode.objects.filter(status=Episode.Status.OPEN).select_related(

@@ -76,10 +76,10 @@ def dfe_return(census_date: date) -> Return:
     ).annotate(missing_since=aging.MISSING_SINCE)
     sexes = dict(Gender.choices)
     by_sex = dict(active.values_list("child__gender").annotate(n=Count("pk")))
-    groups: dict[str, int] = {}
-    for born in active.values_list("child__date_of_birth", flat=True).iterator():
+    groups: dict[str, int] = {}  # by birthday: a few thousand days, not every child
+    for born, n in active.values_list("child__date_of_birth").annotate(n=Count("pk")).order_by():
         label = year_group_label(year_group(born, census_date))
-        groups[label] = groups.get(label, 0) + 1
+        groups[label] = groups.get(label, 0) + n
     order = ["Reception", *[f"Year {n}" for n in range(1, 12)], "Unknown"]
     counted = active.aggregate(**{
         f"band{i}": Count("pk", filter=Q(missing_since__lte=census_date - timedelta(days=low))

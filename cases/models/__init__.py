@@ -1,6 +1,6 @@
 from .alerts import Alert, Notification
 from .episodes import AccessLogEntry, ClosureProposal, Enquiry, Episode, Event, HistoryImport
-from .people import Address, Carer, Child, Family, Gender, SENStatus
+from .people import Address, Carer, Child, ChildNamePart, Family, Gender, SENStatus
 from .reference import (
     Area,
     ClosureOutcome,
@@ -23,6 +23,7 @@ __all__ = [
     "Area",
     "Carer",
     "Child",
+    "ChildNamePart",
     "ClosureProposal",
     "ClosureOutcome",
     "Enquiry",

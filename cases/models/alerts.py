@@ -75,7 +75,12 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            # The email sender's queue: each batch reads the next unsent, not all sent before.
+            models.Index(fields=["id"], condition=Q(emailed_at__isnull=True),
+                         name="notification_unsent"),
+        ]  # fmt: skip
         constraints = [
             models.UniqueConstraint(fields=["alert", "recipient"], name="notify_each_person_once")
         ]

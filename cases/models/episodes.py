@@ -4,12 +4,18 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 
 from .reference import SchoolPhase
+
+# Where the case list sorts a case with no enquiry outstanding: after every due date. The
+# key is indexed (with the id) for all cases and for open ones, so sorting by it, and
+# "overdue" (a key before today), read index ranges.
+NO_DUE_DATE = date(9999, 12, 31)
+NEXT_DUE_KEY = Coalesce("next_due_on", Value(NO_DUE_DATE))
 
 
 class Episode(models.Model):
@@ -131,14 +137,32 @@ class Episode(models.Model):
     version = models.PositiveIntegerField(
         default=1, help_text="Raised by every change, so a stale edit is refused."
     )
+    next_due_on = models.DateField(
+        "next enquiry due", null=True, blank=True, editable=False,
+        help_text="The earliest due date of its outstanding enquiries, kept by the database "
+        "(cases.derived).",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-referral_date", "-pk"]
         indexes = [
-            models.Index(fields=["referral_date"]),
-            models.Index(fields=["child", "referral_date"], name="episode_child_referral"),
+            # The case list pages by (key, id): keyset pagination reads an index range.
+            models.Index(fields=["referral_date", "id"], name="episode_referral_keyset"),
+            models.Index(NEXT_DUE_KEY, "id", name="episode_next_due_keyset"),
+            models.Index(
+                NEXT_DUE_KEY, "id", condition=Q(status="OPEN"), name="episode_open_next_due"
+            ),
+            models.Index(
+                fields=["referral_date", "id"],
+                condition=Q(status="OPEN"),
+                name="episode_open_referral",
+            ),  # fmt: skip
+            # With the id, a name search reads its children's cases from the index alone.
+            models.Index(
+                fields=["child", "referral_date"], include=["id"], name="episode_child_referral"
+            ),
             models.Index(fields=["closed_on"]),
             models.Index(fields=["status", "allocated_officer"]),
         ]

@@ -151,7 +151,13 @@ class Child(models.Model):
     class Meta:
         verbose_name_plural = "children"
         ordering = ["surname", "forename"]
-        indexes = [models.Index(fields=["date_of_birth"])]
+        indexes = [
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["surname", "id"], name="child_surname_keyset"),
+            models.Index(
+                fields=["former_upn"], condition=~Q(former_upn=""), name="child_former_upn"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["upn"], condition=~Q(upn=""), name="child_upn_unique"),
             models.CheckConstraint(
@@ -180,3 +186,22 @@ class Child(models.Model):
 
     def year_group_on(self, on: date | None = None) -> str:
         return year_group_label(year_group(self.date_of_birth, on or timezone.localdate()))
+
+
+class ChildNamePart(models.Model):
+    """A word of a child's names, folded, or a tail of one: what name search reads. Kept by
+    the database from ``Child`` (``cases.derived``); never written by the application."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    part = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["part", "child"], name="child_name_part",
+                opclasses=["varchar_pattern_ops", "int8_ops"],
+            )
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"name part of child {self.child_id}"

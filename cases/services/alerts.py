@@ -3,20 +3,18 @@ overdue, flag quiet cases to managers. Each alert is raised once (a database con
 stands behind the check), so running the scan twice, or two at once, sends nothing twice."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
-from django.db.models.functions import Coalesce, Greatest
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cme_tracker.core import locks, roles
 
-from .. import selectors
 from ..models import Alert, Event, Notification
+from ..models.episodes import NO_DUE_DATE
 from ..working_days import working_days_between
 
 logger = logging.getLogger(__name__)
@@ -43,35 +41,81 @@ def _raise(
     return [Notification.objects.create(alert=alert, recipient=person) for person in recipients]
 
 
+# The scan raises each kind of alert in one statement however many are due: the alerts that
+# are new (the constraints refuse the rest: ON CONFLICT DO NOTHING), then their notifications,
+# to the case's officer or, for an unallocated case or an escalation, to every manager.
+_OVERDUE_ENQUIRIES = """
+SELECT q.id AS enquiry_id, q.episode_id FROM cases_enquiry q
+JOIN cases_episode e ON e.id = q.episode_id
+WHERE q.completed_on IS NULL AND q.due_on < %(today)s AND q.due_on <= %(due_by)s
+  AND e.status = 'OPEN' AND COALESCE(e.next_due_on, %(no_due)s) < %(today)s
+"""
+_QUIET_CASES = """
+SELECT e.id AS episode_id, greatest(e.referral_date, max(q.requested_on), max(q.completed_on))
+       AS quiet_since
+FROM cases_episode e LEFT JOIN cases_enquiry q ON q.episode_id = e.id
+WHERE e.status = 'OPEN' GROUP BY e.id
+"""
+_TO_OFFICER_OR_MANAGERS = """
+SELECT r.id, u.id, now() FROM raised r JOIN cases_episode e ON e.id = r.episode_id
+CROSS JOIN LATERAL (
+  SELECT e.allocated_officer_id AS id WHERE e.allocated_officer_id IS NOT NULL
+  UNION ALL SELECT m FROM unnest(%(managers)s::bigint[]) m WHERE e.allocated_officer_id IS NULL
+) u
+"""
+_TO_MANAGERS = "SELECT r.id, m, now() FROM raised r CROSS JOIN unnest(%(managers)s::bigint[]) m"
+_RAISE = """
+WITH due AS ({due}),
+raised AS (
+  INSERT INTO cases_alert (level, episode_id, enquiry_id, quiet_since, created_at)
+  SELECT %(level)s, episode_id, {enquiry}, {quiet_since}, now() FROM due {where}
+  ON CONFLICT DO NOTHING RETURNING id, episode_id
+),
+told AS (
+  INSERT INTO cases_notification (alert_id, recipient_id, created_at)
+  {recipients} ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT count(*) FROM told
+"""
+_SCANS = {
+    Alert.Level.OVERDUE: _RAISE.format(due=_OVERDUE_ENQUIRIES, enquiry="enquiry_id",
+                                       quiet_since="NULL", where="",
+                                       recipients=_TO_OFFICER_OR_MANAGERS),
+    Alert.Level.ESCALATED: _RAISE.format(due=_OVERDUE_ENQUIRIES, enquiry="enquiry_id",
+                                         quiet_since="NULL", where="", recipients=_TO_MANAGERS),
+    Alert.Level.STALE: _RAISE.format(due=_QUIET_CASES, enquiry="NULL",
+                                     quiet_since="quiet_since",
+                                     where="WHERE quiet_since <= %(quiet_by)s",
+                                     recipients=_TO_MANAGERS),
+}  # fmt: skip
+
+
+def _latest_day(today: date, working_days: int) -> date:
+    """The latest day at least ``working_days`` working days before ``today``."""
+    day = today
+    while working_days_between(day, today) < working_days:
+        day -= timedelta(days=1)
+    return day
+
+
 def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
-                 quiet_after: int = 20) -> list[Notification]:  # fmt: skip
-    """Raise every alert due today; returns the notifications created."""
+                 quiet_after: int = 20) -> int:  # fmt: skip
+    """Raise every alert due today, a statement for each kind however many are due; returns
+    how many notifications were created."""
     today = today or timezone.localdate()
-    created: list[Notification] = []
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         locks.hold(locks.OVERDUE_SCAN)
-        managers = _managers()
-        overdue = selectors.overdue_enquiries(today=today).select_related(
-            "episode__allocated_officer"
-        )
-        for enquiry in overdue:
-            officer = enquiry.episode.allocated_officer
-            created += _raise(Alert.Level.OVERDUE, enquiry.episode,
-                              [officer] if officer else managers, enquiry=enquiry)  # fmt: skip
-            if working_days_between(enquiry.due_on, today) >= escalate_after:
-                created += _raise(Alert.Level.ESCALATED, enquiry.episode, managers,
-                                  enquiry=enquiry)  # fmt: skip
-        quiet = selectors.open_episodes().annotate(
-            last_activity=Greatest(
-                F("referral_date"),
-                Coalesce(Max("enquiries__requested_on"), F("referral_date")),
-                Coalesce(Max("enquiries__completed_on"), F("referral_date")),
-            )
-        )
-        for episode in quiet:
-            if working_days_between(episode.last_activity, today) >= quiet_after:
-                created += _raise(Alert.Level.STALE, episode, managers,
-                                  quiet_since=episode.last_activity)  # fmt: skip
+        params = {
+            "today": today, "managers": [user.pk for user in _managers()],
+            "no_due": NO_DUE_DATE,  # the next due key, as indexed (models.episodes)
+            "quiet_by": _latest_day(today, quiet_after),
+        }  # fmt: skip
+        created = 0
+        for level, due_by in ((Alert.Level.OVERDUE, today),
+                              (Alert.Level.ESCALATED, _latest_day(today, escalate_after)),
+                              (Alert.Level.STALE, today)):  # fmt: skip
+            cursor.execute(_SCANS[level], {**params, "level": level, "due_by": due_by})
+            created += cursor.fetchone()[0]
     return created
 
 
@@ -86,23 +130,29 @@ def allocation_notify(*, event_id: int) -> int:
     return len(created) + notifications_email_pending()
 
 
+EMAIL_BATCH = 500
+
+
 def notifications_email_pending() -> int:
-    """Email every notification not yet emailed. Each row is locked while it is sent, so two
-    workers never send one twice, and a task run again after a crash sends what is left."""
+    """Email every notification not yet emailed, a batch at a time. A batch's rows are locked
+    while it is sent (SKIP LOCKED: two workers take different batches, never one row twice),
+    and marked sent in the same transaction, so a task run again after a crash sends what is
+    left."""
     sent = 0
     while True:
         with transaction.atomic():
-            notification = (
+            batch = list(
                 Notification.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("recipient", "alert__episode")
                 .filter(emailed_at__isnull=True)
                 .exclude(recipient__email="")
-                .order_by("pk")
-                .first()
+                .order_by("pk")[:EMAIL_BATCH]
             )
-            if notification is None:
+            if not batch:
                 break
-            sent += notifications_email([notification])
+            sent += notifications_email(batch)
+    if sent:
+        logger.info("emailed %s notifications", sent)
     return sent
 
 
@@ -117,34 +167,49 @@ SENTENCES = {
 }
 
 
+def _sentence(notification: Notification) -> str:
+    alert = notification.alert
+    link = settings.SITE_URL.rstrip("/") + alert.episode.get_absolute_url()
+    said = SENTENCES[alert.level].format(reference=alert.episode.reference)
+    return f"{said}\n\nOpen the case: {link}\n"
+
+
+def _email(recipient, theirs: list[Notification]) -> EmailMessage:
+    """One notification in its own words; several in one email, a sentence and link each."""
+    if len(theirs) == 1:
+        alert = theirs[0].alert
+        subject = f"CME case {alert.episode.reference}: {alert.get_level_display().lower()}"
+        body = _sentence(theirs[0])
+    else:
+        subject = f"CME: {len(theirs)} new alerts about cases"
+        body = f"You have {len(theirs)} new alerts.\n\n" + "\n".join(map(_sentence, theirs))
+    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[recipient.email])  # fmt: skip
+
+
 def notifications_email(notifications: list[Notification]) -> int:
-    """Email each notification: the case reference and a link, never the child's details."""
-    sent = 0
+    """Email the notifications: case references and links, never a child's details. One
+    email a person for the batch (an officer with forty overdue enquiries gets one email, not
+    forty), over one connection, then one update marking them sent. Returns how many
+    notifications were emailed."""
+    by_person: dict = {}
     for notification in notifications:
-        recipient = notification.recipient
-        if not recipient.email:
-            continue
-        alert = notification.alert
-        reference = alert.episode.reference
-        link = settings.SITE_URL.rstrip("/") + alert.episode.get_absolute_url()
-        said = SENTENCES[alert.level].format(reference=reference)
-        send_mail(
-            subject=f"CME case {reference}: {alert.get_level_display().lower()}",
-            message=f"{said}\n\nOpen the case: {link}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[recipient.email],
-        )
-        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
-        sent += 1
-    logger.info("overdue scan emailed %s notifications", sent)
-    return sent
+        if notification.recipient.email:
+            by_person.setdefault(notification.recipient, []).append(notification)
+    if not by_person:
+        return 0
+    get_connection().send_messages([_email(person, theirs)
+                                    for person, theirs in by_person.items()])  # fmt: skip
+    emailed = [n.pk for theirs in by_person.values() for n in theirs]
+    Notification.objects.filter(pk__in=emailed).update(emailed_at=timezone.now())
+    return len(emailed)
 
 
 def overdue_alerts_send(*, today: date | None = None) -> int:
     """The scan, then the emails once its alerts are safely stored. Returns alerts sent."""
     created = overdue_scan(today=today)
     notifications_email_pending()  # also any a crashed run created but did not send
-    return len(created)
+    return created
 
 
 @transaction.atomic

@@ -113,3 +113,47 @@ def test_an_allocation_email_reads_as_a_sentence(mailoutbox, officer, manager):
     services.allocation_notify(event_id=Event.objects.get(verb="episode.allocated").pk)
     [mail] = mailoutbox
     assert mail.body.startswith(f"Case {episode.reference} has been allocated to you.\n")
+
+
+def _overdue_cases(count: int, officer, start: int = 0):
+    for i in range(start, start + count):
+        episode = EpisodeFactory(allocated_officer=officer, referral_date=D(2026, 11, 2),
+                                 child=ChildFactory(forename=f"Secret{i}"))  # fmt: skip
+        EnquiryFactory(episode=episode, requested_on=D(2026, 11, 3), due_on=D(2026, 11, 9))
+
+
+def test_an_officer_with_several_alerts_gets_one_email_listing_them(officer, manager):
+    _overdue_cases(3, officer)
+    services.overdue_alerts_send(today=MONDAY)  # 10 working days: overdue and escalated
+    by_person = {tuple(email.to): email for email in mail.outbox}
+    assert set(by_person) == {(manager.email,), (officer.email,)}
+    to_officer = by_person[(officer.email,)]
+    assert to_officer.subject == "CME: 3 new alerts about cases"
+    cases = Notification.objects.filter(recipient=officer).values_list("alert__episode", flat=True)
+    for pk in cases:
+        assert f"/cases/{pk}/" in to_officer.body
+    assert to_officer.body.count("is overdue.") == 3 and "Secret" not in to_officer.body
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_the_scan_makes_as_many_statements_for_thirty_alerts_as_for_three(officer, manager):
+    from django.db import connection
+
+    def statements(run):
+        made = []
+
+        def counted(execute, sql, *args):
+            made.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(counted):
+            run()
+        return len(made)
+
+    _overdue_cases(3, officer)
+    few = statements(lambda: services.overdue_alerts_send(today=MONDAY))
+    assert Notification.objects.count() == 6  # each: overdue to the officer, escalated
+    _overdue_cases(30, officer, start=3)
+    many = statements(lambda: services.overdue_alerts_send(today=MONDAY))
+    assert Notification.objects.count() == 66
+    assert many == few

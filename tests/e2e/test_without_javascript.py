@@ -70,7 +70,7 @@ def test_manager_pages_are_accessible(journey: Journey, open_case):
     journey.sign_in("manager")
     for path in [
         "/cases/",
-        "/cases/?status=open&overdue=yes&sort=-overdue",
+        "/cases/?status=open&overdue=yes&sort=next_due",
         f"/cases/{open_case.pk}/edit/",
         f"/cases/{open_case.pk}/allocate/",
         f"/cases/{open_case.pk}/removal-from-roll/",

@@ -65,3 +65,44 @@ register.filter("gov_date", gov_date)
 @register.filter
 def yes_no(value):
     return {True: "Yes", False: "No"}.get(value, "Not known")
+
+
+@register.filter
+def select_control(bound_field):
+    """A select drawn directly: what Django's widget templates draw, without rendering a
+    template for every option (a list's ten filter selects took 18 ms that way)."""
+    from django.utils.html import format_html, format_html_join
+
+    widget = bound_field.field.widget
+    if not isinstance(widget, forms.Select) or isinstance(widget, forms.SelectMultiple):
+        return bound_field.as_widget()
+    current = bound_field.value()
+    current = "" if current is None else str(current)
+    options = format_html_join(
+        "", "<option value=\"{}\"{}>{}</option>",
+        ((value, " selected" if str(value) == current else "", label)
+         for value, label in bound_field.field.choices),
+    )  # fmt: skip
+    css = widget.attrs.get("class", "govuk-select")
+    invalid = format_html(' aria-invalid="true"') if bound_field.errors else ""
+    return format_html('<select name="{}" class="{}" id="{}"{}>{}</select>',
+                       bound_field.html_name, css, bound_field.auto_id, invalid,
+                       options)  # fmt: skip
+
+
+# A case's own status tag (the episode needs ``awaiting_approval``: selectors.with_status).
+_STATUS_TAGS = {
+    "awaiting": '<strong class="govuk-tag govuk-tag--yellow">Closure awaiting approval</strong>',
+    "open": '<strong class="govuk-tag govuk-tag--blue">Open</strong>',
+    "closed": '<strong class="govuk-tag govuk-tag--grey">Closed</strong>',
+}
+
+
+@register.filter
+def status_tag(episode):
+    from django.utils.safestring import mark_safe
+
+    if not episode.is_open:
+        return mark_safe(_STATUS_TAGS["closed"])  # noqa: S308 (constant markup)
+    awaiting = getattr(episode, "awaiting_approval", False)
+    return mark_safe(_STATUS_TAGS["awaiting" if awaiting else "open"])  # noqa: S308

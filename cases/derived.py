@@ -1,0 +1,122 @@
+"""What the database keeps from other rows, so the pages officers use all day read an index
+instead of grouping a million episodes:
+
+- ``cases_episode.next_due_on``: the earliest due date of the case's outstanding enquiries,
+  kept by triggers on ``cases_enquiry``. A case has an overdue enquiry exactly when it is open
+  and this date has passed, so "overdue" is a range on an index, not a count.
+- ``cases_childnamepart``: every word of a child's names, folded (lower case, accents
+  dropped), and each word's tails of three letters or more, kept by triggers on
+  ``cases_child``. A search for "son" finds Jóhnson by the prefix of a tail, on a B-tree: what
+  pg_trgm would give, without an extension the embedded PostgreSQL lacks.
+
+Triggers are per statement with transition tables, so an import of 100,000 rows refreshes
+its cases in one statement, not 100,000. ``install`` (re)creates everything; ``refresh_all``
+makes every derived row afresh, for a migration or a bulk load made with triggers off.
+"""
+
+# Lower case, NFKD, combining marks dropped, and the letters NFKD leaves whole mapped by hand:
+# the same folding as ``cases.names.normalise`` (which also drops everything but letters).
+FOLD = r"""
+CREATE OR REPLACE FUNCTION cme_fold(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT replace(replace(replace(translate(
+           regexp_replace(normalize(lower(value), NFKD), '[\u0300-\u036f]', '', 'g'),
+           'łøđħıŀ', 'lodhil'), 'ß', 'ss'), 'æ', 'ae'), 'œ', 'oe')
+$$;
+"""
+
+# Words (split on anything not a letter or digit) and their tails of 3+ letters.
+NAME_PARTS = r"""
+CREATE OR REPLACE FUNCTION cme_name_parts(forename text, surname text, preferred text,
+                                          other text) RETURNS SETOF text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT DISTINCT substr(word, start)
+  FROM regexp_split_to_table(
+         cme_fold(concat_ws(' ', forename, surname, preferred, other)), '[^[:alnum:]]+') AS word
+  CROSS JOIN LATERAL generate_series(1, greatest(length(word) - 2, 1)) AS start
+  WHERE word <> ''
+$$;
+"""
+
+_NEXT_DUE_SET = """
+UPDATE cases_episode e SET next_due_on = d.next_due_on
+FROM (SELECT t.id, (SELECT min(q.due_on) FROM cases_enquiry q
+                    WHERE q.episode_id = t.id AND q.completed_on IS NULL) AS next_due_on
+      FROM (SELECT DISTINCT episode_id AS id FROM {changed}) t) d
+WHERE e.id = d.id AND e.next_due_on IS DISTINCT FROM d.next_due_on
+"""
+
+NEXT_DUE_TRIGGERS = f"""
+CREATE OR REPLACE FUNCTION cme_next_due_after_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN
+  {_NEXT_DUE_SET.format(changed="new_rows")}; RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION cme_next_due_after_update() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN
+  {
+    _NEXT_DUE_SET.format(
+        changed="(SELECT episode_id FROM new_rows UNION ALL SELECT episode_id FROM old_rows) AS c"
+    )
+}; RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION cme_next_due_after_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN
+  {_NEXT_DUE_SET.format(changed="old_rows")}; RETURN NULL; END $$;
+CREATE OR REPLACE TRIGGER cme_next_due_insert AFTER INSERT ON cases_enquiry
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION cme_next_due_after_insert();
+CREATE OR REPLACE TRIGGER cme_next_due_update AFTER UPDATE ON cases_enquiry
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION cme_next_due_after_update();
+CREATE OR REPLACE TRIGGER cme_next_due_delete AFTER DELETE ON cases_enquiry
+  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION cme_next_due_after_delete();
+"""
+
+_PARTS_SET = """
+DELETE FROM cases_childnamepart p USING {changed} c WHERE p.child_id = c.id;
+INSERT INTO cases_childnamepart (child_id, part)
+  SELECT c.id, part FROM {changed} c,
+    cme_name_parts(c.forename, c.surname, c.preferred_name, c.other_names) AS part;
+"""
+
+# Only children whose names changed are refreshed: saving a child for anything else is free.
+_RENAMED = """(SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id
+   WHERE (n.forename, n.surname, n.preferred_name, n.other_names)
+         IS DISTINCT FROM (o.forename, o.surname, o.preferred_name, o.other_names))"""
+
+NAME_PART_TRIGGERS = f"""
+CREATE OR REPLACE FUNCTION cme_name_parts_after_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN
+  {_PARTS_SET.format(changed="new_rows")} RETURN NULL; END $$;
+CREATE OR REPLACE FUNCTION cme_name_parts_after_update() RETURNS trigger
+LANGUAGE plpgsql AS $$ BEGIN
+  {_PARTS_SET.format(changed=_RENAMED + " AS")} RETURN NULL; END $$;
+CREATE OR REPLACE TRIGGER cme_name_parts_insert AFTER INSERT ON cases_child
+  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION cme_name_parts_after_insert();
+CREATE OR REPLACE TRIGGER cme_name_parts_update AFTER UPDATE ON cases_child
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
+  EXECUTE FUNCTION cme_name_parts_after_update();
+"""
+
+REFRESH_ALL = """
+UPDATE cases_episode e SET next_due_on = d.next_due_on
+FROM (SELECT episode_id, min(due_on) AS next_due_on FROM cases_enquiry
+      WHERE completed_on IS NULL GROUP BY episode_id) d
+WHERE e.id = d.episode_id AND e.next_due_on IS DISTINCT FROM d.next_due_on;
+UPDATE cases_episode e SET next_due_on = NULL
+WHERE e.next_due_on IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM cases_enquiry q WHERE q.episode_id = e.id AND q.completed_on IS NULL);
+TRUNCATE cases_childnamepart;
+INSERT INTO cases_childnamepart (child_id, part)
+  SELECT c.id, part FROM cases_child c,
+    cme_name_parts(c.forename, c.surname, c.preferred_name, c.other_names) AS part;
+"""
+
+
+def install(cursor) -> None:
+    for statement in (FOLD, NAME_PARTS, NEXT_DUE_TRIGGERS, NAME_PART_TRIGGERS):
+        cursor.execute(statement)
+
+
+def refresh_all(cursor) -> None:
+    cursor.execute(REFRESH_ALL)

@@ -1,0 +1,73 @@
+"""Every page officers use all day makes an exact number of queries, the same for 3 cases as
+for 30: a page that queried per row would be slow at a million."""
+
+import datetime as dt
+
+import pytest
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import Episode
+from cases.upn import expected_check_letter
+from tests.cases.factories import ChildFactory, ClosedEpisodeFactory, EnquiryFactory, EpisodeFactory
+
+TODAY = dt.date.today()
+
+
+def _upn(n: int) -> str:
+    body = f"999{n:09d}"
+    return expected_check_letter("A" + body) + body
+
+
+def _cases(rows: int, officer, start: int = 0):
+    """``rows`` open cases of the officer's with enquiries (some overdue), and closed ones."""
+    for i in range(start, start + rows):
+        episode = EpisodeFactory(
+            allocated_officer=officer, referral_date=TODAY - dt.timedelta(days=30 + i),
+            child=ChildFactory(surname="Müller" if i % 2 else "Smith", upn=_upn(i)),
+        )  # fmt: skip
+        EnquiryFactory(episode=episode, requested_on=TODAY - dt.timedelta(days=20),
+                       due_on=TODAY - dt.timedelta(days=i % 3))  # fmt: skip
+        ClosedEpisodeFactory(child=ChildFactory(surname="Müller"), allocated_officer=officer)
+
+
+def _case_page():
+    return f"/cases/{Episode.objects.filter(status='OPEN').order_by('pk').first().pk}/"
+
+
+# (what, who, the page, queries). Every page also reads the session, the user and their
+# permissions (4); the session is written back at most once a minute (not here).
+PAGES = [
+    ("case list", "manager", lambda: "/cases/", 14),
+    ("case list, open and overdue, by surname", "manager",
+     lambda: "/cases/?status=open&overdue=yes&sort=surname", 14),
+    ("case list, next page", "manager",
+     lambda: f"/cases/?page=2&after={Episode.objects.order_by('pk').first().pk}", 15),
+    ("case list for an officer", "officer", lambda: "/cases/?officer=mine&sort=next_due", 12),
+    ("home, an officer's caseload", "officer", lambda: "/", 10),
+    ("home, the team's caseload", "manager", lambda: "/", 10),
+    ("search by name", "officer", lambda: "/cases/?q=muller", 12),
+    ("search by UPN", "officer", lambda: f"/cases/?q={_upn(1)}", 12),
+    ("case page", "manager", _case_page, 11),
+    ("caseload aging", "manager", lambda: "/reports/caseload/", 8),
+    ("DfE return", "manager", lambda: f"/reports/dfe-return/?date={TODAY}", 13),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("what, who, url, expected", PAGES, ids=[p[0] for p in PAGES])
+def test_queries_are_exact_and_do_not_grow_with_rows(
+    what, who, url, expected, client, officer, manager
+):
+    from django.db import connection
+
+    user = {"officer": officer, "manager": manager}[who]
+    counts = []
+    for rows in (3, 30):
+        _cases(rows - 3 if counts else rows, officer, start=3 if counts else 0)
+        client.force_login(user)
+        address = url()
+        client.get(address)  # as a user would: not the first page they open
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(address)
+        assert response.status_code == 200, what
+        counts.append(len(queries.captured_queries))
+    assert counts == [expected, expected], what
