@@ -12,7 +12,7 @@ help:
 	@echo "make run     start the web server, worker and beat with demo data (http://127.0.0.1:$(PORT)/)"
 	@echo "make test    run the whole test suite against real PostgreSQL and Redis"
 	@echo "make check   ruff, formatting and missing migrations"
-	@echo "make bench   print performance figures (import speed, scorecard time)"
+	@echo "make bench   print performance figures (import, scorecard, pages, overdue scan, load test)"
 	@echo "make stop    stop the embedded PostgreSQL and Redis"
 
 install: $(VENV)/.installed node_modules/.installed static/vendor/.built
@@ -42,9 +42,10 @@ test: install
 	$(MAKE) --no-print-directory check
 	$(VENV)/bin/pytest
 
-bench: install  ## performance figures, printed (not asserted)
+bench: install  ## performance figures, printed (not asserted); BENCH_SCALE=0.01 for 10k episodes
 	$(PY) benchmarks/import_history.py
 	$(PY) benchmarks/scorecard.py
+	$(PY) benchmarks/pages.py
 
 check: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
