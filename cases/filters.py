@@ -162,7 +162,7 @@ class EpisodeFilter(filters.FilterSet):
 
     def search(self, queryset, name, value):
         """A case reference, a UPN (current or former), or words each found in the child's
-        names: any part of a word, ignoring case and accents (``cases.derived``)."""
+        names: the start of any of the names, ignoring case and accents (``cases.derived``)."""
         value = value.strip()
         reference = re.fullmatch(r"(?i)cme0*(\d+)", value)
         if reference:
