@@ -82,6 +82,14 @@ def fresh_database() -> None:
         password=owner["PASSWORD"] or None, autocommit=True,
     ) as conn:  # fmt: skip
         name = sql.Identifier(settings.DATABASES["default"]["NAME"])  # from the bench settings
+        for _ in range(50):  # a server just stopped may take a moment to let go of it
+            alive = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                [settings.DATABASES["default"]["NAME"]],
+            ).fetchone()[0]
+            if not alive:
+                break
+            time.sleep(0.2)
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(name))
     from django.core.management import call_command

@@ -215,7 +215,11 @@ class Episode(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"CME{self.pk:06d}"
+        return self.reference_of(self.pk)
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        return f"CME{pk:06d}"
 
     @property
     def is_open(self) -> bool:
