@@ -113,9 +113,9 @@ class EpisodeFilter(filters.FilterSet):
         method="by_overdue",
         empty_label="Any",
     )
-    presenting_need = filters.ModelChoiceFilter(
+    presenting_need = filters.ChoiceFilter(
         label="Presenting need",
-        queryset=PresentingNeed.objects.all(),
+        field_name="presenting_need_id",
         empty_label="Any",
     )
     ethnicity_group = filters.ChoiceFilter(
@@ -151,12 +151,16 @@ class EpisodeFilter(filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.user = user
         people = [(str(u.pk), str(u)) for u in officer_choices()]
+        self.people = people  # for the page's allocate form too: one query for both
         self.filters["officer"].extra["choices"] = [
             ("mine", "My cases"), ("none", "Unallocated"), *people,
         ]  # fmt: skip
         self.filters["locality"].extra["choices"] = [
             *[(loc.code, loc.label) for loc in Locality.objects.all()],
             ("none", "No Locality Registered"),
+        ]
+        self.filters["presenting_need"].extra["choices"] = [  # one query, as a list
+            (str(need.pk), str(need)) for need in PresentingNeed.objects.all()
         ]
         self.filters["ethnicity_group"].extra["choices"] = [
             (group.code, group.label) for group in EthnicityGroup.objects.all()

@@ -180,9 +180,6 @@ def episode_list(request):
             "page": page,
             "can_download": request.user.has_perm("reports.view_reports"),
             "can_allocate": request.user.has_perm("cases.allocate_episode"),
-            "allocate_form": BulkAllocateForm()
-            if request.user.has_perm("cases.allocate_episode")
-            else None,  # fmt: skip
         },
     )
 

@@ -37,11 +37,11 @@ def _case_page():
 # (what, who, the page, queries). Every page also reads the session, the user and their
 # permissions (4); the session is written back at most once a minute (not here).
 PAGES = [
-    ("case list", "manager", lambda: "/cases/", 14),
+    ("case list", "manager", lambda: "/cases/", 12),
     ("case list, open and overdue, by surname", "manager",
-     lambda: "/cases/?status=open&overdue=yes&sort=surname", 14),
+     lambda: "/cases/?status=open&overdue=yes&sort=surname", 12),
     ("case list, next page", "manager",
-     lambda: f"/cases/?page=2&after={Episode.objects.order_by('pk').first().pk}", 15),
+     lambda: f"/cases/?page=2&after={Episode.objects.order_by('pk').first().pk}", 13),
     ("case list for an officer", "officer", lambda: "/cases/?officer=mine&sort=next_due", 12),
     ("home, an officer's caseload", "officer", lambda: "/", 10),
     ("home, the team's caseload", "manager", lambda: "/", 10),
