@@ -38,6 +38,19 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 """
 
+
+def _statement_trigger(name: str, event: str, table: str, tables: str, body: str) -> str:
+    """A trigger run once per statement, with the rows it changed as ``tables`` (transition
+    tables: one event per trigger, so an insert, update and delete each have their own)."""
+    return f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN {body}; RETURN NULL; END $$;
+CREATE OR REPLACE TRIGGER {name} AFTER {event} ON {table}
+  REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {name}();
+"""
+
+
+# The episodes whose enquiries ``changed`` names get their next due date worked out again.
 _NEXT_DUE_SET = """
 UPDATE cases_episode e SET next_due_on = d.next_due_on
 FROM (SELECT t.id, (SELECT min(q.due_on) FROM cases_enquiry q
@@ -45,60 +58,41 @@ FROM (SELECT t.id, (SELECT min(q.due_on) FROM cases_enquiry q
       FROM (SELECT DISTINCT episode_id AS id FROM {changed}) t) d
 WHERE e.id = d.id AND e.next_due_on IS DISTINCT FROM d.next_due_on
 """
+_BOTH = "(SELECT episode_id FROM new_rows UNION ALL SELECT episode_id FROM old_rows) AS c"
 
-NEXT_DUE_TRIGGERS = f"""
-CREATE OR REPLACE FUNCTION cme_next_due_after_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$ BEGIN
-  {_NEXT_DUE_SET.format(changed="new_rows")}; RETURN NULL; END $$;
-CREATE OR REPLACE FUNCTION cme_next_due_after_update() RETURNS trigger
-LANGUAGE plpgsql AS $$ BEGIN
-  {
-    _NEXT_DUE_SET.format(
-        changed="(SELECT episode_id FROM new_rows UNION ALL SELECT episode_id FROM old_rows) AS c"
-    )
-}; RETURN NULL; END $$;
-CREATE OR REPLACE FUNCTION cme_next_due_after_delete() RETURNS trigger
-LANGUAGE plpgsql AS $$ BEGIN
-  {_NEXT_DUE_SET.format(changed="old_rows")}; RETURN NULL; END $$;
-CREATE OR REPLACE TRIGGER cme_next_due_insert AFTER INSERT ON cases_enquiry
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION cme_next_due_after_insert();
-CREATE OR REPLACE TRIGGER cme_next_due_update AFTER UPDATE ON cases_enquiry
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION cme_next_due_after_update();
-CREATE OR REPLACE TRIGGER cme_next_due_delete AFTER DELETE ON cases_enquiry
-  REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION cme_next_due_after_delete();
-"""
+NEXT_DUE_TRIGGERS = "".join([
+    _statement_trigger("cme_next_due_insert", "INSERT", "cases_enquiry",
+                       "NEW TABLE AS new_rows", _NEXT_DUE_SET.format(changed="new_rows")),
+    _statement_trigger("cme_next_due_update", "UPDATE", "cases_enquiry",
+                       "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                       _NEXT_DUE_SET.format(changed=_BOTH)),
+    _statement_trigger("cme_next_due_delete", "DELETE", "cases_enquiry",
+                       "OLD TABLE AS old_rows", _NEXT_DUE_SET.format(changed="old_rows")),
+])  # fmt: skip
 
-_PARTS_SET = """
-DELETE FROM cases_childnamepart p USING {changed} c WHERE p.child_id = c.id;
+# The name parts of the children ``changed`` names: made from their names as they are now.
+_PARTS_INSERT = """
 INSERT INTO cases_childnamepart (child_id, part)
   SELECT c.id, part FROM {changed} c,
-    cme_name_parts(c.forename, c.surname, c.preferred_name, c.other_names) AS part;
+    cme_name_parts(c.forename, c.surname, c.preferred_name, c.other_names) AS part
 """
+_PARTS_SET = "DELETE FROM cases_childnamepart p USING {changed} c WHERE p.child_id = c.id;"
+_PARTS_SET += _PARTS_INSERT
 
 # Only children whose names changed are refreshed: saving a child for anything else is free.
 _RENAMED = """(SELECT n.* FROM new_rows n JOIN old_rows o ON o.id = n.id
    WHERE (n.forename, n.surname, n.preferred_name, n.other_names)
-         IS DISTINCT FROM (o.forename, o.surname, o.preferred_name, o.other_names))"""
+         IS DISTINCT FROM (o.forename, o.surname, o.preferred_name, o.other_names)) AS"""
 
-NAME_PART_TRIGGERS = f"""
-CREATE OR REPLACE FUNCTION cme_name_parts_after_insert() RETURNS trigger
-LANGUAGE plpgsql AS $$ BEGIN
-  {_PARTS_SET.format(changed="new_rows")} RETURN NULL; END $$;
-CREATE OR REPLACE FUNCTION cme_name_parts_after_update() RETURNS trigger
-LANGUAGE plpgsql AS $$ BEGIN
-  {_PARTS_SET.format(changed=_RENAMED + " AS")} RETURN NULL; END $$;
-CREATE OR REPLACE TRIGGER cme_name_parts_insert AFTER INSERT ON cases_child
-  REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION cme_name_parts_after_insert();
-CREATE OR REPLACE TRIGGER cme_name_parts_update AFTER UPDATE ON cases_child
-  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT
-  EXECUTE FUNCTION cme_name_parts_after_update();
-"""
+NAME_PART_TRIGGERS = "".join([
+    _statement_trigger("cme_name_parts_insert", "INSERT", "cases_child",
+                       "NEW TABLE AS new_rows", _PARTS_INSERT.format(changed="new_rows")),
+    _statement_trigger("cme_name_parts_update", "UPDATE", "cases_child",
+                       "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+                       _PARTS_SET.format(changed=_RENAMED)),
+])  # fmt: skip
 
-REFRESH_ALL = """
+REFRESH_ALL = f"""
 UPDATE cases_episode e SET next_due_on = d.next_due_on
 FROM (SELECT episode_id, min(due_on) AS next_due_on FROM cases_enquiry
       WHERE completed_on IS NULL GROUP BY episode_id) d
@@ -107,9 +101,7 @@ UPDATE cases_episode e SET next_due_on = NULL
 WHERE e.next_due_on IS NOT NULL AND NOT EXISTS (
   SELECT 1 FROM cases_enquiry q WHERE q.episode_id = e.id AND q.completed_on IS NULL);
 TRUNCATE cases_childnamepart;
-INSERT INTO cases_childnamepart (child_id, part)
-  SELECT c.id, part FROM cases_child c,
-    cme_name_parts(c.forename, c.surname, c.preferred_name, c.other_names) AS part;
+{_PARTS_INSERT.format(changed="cases_child")};
 """
 
 

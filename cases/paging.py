@@ -119,7 +119,7 @@ def page_of(queryset: QuerySet, sort: Sort, params: QueryDict, *, per_page: int,
             count: int | None = None) -> Page:  # fmt: skip
     """The page ``params`` asks for (``after``, ``before`` or ``page``) of ``queryset``,
     counted up to ``count_up_to_limit`` (None: exactly) unless the caller knows ``count``."""
-    cases = queryset.alias(**sort.aliases) if sort.aliases else queryset
+    cases = queryset.alias(**sort.aliases)
     if count is None:
         count = count_up_to(queryset, count_up_to_limit)
     number = _number(params.get("page"))

@@ -44,6 +44,8 @@ def _raise(
 # The scan raises each kind of alert in one statement however many are due: the alerts that
 # are new (the constraints refuse the rest: ON CONFLICT DO NOTHING), then their notifications,
 # to the case's officer or, for an unallocated case or an escalation, to every manager.
+# An overdue enquiry's case has a next due key before today too (selectors.has_overdue_q):
+# said as well, so PostgreSQL starts from those few cases' index range.
 _OVERDUE_ENQUIRIES = """
 SELECT q.id AS enquiry_id, q.episode_id FROM cases_enquiry q
 JOIN cases_episode e ON e.id = q.episode_id
