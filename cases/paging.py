@@ -146,6 +146,10 @@ def page_of(queryset: QuerySet, sort: Sort, params: QueryDict, *, per_page: int,
         start = (number - 1) * per_page
         ids = list(cases.order_by(*sort.ordering()).values_list("pk", flat=True)
                    [start : start + per_page + 1])  # fmt: skip
+        if not ids and number > 1:  # past the end of a list too long to count: its first page
+            number = 1
+            ids = list(cases.order_by(*sort.ordering()).values_list("pk", flat=True)
+                       [: per_page + 1])  # fmt: skip
         has_previous, has_next = number > 1, len(ids) > per_page
         ids = ids[:per_page]
     page = Page(ids=ids, number=number,

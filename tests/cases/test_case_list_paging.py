@@ -129,3 +129,15 @@ def test_a_search_sorted_by_surname_walks_its_own_cases_in_order(client, manager
     found = [e for e in Episode.objects.select_related("child") if starts_with_b(e.child)]
     assert len(found) >= 60
     assert seen == [e.pk for e in sorted(found, key=lambda e: (e.child.surname, e.child_id, e.pk))]
+
+
+def test_a_page_past_the_end_of_a_list_too_long_to_count_shows_its_first_page(
+    client, manager, cases, monkeypatch
+):
+    from cases import paging
+
+    monkeypatch.setattr(paging, "COUNT_UP_TO", 100)  # 120 cases: "more than 100"
+    client.force_login(manager)
+    html = client.get(reverse("cases:list"), {"page": "99"}).content.decode()
+    assert "more than 100 cases" in html and "No cases match" not in html
+    assert _ids(html) == _expected("")[:50] and "Page 1 " in html
