@@ -107,9 +107,22 @@ def episode_detail(pk: int) -> Episode:
     return episode_detail_queryset().get(pk=pk)
 
 
+def _earlier_episodes():
+    """The child's other episodes referred earlier: the child was missing education before."""
+    return Episode.objects.filter(
+        child_id=OuterRef("child_id"), referral_date__lt=OuterRef("referral_date")
+    )
+
+
 def episode_detail_queryset():
+    """A case as its pages show it: its family's addresses and carers come with it, read once
+    for the access log's question (is anything marked sensitive?) and for the page."""
+    from .models import Address
+
     return (
-        with_status(Episode.objects).select_related(
+        with_status(Episode.objects)
+        .annotate(previously_cme=Exists(_earlier_episodes()))
+        .select_related(
             "child__ethnicity__group", "child__family", "allocated_officer", "locality", "area",
             "last_school", "presenting_need", "missing_reason", "closure_outcome",
             "destination_school", "removal_from_roll_authorised_by", "removal_from_roll_school",
@@ -117,6 +130,9 @@ def episode_detail_queryset():
         )
         .prefetch_related(
             "open_to_services",
+            Prefetch("child__family__addresses",
+                     queryset=Address.objects.select_related("area__locality")),
+            "child__family__carers",
             Prefetch(
                 "enquiries",
                 queryset=Enquiry.objects.select_related("enquiry_type", "officer").order_by(
@@ -140,7 +156,7 @@ def family_details(episode: Episode) -> dict:
     family = episode.child.family
     if family is None:
         return {"carers": [], "addresses": [], "current_address": None}
-    addresses = list(family.addresses.select_related("area__locality"))
+    addresses = list(family.addresses.all())  # read with the case (episode_detail_queryset)
     addresses.sort(key=lambda a: (a.start_date is None, -(a.start_date or date.min).toordinal()))
     day = episode.closed_on or timezone.localdate()
     lived = [a for a in addresses if a.start_date and a.start_date <= day
@@ -155,16 +171,12 @@ def family_details(episode: Episode) -> dict:
 
 
 def has_marked_items(episode: Episode) -> bool:
-    """The family has an address or carer marked sensitive on its own."""
-    family_id = episode.child.family_id
-    if family_id is None:
+    """The family has an address or carer marked sensitive on its own (of the addresses and
+    carers read with the case)."""
+    family = episode.child.family
+    if family is None:
         return False
-    from .models import Address, Carer
-
-    return (
-        Address.objects.filter(family_id=family_id, is_sensitive=True).exists()
-        or Carer.objects.filter(family_id=family_id, is_sensitive=True).exists()
-    )
+    return any(item.is_sensitive for item in [*family.addresses.all(), *family.carers.all()])
 
 
 def episode_history(episode: Episode):
@@ -247,13 +259,6 @@ def open_sibling_episodes(episode: Episode) -> list[Episode]:
         .order_by("pk")
     )
     return [episode, *siblings]
-
-
-def previously_cme(episode: Episode) -> bool:
-    """The child has another episode with an earlier referral date."""
-    return Episode.objects.filter(
-        child_id=episode.child_id, referral_date__lt=episode.referral_date
-    ).exists()
 
 
 def next_due_enquiry(episode: Episode):

@@ -248,7 +248,6 @@ def episode_detail(request, episode):
             episode,
             siblings=selectors.siblings_with_status(episode),
             next_enquiry=selectors.next_due_enquiry(episode),
-            previously_cme=selectors.previously_cme(episode),
             family=access.family_shown(request.user, episode, selectors.family_details(episode)),
             referrals=referral_selectors.referrals_for_case(episode),
             pending=pending,

@@ -157,7 +157,7 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "cme_tracker.core.backends.OneQueryModelBackend",
 ]
 # Five wrong passwords for a username from one address lock that sign-in for 15 minutes
 # (not the whole office behind one address); an administrator can unlock it sooner in the

@@ -64,6 +64,30 @@ def test_role_permissions(permission, officer, manager, head_of_service, adminis
     assert tuple(person.has_perm(permission) for person in people) == MATRIX[permission]
 
 
+def test_permissions_come_from_the_role_and_the_person_and_go_with_them(
+    officer, django_assert_num_queries
+):
+    """Read in one query (cme_tracker.core.backends), a person's permissions are still their
+    role's and their own: a permission given to the person counts, and leaving the role or
+    being deactivated takes the role's away."""
+    from django.contrib.auth.models import Permission
+
+    from cme_tracker.core.models import User
+
+    officer.user_permissions.add(Permission.objects.get(codename="allocate_episode"))
+    person = User.objects.get(pk=officer.pk)  # afresh: permissions are read once a request
+    with django_assert_num_queries(1):
+        assert person.has_perm("cases.allocate_episode")  # their own
+        assert person.has_perm("cases.add_enquiry")  # their role's
+        assert not person.has_perm("cases.approve_closure")
+    officer.groups.clear()
+    person = User.objects.get(pk=officer.pk)
+    assert person.has_perm("cases.allocate_episode") and not person.has_perm("cases.add_enquiry")
+    person = User.objects.get(pk=officer.pk)
+    person.is_active = False
+    assert not person.has_perm("cases.allocate_episode")
+
+
 def test_administrators_reach_the_admin_and_others_do_not(client, officer, administrator):
     client.force_login(administrator)
     assert client.get("/admin/").status_code == 200
