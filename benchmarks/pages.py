@@ -36,6 +36,9 @@ def _setup(episodes: int) -> None:
     from cases.models import Episode
 
     try:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # a bench database left by an earlier version
         ready = Episode.objects.count() == episodes
     except Exception:  # no bench database yet
         ready = False

@@ -5,7 +5,7 @@ import csv
 
 from cme_tracker.core.spreadsheets import csv_row
 
-from . import access
+from . import access, reference_lists, selectors
 
 COLUMNS = [
     "case", "child", "referred", "status", "officer", "locality", "next_enquiry_due",
@@ -29,6 +29,7 @@ def case_list_csv_lines(episodes):
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
     for episode in episodes.select_related("child__family").iterator(chunk_size=2000):
+        reference_lists.attach([episode], *selectors.LIST_REFERENCE_LISTS)
         yield writer.writerow(csv_row([
             episode.reference,
             episode.child.full_name,

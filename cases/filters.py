@@ -8,7 +8,7 @@ from django.db.models import CharField, Func, Q, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from . import access, aging, selectors
+from . import access, aging, reference_lists, selectors
 from .forms import officer_choices
 from .models import (
     Child,
@@ -156,14 +156,14 @@ class EpisodeFilter(filters.FilterSet):
             ("mine", "My cases"), ("none", "Unallocated"), *people,
         ]  # fmt: skip
         self.filters["locality"].extra["choices"] = [
-            *[(loc.code, loc.label) for loc in Locality.objects.all()],
+            *[(loc.code, loc.label) for loc in reference_lists.items(Locality)],
             ("none", "No Locality Registered"),
         ]
-        self.filters["presenting_need"].extra["choices"] = [  # one query, as a list
-            (str(need.pk), str(need)) for need in PresentingNeed.objects.all()
+        self.filters["presenting_need"].extra["choices"] = [
+            (str(need.pk), str(need)) for need in reference_lists.items(PresentingNeed)
         ]
         self.filters["ethnicity_group"].extra["choices"] = [
-            (group.code, group.label) for group in EthnicityGroup.objects.all()
+            (group.code, group.label) for group in reference_lists.items(EthnicityGroup)
         ]
         for field in self.form.fields.values():  # GOV.UK styles; the filters set the widgets
             css = "govuk-select" if isinstance(field.widget, forms.Select) else "govuk-input"

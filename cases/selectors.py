@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from . import access
+from . import access, reference_lists
 from .models import Child, ClosureProposal, Enquiry, Episode, Event
 from .models.episodes import NEXT_DUE_KEY
 from .names import names_match
@@ -60,9 +60,7 @@ def episode_list(*, today: date | None = None):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return with_status(Episode.objects.select_related(
-        "child", "child__ethnicity__group", "allocated_officer", "locality", "presenting_need"
-    )).annotate(
+    return with_status(Episode.objects.select_related("child", "allocated_officer")).annotate(
         overdue_count=Case(
             When(has_overdue_q(today), then=Subquery(overdue, output_field=IntegerField())),
             default=Value(0),
@@ -70,10 +68,20 @@ def episode_list(*, today: date | None = None):
     )  # fmt: skip
 
 
+# The reference lists a list of cases shows, given from those each process keeps
+# (``reference_lists.attach``) instead of joined.
+LIST_REFERENCE_LISTS = ("locality", "presenting_need")
+# And those a case's pages show.
+CASE_REFERENCE_LISTS = ("child__ethnicity", "locality", "area", "presenting_need",
+                        "missing_reason", "closure_outcome", "referral__source")  # fmt: skip
+
+
 def episode_rows(ids: list[int], *, today: date | None = None) -> list[Episode]:
     """The cases a page lists, in the page's order, with what the table shows."""
     found = {episode.pk: episode for episode in episode_list(today=today).filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found]
+    rows = [found[pk] for pk in ids if pk in found]
+    reference_lists.attach(rows, *LIST_REFERENCE_LISTS)
+    return rows
 
 
 def caseload_summary(*, user, today: date | None = None) -> dict:
@@ -103,8 +111,11 @@ def caseload_summary(*, user, today: date | None = None) -> dict:
 
 
 def episode_detail(pk: int) -> Episode:
-    """One case with everything its page shows, in a fixed number of queries."""
-    return episode_detail_queryset().get(pk=pk)
+    """One case with everything its page shows, in a fixed number of queries (raises
+    Episode.DoesNotExist)."""
+    episode = episode_detail_queryset().get(pk=pk)
+    reference_lists.attach([episode], *CASE_REFERENCE_LISTS)
+    return episode
 
 
 def _earlier_episodes():
@@ -122,11 +133,9 @@ def episode_detail_queryset():
     return (
         with_status(Episode.objects)
         .annotate(previously_cme=Exists(_earlier_episodes()))
-        .select_related(
-            "child__ethnicity__group", "child__family", "allocated_officer", "locality", "area",
-            "last_school", "presenting_need", "missing_reason", "closure_outcome",
-            "destination_school", "removal_from_roll_authorised_by", "removal_from_roll_school",
-            "referral__source", "referral__last_school",
+        .select_related(  # and the reference lists, from those kept (episode_detail)
+            "child__family", "allocated_officer", "last_school", "destination_school",
+            "removal_from_roll_authorised_by", "removal_from_roll_school", "referral__last_school",
         )
         .prefetch_related(
             "open_to_services",

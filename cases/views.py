@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,7 +52,10 @@ def case_view(action: Action | None = None):
                 raise PermissionDenied
             if action is not None and not request.user.has_perm(access.PERMISSION[action]):
                 raise PermissionDenied  # the role never may: said before anything of the case
-            episode = get_object_or_404(selectors.episode_detail_queryset(), pk=pk)
+            try:
+                episode = selectors.episode_detail(pk)
+            except Episode.DoesNotExist:
+                raise Http404 from None
             allowed = action is None or access.may(request.user, action, episode)
             if access.is_sensitive(episode) or selectors.has_marked_items(episode):
                 services.access_log_record(

@@ -11,6 +11,7 @@ from .reference import (
     MissingReason,
     OpenToService,
     PresentingNeed,
+    ReferenceVersion,
     School,
     SchoolPhase,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "MissingReason",
     "OpenToService",
     "PresentingNeed",
+    "ReferenceVersion",
     "School",
     "SchoolPhase",
     "SENStatus",

@@ -102,6 +102,22 @@ class Area(ReferenceItem):
     )
 
 
+class ReferenceVersion(models.Model):
+    """One row, set by a trigger whenever any reference list changes, so each process knows
+    when the lists it keeps are out of date (``cases.reference_lists``)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="reference_version_one_row")
+        ]
+
+    def __str__(self):
+        return f"reference lists version {self.version}"
+
+
 class School(models.Model):
     """A school from the DfE register (Get Information About Schools), keyed by URN."""
 
