@@ -47,6 +47,24 @@ SURNAME_OF_FOUND = Sort("Surname", ("surname_key", "child_id", "id"),
                         aliases={"surname_key": Concat("child__surname", Value(""))})  # fmt: skip
 
 
+def identified_q(value: str) -> Q | None:
+    """The cases a case reference (CME123) or a UPN, current or former, names; None when
+    ``value`` is neither."""
+    value = value.strip()
+    reference = re.fullmatch(r"(?i)cme0*(\d+)", value)
+    if reference:
+        return Q(pk=int(reference.group(1)))
+    upn = value.replace(" ", "").upper()
+    if re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", upn):
+        children = (
+            Child.objects.filter(upn=upn)
+            .values("pk")
+            .union(Child.objects.filter(former_upn=upn).values("pk"))
+        )  # two index reads, not an OR that reads neither index
+        return Q(child_id__in=children)
+    return None
+
+
 class _FigureField(forms.CharField):
     """A scorecard figure named in a link (``reports.figures.Figure``), read once."""
 
@@ -172,18 +190,9 @@ class EpisodeFilter(filters.FilterSet):
     def search(self, queryset, name, value):
         """A case reference, a UPN (current or former), or words each found in the child's
         names: the start of any of the names, ignoring case and accents (``cases.derived``)."""
-        value = value.strip()
-        reference = re.fullmatch(r"(?i)cme0*(\d+)", value)
-        if reference:
-            return queryset.filter(pk=int(reference.group(1)))
-        upn = value.replace(" ", "").upper()
-        if re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", upn):
-            children = (
-                Child.objects.filter(upn=upn)
-                .values("pk")
-                .union(Child.objects.filter(former_upn=upn).values("pk"))
-            )  # two index reads, not an OR that reads neither index
-            return queryset.filter(child_id__in=children)
+        named = identified_q(value)
+        if named is not None:
+            return queryset.filter(named)
         children = None  # those with every word: found among the name parts, then their cases
         words = re.findall(r"[^\W_]+", value)
         longer = [word for word in words if len(word) > 1]

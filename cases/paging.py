@@ -118,10 +118,14 @@ def page_of(queryset: QuerySet, sort: Sort, params: QueryDict, *, per_page: int,
             rows: Callable[[list[int]], list], count_up_to_limit: int | None = COUNT_UP_TO,
             count: int | None = None) -> Page:  # fmt: skip
     """The page ``params`` asks for (``after``, ``before`` or ``page``) of ``queryset``,
-    counted up to ``count_up_to_limit`` (None: exactly) unless the caller knows ``count``."""
+    counted up to ``count_up_to_limit`` (None: exactly) unless the caller knows ``count``, or
+    a first page shows it all (a search, mostly: then it is not counted again)."""
     cases = queryset.alias(**sort.aliases)
-    if count is None:
-        count = count_up_to(queryset, count_up_to_limit)
+
+    def first_ids(start: int = 0) -> list:
+        return list(cases.order_by(*sort.ordering()).values_list("pk", flat=True)
+                    [start : start + per_page + 1])  # fmt: skip
+
     number = _number(params.get("page"))
     anchor_id = _number(params.get("after") or params.get("before"), default=0)
     backwards = bool(params.get("before")) and not params.get("after")
@@ -129,6 +133,13 @@ def page_of(queryset: QuerySet, sort: Sort, params: QueryDict, *, per_page: int,
         cases.model.objects.filter(pk=anchor_id).annotate(**sort.aliases)
         .values_list(*sort.keys).first() if anchor_id else None
     )  # fmt: skip
+    ids = None
+    if count is None and anchor is None and number == 1:
+        ids = first_ids()
+        if len(ids) <= per_page:
+            count = len(ids)
+    if count is None:
+        count = count_up_to(queryset, count_up_to_limit)
     if anchor is not None:
         ids = list(cases.filter(sort.beyond(anchor, reverse=backwards))
                    .order_by(*sort.ordering(reverse=backwards))
@@ -143,13 +154,11 @@ def page_of(queryset: QuerySet, sort: Sort, params: QueryDict, *, per_page: int,
     else:
         if count is not None:
             number = min(number, max(1, math.ceil(count / per_page)))
-        start = (number - 1) * per_page
-        ids = list(cases.order_by(*sort.ordering()).values_list("pk", flat=True)
-                   [start : start + per_page + 1])  # fmt: skip
+        if ids is None:
+            ids = first_ids((number - 1) * per_page)
         if not ids and number > 1:  # past the end of a list too long to count: its first page
             number = 1
-            ids = list(cases.order_by(*sort.ordering()).values_list("pk", flat=True)
-                       [: per_page + 1])  # fmt: skip
+            ids = first_ids()
         has_previous, has_next = number > 1, len(ids) > per_page
         ids = ids[:per_page]
     page = Page(ids=ids, number=number,

@@ -18,7 +18,7 @@ from referrals import selectors as referral_selectors
 
 from . import access, letters, paging, selectors, services
 from .errors import CaseError, StaleEdit
-from .filters import SORTS, EpisodeFilter
+from .filters import SORTS, EpisodeFilter, identified_q
 from .forms import (
     AllocateForm,
     BulkAllocateForm,
@@ -168,8 +168,23 @@ def _filtered(request):
     return case_filter, results, case_filter.sort_chosen
 
 
+def _the_case_named(request) -> int | None:
+    """The case a search by case reference or UPN names, when it names one and nothing else
+    narrows the list: the search goes straight to it."""
+    if any(value for key, value in request.GET.items() if key not in ("q", "sort")):
+        return None
+    named = identified_q(request.GET.get("q", ""))
+    if named is None:
+        return None
+    found = list(Episode.objects.filter(named).values_list("pk", flat=True)[:2])
+    return found[0] if len(found) == 1 else None
+
+
 @permission_required("cases.view_episode", raise_exception=True)
 def episode_list(request):
+    named = _the_case_named(request)
+    if named is not None:
+        return redirect("cases:detail", named)
     case_filter, results, sort = _filtered(request)
     exactly = case_filter.figure_followed is not None  # to agree with the scorecard's figure
     page = paging.page_of(results, sort, request.GET, per_page=PAGE_SIZE,

@@ -38,16 +38,16 @@ def _case_page():
 # permissions (3), and the reference lists' version when it shows one
 # (cases.reference_lists); the session is written back at most once a minute (not here).
 PAGES = [
-    ("case list", "manager", lambda: "/cases/", 9),
+    ("case list", "manager", lambda: "/cases/", 8),
     ("case list, open and overdue, by surname", "manager",
-     lambda: "/cases/?status=open&overdue=yes&sort=surname", 9),
+     lambda: "/cases/?status=open&overdue=yes&sort=surname", 8),
     ("case list, next page", "manager",
      lambda: f"/cases/?page=2&after={Episode.objects.order_by('pk').first().pk}", 10),
-    ("case list for an officer", "officer", lambda: "/cases/?officer=mine&sort=next_due", 9),
-    ("home, an officer's caseload", "officer", lambda: "/", 10),
-    ("home, the team's caseload", "manager", lambda: "/", 10),
-    ("search by name", "officer", lambda: "/cases/?q=muller", 9),
-    ("search by UPN", "officer", lambda: f"/cases/?q={_upn(1)}", 9),
+    ("case list for an officer", "officer", lambda: "/cases/?officer=mine&sort=next_due", 8),
+    ("home, an officer's caseload", "officer", lambda: "/", 9),
+    ("home, the team's caseload", "manager", lambda: "/", 9),
+    ("search by name", "officer", lambda: "/cases/?q=muller", 8),
+    ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
     ("case page", "manager", _case_page, 10),
     ("caseload aging", "manager", lambda: "/reports/caseload/", 7),
     ("DfE return", "manager", lambda: f"/reports/dfe-return/?date={TODAY}", 12),
@@ -69,6 +69,16 @@ def test_queries_are_exact_and_do_not_grow_with_rows(
         client.get(address)  # as a user would: not the first page they open
         with CaptureQueriesContext(connection) as queries:
             response = client.get(address)
-        assert response.status_code == 200, what
-        counts.append(len(queries.captured_queries))
+        assert response.status_code == (302 if "straight to it" in what else 200), what
+        counts.append(len(queries.captured_queries) - _counted(address, response))
     assert counts == [expected, expected], what
+
+
+def _counted(address: str, response) -> int:
+    """1 for the count a case list's first page makes when it does not show every case (a
+    first page that shows them all has counted them), else 0."""
+    if not (address == "/cases/" or address.startswith("/cases/?")) or response.context is None:
+        return 0
+    page = response.context["page"]
+    first = "after=" not in address and "before=" not in address and page.number == 1
+    return int(first and page.has_next)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Child, Enquiry, Episode
 
-from .factories import ChildFactory, EnquiryFactory, EpisodeFactory
+from .factories import ChildFactory, ClosedEpisodeFactory, EnquiryFactory, EpisodeFactory
 
 D = dt.date
 
@@ -118,11 +118,23 @@ def test_search_by_upn_and_former_upn(client, officer):
         return expected_check_letter("A" + body) + body
 
     current, former = upn("999123456789"), upn("999987654321")
-    episode = EpisodeFactory(child=ChildFactory(upn=current, former_upn=former))
-    EpisodeFactory(child=ChildFactory(upn=upn("999111111111")))
+    child = ChildFactory(upn=current, former_upn=former)
+    episode = EpisodeFactory(child=child)
+    other = EpisodeFactory(child=ChildFactory(upn=upn("999111111111")))
     client.force_login(officer)
-    assert _found(client, current) == {episode.reference}
-    assert _found(client, former.lower()) == {episode.reference}
+    for term in (current, former.lower(), f" {former[:4]} {former[4:]} "):
+        # One case: the search goes straight to it.
+        response = client.get(reverse("cases:list"), {"q": term})
+        assert response.status_code == 302, term
+        assert response["Location"] == reverse("cases:detail", args=[episode.pk]), term
+    assert _found(client, upn("999111111111")) == set()  # the other child's case, not listed
+    earlier = ClosedEpisodeFactory(child=child, referral_date=episode.referral_date.replace(2021))
+    # The child's two cases: listed, both.
+    assert _found(client, former) == {episode.reference, earlier.reference}
+    # Another filter as well: the list, narrowed.
+    page = client.get(reverse("cases:list"), {"q": current, "status": "closed"}).content.decode()
+    assert f">{earlier.reference}<" in page and f">{episode.reference}<" not in page
+    assert f">{other.reference}<" not in page
 
 
 @pytest.mark.django_db
