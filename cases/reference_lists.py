@@ -23,7 +23,6 @@ KEPT = (
     "cases.EthnicityGroup", "cases.Ethnicity", "cases.EnquiryType", "cases.OpenToService",
     "cases.Locality", "cases.Area", "referrals.ReferralSource",
 )  # fmt: skip
-TABLES = tuple(f"{name.split('.')[0]}_{name.split('.')[1].lower()}" for name in KEPT)
 
 _SET_VERSION = """
 INSERT INTO cases_referenceversion (id, version) VALUES (1, pg_current_xact_id()::text::bigint)
@@ -44,18 +43,18 @@ FOR EACH STATEMENT EXECUTE FUNCTION cme_reference_changed();
 def install(cursor) -> None:
     """The trigger on each list's table, and a first version (lists loaded before it)."""
     cursor.execute(_CHANGED)
-    for table in TABLES:
+    for table in (apps.get_model(name)._meta.db_table for name in KEPT):
         cursor.execute(_TRIGGER.format(table=table))
     cursor.execute(_SET_VERSION)
 
 
-class _Kept(threading.local):
+class _RequestMark(threading.local):
     """This thread's mark that its request has read the version."""
 
     checked = None  # None outside a request, False until the request reads, True after
 
 
-_local = _Kept()
+_local = _RequestMark()
 _lock = threading.Lock()
 # (version, {list: [entries]}, {list: {pk: entry}}), replaced whole so threads read one state
 _state: tuple = (None, {}, {})
