@@ -20,9 +20,17 @@ class EnquiryTypeAdmin(ReferenceItemAdmin):
     list_editable = [*ReferenceItemAdmin.list_editable, "days_to_respond", "is_core"]
 
 
+@admin.register(models.DfeReason)
+class DfeReasonAdmin(ReferenceItemAdmin):
+    """The DfE's categories: when the DfE adds one, add it here and remap local reasons."""
+
+
 @admin.register(models.MissingReason)
 class MissingReasonAdmin(ReferenceItemAdmin):
-    list_display = [*ReferenceItemAdmin.list_display, "dfe_category"]
+    list_display = [*ReferenceItemAdmin.list_display, "dfe_reason"]
+    list_editable = [*ReferenceItemAdmin.list_editable, "dfe_reason"]
+    list_filter = ["dfe_reason", "is_active"]
+    list_select_related = ["dfe_reason"]
 
 
 @admin.register(models.Ethnicity)

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 
 from cme_tracker.core.forms import GovukForm, GovukModelForm
@@ -67,3 +69,25 @@ class SnapshotForm(GovukForm):
     def clean_quarter(self):
         year, number = self.cleaned_data["quarter"].split("-")
         return int(year), int(number)
+
+
+class DfeSubmissionForm(GovukForm):
+    """Which census date's return was submitted, and why when it was marked before."""
+
+    census_date = forms.TypedChoiceField(
+        label="Census date", coerce=date.fromisoformat, widget=forms.RadioSelect,
+        error_messages={"required": "Choose the census date of the return you submitted",
+                        "invalid_choice": "Choose one of the census dates in the list"},
+    )  # fmt: skip
+    reason = forms.CharField(
+        label="Reason for submitting it again", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed only when this census date's return was marked submitted before: "
+        "the new one replaces it, and both are kept.",
+    )  # fmt: skip
+
+    def __init__(self, *args, dates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["census_date"].choices = [
+            (day.isoformat(), f"{term} {day:%-d %B %Y}") for term, day in dates
+        ]

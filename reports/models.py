@@ -15,6 +15,7 @@ class ReportAccess(models.Model):
         permissions = [
             ("view_reports", "Can view the scorecard, caseload and DfE reports"),
             ("manage_scorecard", "Can write scorecard commentary and set targets"),
+            ("submit_dfe_return", "Can mark a term's DfE return as submitted"),
         ]
 
     def __str__(self):
@@ -186,6 +187,46 @@ class ScorecardSnapshot(models.Model):
         from .periods import Quarter
 
         return Quarter(self.year, self.quarter)
+
+
+class DfeReturnSubmission(models.Model):
+    """A term's DfE return as it was submitted: its figures frozen, as a snapshot is.
+
+    Never changes (``APPEND_ONLY``: the database refuses updates and deletes). A return
+    submitted again, with a reason, supersedes the one before, so the line of what was sent
+    stays readable. ``figures`` holds the return's rows: breakdown, category, count.
+    """
+
+    APPEND_ONLY = True
+    RECORDED_AT = "submitted_at"
+
+    census_date = models.DateField()
+    submitted_at = models.DateTimeField(db_default=Now())
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        help_text="The return for the same census date this one replaced.",
+    )  # fmt: skip
+    reason = models.TextField(blank=True, help_text="Why the return was submitted again.")
+    figures = models.JSONField(help_text="[breakdown, category, count] rows, as in the CSV.")
+
+    class Meta:
+        ordering = ["-census_date", "-submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["census_date"], condition=models.Q(supersedes__isnull=True),
+                name="one_first_dfe_return_per_census_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(supersedes__isnull=True) | ~models.Q(reason=""),
+                name="dfe_return_submitted_again_has_a_reason",
+            ),
+        ]  # fmt: skip
+
+    def __str__(self):
+        return f"DfE return submitted for {self.census_date:%-d %B %Y}"
 
 
 class QuarterSpans(models.Field):

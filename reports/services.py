@@ -147,3 +147,42 @@ def counts_bring_up_to_date() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reports_count_pending()")
         return cursor.fetchone()[0]
+
+
+class SubmissionRefused(Exception):
+    """Why a DfE return was not marked submitted, in words for the head of service."""
+
+    def __init__(self, message: str, field: str = "reason"):
+        super().__init__(message)
+        self.field = field
+
+
+@transaction.atomic
+def dfe_return_submit(*, census_date, by, reason: str = ""):
+    """Freeze the return at a census date that has come, as submitted to the DfE. Submitted
+    again, it needs a reason, and the new one supersedes the last."""
+    from django.utils import timezone
+
+    from .dfe import dfe_return
+    from .models import DfeReturnSubmission
+    from .selectors import current_submission
+
+    if census_date > timezone.localdate():
+        raise SubmissionRefused(
+            f"The census date, {census_date:%-d %B %Y}, has not come yet: submit a return "
+            "on or after its census date", field="census_date",
+        )  # fmt: skip
+    locks.hold(locks.DFE_RETURN)  # two at once would both supersede the same one
+    before = current_submission(census_date)
+    reason = reason.strip()
+    if before is not None and not reason:
+        raise SubmissionRefused(
+            f"The return for {census_date:%-d %B %Y} was marked submitted on "
+            f"{timezone.localtime(before.submitted_at):%-d %B %Y}: say why it is being "
+            "submitted again"
+        )
+    result = dfe_return(census_date)
+    return DfeReturnSubmission.objects.create(
+        census_date=census_date, submitted_by=by, supersedes=before,
+        reason=reason if before else "", figures=[list(row) for row in result.rows()],
+    )  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import dfe_views, views
 
 app_name = "reports"
 
@@ -9,7 +9,13 @@ urlpatterns = [
     path("caseload/", views.caseload_page, name="caseload"),
     path("scorecard/commentary/", views.commentary_save, name="commentary"),
     path("targets/", views.targets_page, name="targets"),
-    path("dfe-return/", views.dfe_return_page, name="dfe_return"),
+    path("dfe-return/", dfe_views.dfe_return_page, name="dfe_return"),
+    path("dfe-return/submit/", dfe_views.dfe_return_submit, name="dfe_return_submit"),
+    path(
+        "dfe-return/submitted/<int:pk>/download.csv",
+        dfe_views.dfe_submission_download,
+        name="dfe_submission_download",
+    ),
     path("snapshots/", views.snapshots_page, name="snapshots"),
     path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
     path("snapshots/<int:pk>/", views.snapshot_page, name="snapshot"),

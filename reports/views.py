@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cme_tracker.core.spreadsheets import csv_row
-
 from . import services
 from .exports import (
     CONTENT_TYPES,
@@ -210,37 +208,6 @@ def targets_page(request):
         "reports/targets.html",
         {"forms": forms, "form_list": [form for _, form in forms], "indicators": BY_ID},
     )
-
-
-@permission_required("reports.view_reports", raise_exception=True)
-def dfe_return_page(request):
-    """The DfE return at a census date: on screen, or as CSV with ?format=csv."""
-    import csv
-    import io
-    from datetime import date
-
-    from .dfe import census_dates, dfe_return
-
-    today = timezone.localdate()
-    academic_year = today.year if today.month >= 9 else today.year - 1
-    dates = census_dates(academic_year - 1) + census_dates(academic_year)
-    chosen = request.GET.get("date")
-    try:
-        census = date.fromisoformat(chosen) if chosen else max(
-            (day for _, day in dates if day <= today), default=dates[0][1]
-        )  # fmt: skip
-    except ValueError as error:
-        raise Http404("Not a date") from error
-    result = dfe_return(census)
-    if request.GET.get("format") == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["measure", "breakdown", "children"])
-        writer.writerows(csv_row(row) for row in result.rows())
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="cme-dfe-return-{census}.csv"'
-        return response
-    return render(request, "reports/dfe_return.html", {"result": result, "dates": dates})
 
 
 # Snapshots -----------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ def load_reference_data():
         "referrals.migrations.0002_referral_sources",
     ):
         import_module(module).load(apps, None)
+    import_module("cases.migrations.0019_dfe_reason_categories").categories(apps, None)
     roles.sync_roles()
 
 

@@ -73,6 +73,10 @@ def parse_date(text: str) -> date:
         raise Problem("is not a real date") from None
 
 
+# A reason given as the DfE's Not recorded is no reason: the return counts a blank as that.
+NOT_RECORDED = {"not recorded": None, "not_recorded": None}
+
+
 def _by_code_and_label(items) -> dict:
     lookup = {}
     for item in items:
@@ -125,7 +129,7 @@ class Lookups:
             outcome_needs={o.pk: (o.code, o.needs) for o in outcomes},
             open_to=_by_code_and_label(OpenToService.objects.all()),
             referral_source=_by_code_and_label(ReferralSource.objects.all()),
-            cme_reason=_by_code_and_label(MissingReason.objects.all()),
+            cme_reason={**_by_code_and_label(MissingReason.objects.all()), **NOT_RECORDED},
             officers=officers,
         )
 

@@ -4,6 +4,7 @@ from .people import Address, Carer, Child, ChildNamePart, Family, Gender, SENSta
 from .reference import (
     Area,
     ClosureOutcome,
+    DfeReason,
     EnquiryType,
     Ethnicity,
     EthnicityGroup,
@@ -27,6 +28,7 @@ __all__ = [
     "ChildNamePart",
     "ClosureProposal",
     "ClosureOutcome",
+    "DfeReason",
     "Enquiry",
     "EnquiryType",
     "Episode",

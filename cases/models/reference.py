@@ -39,10 +39,28 @@ class PresentingNeed(ReferenceItem):
         verbose_name = "presenting need"
 
 
-class MissingReason(ReferenceItem):
-    """Why the child is missing education, mapped to the category the DfE return asks for."""
+class DfeReason(ReferenceItem):
+    """A primary reason in the DfE's termly CME collection, in the DfE's own words.
 
-    dfe_category = models.CharField(max_length=120, blank=True)
+    The DfE changes its list between collections; an administrator adds a category here and
+    maps local reasons to it. ``NOT_RECORDED`` is what a case with no reason counts as.
+    """
+
+    NOT_RECORDED = "NOT_RECORDED"
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = "DfE reason category"
+        verbose_name_plural = "DfE reason categories"
+
+
+class MissingReason(ReferenceItem):
+    """Why the child is missing education: a DfE category, or a local reason counted under
+    exactly one of them in the DfE return."""
+
+    dfe_reason = models.ForeignKey(
+        DfeReason, on_delete=models.PROTECT, related_name="reasons",
+        verbose_name="DfE reason category", help_text="What the DfE return counts it as.",
+    )  # fmt: skip
 
     class Meta(ReferenceItem.Meta):
         verbose_name = "reason for missing education"

@@ -79,10 +79,13 @@ NEED_WEIGHTS = {"NO_DATA": 48, "NEGLECT": 16, "DOMESTIC_ABUSE": 7, "ATTENDANCE":
                 "ATTAINMENT": 0.5, "ENGAGEMENT_LOCAL_SERVICES": 0.5, "ASB_CRIME": 0.3,
                 "SEXUAL_HEALTH": 0.3, "SOCIAL_ISOLATION": 0.3, "EXCLUSION": 0.3, "RUNAWAYS": 0.2,
                 "NO_ADDITIONAL_NEEDS": 3}  # fmt: skip
-REASON_WEIGHTS = {"WHEREABOUTS_UNKNOWN": 35, "LEFT_NO_DESTINATION": 25,
-                  "NOT_RETURNED_AFTER_LEAVE": 10, "NEW_ARRIVAL_NOT_APPLIED": 10,
-                  "AWAITING_PLACE": 8, "OFFERED_NOT_STARTED": 5, "UNSUITABLE_EHE": 3,
-                  "NO_PROVISION_AFTER_EXCLUSION": 2, "OTHER": 2}  # fmt: skip
+# DfE categories (cases migration 0019), roughly as the DfE's published census spreads them
+REASON_WEIGHTS = {"UNKNOWN": 24, "BELIEVED_MOVED_ABROAD": 14, "BELIEVED_MOVED_OTHER_LA": 10,
+                  "MOVED_IN_FROM_ABROAD": 12, "MOVED_IN_FROM_OTHER_LA": 8,
+                  "APPLICATION_AWAITING_OUTCOME": 8, "WAITING_SCHOOL_START": 4,
+                  "OFFERED_NOT_ACCEPTED": 2, "DID_NOT_APPLY": 4, "PARENTAL_DECISION": 3,
+                  "UNSUITABLE_EHE": 3, "DIFFICULTY_ACCESSING_PLACE": 2,
+                  "SCHOOL_DISSATISFACTION": 1, "MENTAL_HEALTH": 1, "OTHER": 2, None: 2}  # fmt: skip
 OUTCOME_WEIGHTS = {"ENQUIRIES_EXHAUSTED": 31, "OTHER_LA_ACCEPTED": 20,
                    "FOUND_SCHOOL_THIS_LA": 14, "FOUND_SCHOOL_OTHER_LA": 13,
                    "FOUND_TRANSFERRED_TRACKING": 11, "LEFT_UK_VERIFIED": 8, "FOUND_EHE": 2,
@@ -456,7 +459,7 @@ class _Generator:
             if repeat == 0 else "Family re-referred: not on any school roll again.",
         )  # fmt: skip
         need = self.needs[_weighted(rng, NEED_WEIGHTS)]
-        reason = self.reasons[_weighted(rng, REASON_WEIGHTS)]
+        reason = self.reasons.get(_weighted(rng, REASON_WEIGHTS))  # None: not recorded
         open_to = [s for s in self.open_to if rng.random() < 0.1]
         family_duration = self._duration()
         family_outcome = _weighted(rng, OUTCOME_WEIGHTS)

@@ -8,6 +8,7 @@ OVERDUE_SCAN = 436_001  # one overdue scan at a time across every worker and bea
 SNAPSHOT = 436_002  # one scorecard snapshot taken at a time, by the schedule or by hand
 SCORECARD_COUNTS = 436_003  # taken by reports_count_pending() in SQL (reports migration 0007)
 REFERRAL_INTAKE = 436_004  # one referral's duplicate check and new children at a time
+DFE_RETURN = 436_005  # one DfE return marked submitted at a time
 
 
 def hold(key: int) -> None:

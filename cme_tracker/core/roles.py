@@ -14,6 +14,7 @@ _REFERENCE_DATA = [
     "cases.closureoutcome",
     "cases.presentingneed",
     "cases.missingreason",
+    "cases.dfereason",
     "cases.ethnicitygroup",
     "cases.ethnicity",
     "cases.enquirytype",
@@ -56,7 +57,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.import_history",
         "reports.view_reports",
     ],
-    HEAD_OF_SERVICE: [*_READ_ALL, "reports.view_reports", "reports.manage_scorecard"],
+    HEAD_OF_SERVICE: [
+        *_READ_ALL,
+        "reports.view_reports",
+        "reports.manage_scorecard",
+        "reports.submit_dfe_return",
+    ],
     ADMINISTRATOR: [
         *_READ_ALL,
         "core.add_user",

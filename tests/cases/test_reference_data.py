@@ -38,9 +38,13 @@ def test_presenting_needs_with_their_labels():
     assert PresentingNeed.objects.get(code="NO_DATA").label == "No data / other"
 
 
-def test_missing_reasons_map_to_dfe_categories():
-    assert len(codes(MissingReason)) == 9
-    assert not MissingReason.objects.filter(dfe_category="").exists()
+def test_missing_reasons_each_map_to_one_dfe_category():
+    # The tracker's first 9 reasons and the DfE's categories less Not recorded (2 shared).
+    assert len(codes(MissingReason)) == 9 + 19 - 2
+    assert not MissingReason.objects.filter(dfe_reason__isnull=True).exists()
+    assert MissingReason.objects.get(code="UNSUITABLE_EHE").label == (
+        "Unsuitable elective home education"
+    )
 
 
 def test_ethnicity_codes_fall_in_their_report_groups():

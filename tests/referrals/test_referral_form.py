@@ -37,7 +37,7 @@ def referral_data(**overrides):
     }  # fmt: skip
     from cases.models import MissingReason
 
-    data["case-missing_reason"] = MissingReason.objects.get(code="WHEREABOUTS_UNKNOWN").pk
+    data["case-missing_reason"] = MissingReason.objects.get(code="UNKNOWN").pk
     data.update(overrides)
     return data
 

@@ -1,0 +1,43 @@
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from reports.dfe import dfe_return
+from reports.dfe_exports import render
+
+
+def _census_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        import argparse
+
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: use YYYY-MM-DD") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "The DfE termly CME return at a census date, in the DfE's categories: CSV "
+        "(breakdown,category,count), JSON or XLSX."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--census-date", required=True, type=_census_date,
+                            help="The census date, YYYY-MM-DD.")  # fmt: skip
+        parser.add_argument("--format", choices=["csv", "json", "xlsx"], default="csv")
+        parser.add_argument("--output", help="File to write; standard output when not given.")
+
+    def handle(self, *args, census_date, format, output=None, **options):
+        body = render(dfe_return(census_date), format)
+        if isinstance(body, bytes):
+            if not output:
+                raise CommandError("--format xlsx needs --output FILE")
+            with open(output, "wb") as handle:
+                handle.write(body)
+        elif output:
+            with open(output, "w", encoding="utf-8", newline="") as handle:
+                handle.write(body)
+        else:
+            self.stdout.write(body, ending="")
+            return
+        self.stderr.write(f"Wrote the DfE return at {census_date:%-d %B %Y} to {output}")
