@@ -65,7 +65,7 @@ def categories(apps, schema_editor):
             code=code, defaults={"label": label, "order": order * 10}
         )
     by_label = {item.label.casefold(): item for item in by_code.values()}
-    for reason in MissingReason.objects.all():
+    for reason in MissingReason.objects.filter(dfe_reason__isnull=True):  # once: idempotent
         if reason.code in FIRST_REASONS:
             code, kept = FIRST_REASONS[reason.code]
             reason.dfe_reason = by_code[code]

@@ -32,7 +32,7 @@ def fill_referral(page, *, children, carer, address, last_school=None, check=Non
     page.get_by_label("Address line 1").fill(address[0])
     page.get_by_label("Postcode").fill(address[1])
     page.get_by_label("Why the children are missing education").select_option(
-        label="Offered a place, not yet started"
+        label="Waiting school start"
     )
     if check:
         check(page)
