@@ -34,6 +34,15 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
     ethnicities = ["WROM", "WBRI", "NOBT", "", "WOTH", "APKN", "Gypsy/Roma", "BAFR"]
     localities = ["Clifton", "Central", "North", "Wath/Swinton", "South", ""]
     needs = ["NO_DATA", "NEGLECT", "Domestic abuse", "ATTENDANCE", ""]
+    reasons = [
+        "UNKNOWN",
+        "Believed to have moved to another country",
+        "MOVED_IN_FROM_ABROAD",
+        "APPLICATION_AWAITING_OUTCOME",
+        "WHEREABOUTS_UNKNOWN",
+        "mental health",
+        "",
+    ]
     outcomes = ["ENQUIRIES_EXHAUSTED", "FOUND_SCHOOL_THIS_LA", "OTHER_LA_ACCEPTED",
                 "Verified left UK", "FOUND_TRANSFERRED_TRACKING"]  # fmt: skip
     with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -58,7 +67,7 @@ def generate(path: Path, rows: int, seed: int = 1) -> None:
                     rng.choice(["Primary", "Secondary", ""]), start.isoformat(),
                     rng.choice(needs), rng.choice("YN "), "",
                     "" if still_open else closed.isoformat(),
-                    "" if still_open else rng.choice(outcomes), "SCHOOL", "",
+                    "" if still_open else rng.choice(outcomes), "SCHOOL", rng.choice(reasons),
                 ])  # fmt: skip
                 written += 1
                 if still_open:
