@@ -86,7 +86,8 @@ def active_between_q(first: date, last: date) -> Q:
 
 
 def _band(census_date: date) -> Case:
-    """The episode's length-of-time-missing band at the census date, by index in BANDS."""
+    """The episode's length-of-time-missing band at the census date, by index in BANDS. A
+    school left after the census date (a late correction) counts as less than 2 weeks."""
     return Case(
         *[When(Q(missing_since__gte=census_date - timedelta(days=high)), then=Value(i))
           for i, (_, _, high) in enumerate(TIME_MISSING) if high is not None],
@@ -170,7 +171,9 @@ def dfe_return(census_date: date) -> Return:
         Episode.objects.filter(active_between_q(date(academic_year, 9, 1), census_date))
         .values("child").distinct().count()
     )  # fmt: skip
-    shown = [r for r in reasons if r.is_active or r.pk in cross]
+    # Every category the DfE asks for (a retired one while cases still count under it), and
+    # Not recorded always: it is where a case with no reason goes.
+    shown = [r for r in reasons if r.is_active or r.pk in cross or r.pk == not_recorded]
     cross_table = [(r.label, cross.get(r.pk, [0] * len(BANDS))) for r in shown]
     if None in cross:  # no Not recorded category in the list (it cannot be deleted)
         cross_table.append(("Not recorded", cross[None]))

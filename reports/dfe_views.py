@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,11 +50,10 @@ def dfe_return_page(request):
     dates = offered_dates(timezone.localdate())
     census, error = _census_date(request, dates)
     fmt = request.GET.get("format", "")
+    if fmt and fmt not in FORMATS:
+        raise Http404("The return downloads as csv, xlsx or json")
     if fmt and not error:
-        if fmt not in FORMATS:
-            error = "Choose CSV, Excel or JSON to download"
-        else:
-            return _download(render_file(dfe_return(census), fmt), fmt, f"cme-dfe-return-{census}")
+        return _download(render_file(dfe_return(census), fmt), fmt, f"cme-dfe-return-{census}")
     result = dfe_return(census)
     submission = selectors.current_submission(census)
     context = {

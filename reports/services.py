@@ -184,5 +184,5 @@ def dfe_return_submit(*, census_date, by, reason: str = ""):
     result = dfe_return(census_date)
     return DfeReturnSubmission.objects.create(
         census_date=census_date, submitted_by=by, supersedes=before,
-        reason=reason if before else "", figures=[list(row) for row in result.rows()],
+        reason=reason, figures=[list(row) for row in result.rows()],
     )  # fmt: skip

@@ -14,6 +14,7 @@ from ..forms import officer_choices
 from ..models import (
     Area,
     ClosureOutcome,
+    DfeReason,
     Ethnicity,
     EthnicityGroup,
     Gender,
@@ -73,10 +74,6 @@ def parse_date(text: str) -> date:
         raise Problem("is not a real date") from None
 
 
-# A reason given as the DfE's Not recorded is no reason: the return counts a blank as that.
-NOT_RECORDED = {"not recorded": None, "not_recorded": None}
-
-
 def _by_code_and_label(items) -> dict:
     lookup = {}
     for item in items:
@@ -129,7 +126,13 @@ class Lookups:
             outcome_needs={o.pk: (o.code, o.needs) for o in outcomes},
             open_to=_by_code_and_label(OpenToService.objects.all()),
             referral_source=_by_code_and_label(ReferralSource.objects.all()),
-            cme_reason={**_by_code_and_label(MissingReason.objects.all()), **NOT_RECORDED},
+            # The DfE's Not recorded is no reason: the return counts a blank as that.
+            cme_reason={
+                **_by_code_and_label(MissingReason.objects.all()),
+                **dict.fromkeys(
+                    _by_code_and_label(DfeReason.objects.filter(code=DfeReason.NOT_RECORDED))
+                ),
+            },
             officers=officers,
         )
 

@@ -4,12 +4,14 @@ exactly one of them (docs/dfe-return.md has the mapping and why).
 The default list becomes the DfE's categories themselves, less Not recorded, which is what a
 case with no reason counts as. The tracker's first nine reasons map to the nearest category;
 those a DfE category now says in its own words are retired, so history keeps its meaning and
-officers choose from one list. A reason a council added maps by the DfE category it was given
-where that names one, else to Other. Only adds and maps: a council's labels are kept.
+officers choose from one list. A reason a council added maps to the DfE category its label or
+its old category names, else to Other. A council's labels are kept, except that the two first
+reasons that are DfE categories take the DfE's words when they still have the tracker's own.
+Reversed, it restores the old categories (as the DfE's labels) and keeps the reasons it added.
 """
 
 from django.db import migrations, models
-from django.db.models import deletion
+from django.db.models import Q, deletion
 
 # code, the DfE's wording, in the order the DfE publishes them
 DFE_REASONS = [
@@ -47,6 +49,8 @@ FIRST_REASONS = {
     "UNSUITABLE_EHE": ("UNSUITABLE_EHE", True),
     "OTHER": ("OTHER", True),
 }
+# The labels migration 0003 gave the two first reasons the DfE's list now names itself.
+FIRST_LABELS = {"UNSUITABLE_EHE": "Home education assessed as unsuitable", "OTHER": "Other"}
 # The tracker's own categories before this, for reasons a council added.
 FIRST_CATEGORIES = {
     "whereabouts unknown": "UNKNOWN",
@@ -65,31 +69,39 @@ def categories(apps, schema_editor):
             code=code, defaults={"label": label, "order": order * 10}
         )
     by_label = {item.label.casefold(): item for item in by_code.values()}
+    position = {code: order * 10 for order, (code, _) in enumerate(DFE_REASONS)}
     for reason in MissingReason.objects.filter(dfe_reason__isnull=True):  # once: idempotent
         if reason.code in FIRST_REASONS:
             code, kept = FIRST_REASONS[reason.code]
             reason.dfe_reason = by_code[code]
             reason.is_active = reason.is_active and kept
             label = by_code[code].label
-            if kept and not MissingReason.objects.filter(label=label).exclude(pk=reason.pk):
+            taken = MissingReason.objects.filter(label__iexact=label).exclude(pk=reason.pk)
+            if kept and reason.label == FIRST_LABELS[reason.code] and not taken.exists():
                 reason.label = label
+            if kept:
+                reason.order = position[code]  # in the DfE's order, with the rest
         else:
             category = reason.dfe_category.casefold()
-            reason.dfe_reason = (
-                by_label.get(category) or by_code[FIRST_CATEGORIES.get(category, "OTHER")]
-            )
+            reason.dfe_reason = (by_label.get(reason.label.casefold())
+                                 or by_label.get(category)
+                                 or by_code[FIRST_CATEGORIES.get(category, "OTHER")])  # fmt: skip
         reason.save()
-    taken = {label.casefold() for label in MissingReason.objects.values_list("label", flat=True)}
-    for order, (code, label) in enumerate(DFE_REASONS):
-        if code == "NOT_RECORDED" or MissingReason.objects.filter(code=code).exists():
+    for code, label in DFE_REASONS:
+        category = by_code[code]
+        if (
+            code == "NOT_RECORDED"
+            or MissingReason.objects.filter(
+                Q(code=code) | Q(label__iexact=label), dfe_reason=category
+            ).exists()
+        ):  # already on the list, as the DfE's or a council's own
             continue
+        used_code = MissingReason.objects.filter(code=code).exists()
+        used_label = MissingReason.objects.filter(label__iexact=label).exists()
         MissingReason.objects.create(
-            code=code, order=order * 10, dfe_reason=by_code[code],
-            label=label if label.casefold() not in taken else f"{label} (DfE)",
+            code=f"DFE_{code}" if used_code else code, order=position[code],
+            dfe_reason=category, label=f"{label} (DfE)" if used_label else label,
         )  # fmt: skip
-    for reason in MissingReason.objects.filter(code__in=[c for c, _ in DFE_REASONS]):
-        reason.order = next(i for i, (c, _) in enumerate(DFE_REASONS) if c == reason.code) * 10
-        reason.save(update_fields=["order"])
 
 
 def first_categories(apps, schema_editor):

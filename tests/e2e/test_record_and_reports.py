@@ -162,3 +162,39 @@ def test_linking_a_known_child_asks_which_family_and_says_so_in_history(journey,
     journey.go(f"/cases/{closed.pk}/history/")
     expect(page.get_by_text("Family's carer or address added").first).to_be_visible()
     journey.check_accessibility()
+
+
+def test_a_head_of_service_marks_the_dfe_return_submitted_and_sees_what_changed(journey, people):
+    from reports.dfe import census_dates
+    from reports.models import DfeReturnSubmission
+
+    head = UserFactory(username="head", first_name="Pat", last_name="Reid")
+    head.groups.add(Group.objects.get(name=roles.HEAD_OF_SERVICE))
+    today = timezone.localdate()
+    year = today.year if today.month >= 9 else today.year - 1
+    census = max(day for _, day in census_dates(year - 1, years=2) if day <= today)
+    EpisodeFactory(referral_date=census - datetime.timedelta(days=30))
+    page = journey.page
+    journey.sign_in("head")
+    journey.go(f"/reports/dfe-return/?date={census}")
+    expect(page.get_by_text("Each breakdown below adds up to the total, 1.")).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Mark as submitted").click()
+    journey.check_accessibility()
+    page.get_by_role("button", name="Mark as submitted").click()
+    expect(page.get_by_text("The live figures are the same as those submitted.")).to_be_visible()
+    # A case found afterwards to have been open on the census date.
+    EpisodeFactory(referral_date=census - datetime.timedelta(days=10))
+    page.reload()
+    expect(page.get_by_role("table", name="Changed since it was submitted")).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_role("link", name="Mark as submitted again").click()
+    page.get_by_role("button", name="Mark as submitted").click()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_role("link", name="say why it is being submitted again").click()
+    expect(page.get_by_label("Reason for submitting it again")).to_be_focused()
+    page.get_by_label("Reason for submitting it again").fill("A late referral was recorded.")
+    page.get_by_role("button", name="Mark as submitted").click()
+    expect(page.get_by_text("Earlier submissions for this census date")).to_be_visible()
+    assert DfeReturnSubmission.objects.count() == 2

@@ -130,6 +130,15 @@ def test_reasons_in_the_dfe_categories_every_one_listed():
     assert result.adds_up()
 
 
+def test_not_recorded_is_listed_even_when_retired_and_retired_reasons_only_while_used():
+    DfeReason.objects.filter(code__in=["NOT_RECORDED", "CHALLENGING_SAO"]).update(is_active=False)
+    labels = [label for label, _ in dfe_return(CENSUS).by_reason]
+    assert "Not recorded" in labels and "Challenging school attendance order" not in labels
+    EpisodeFactory(referral_date=D(2024, 12, 1),
+                   missing_reason=MissingReason.objects.get(code="CHALLENGING_SAO"))  # fmt: skip
+    assert ("Challenging school attendance order", 1) in dfe_return(CENSUS).by_reason
+
+
 def test_the_cross_table_puts_each_case_under_its_reason_and_band():
     unknown = MissingReason.objects.get(code="UNKNOWN")
     EpisodeFactory(referral_date=D(2024, 1, 18), missing_reason=unknown)  # 364 days

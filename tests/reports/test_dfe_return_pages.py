@@ -85,6 +85,8 @@ def test_the_command_says_what_is_wrong():
         call_command("dfe_return", "--census-date", "16/01/2025")
     with pytest.raises(CommandError, match="needs --output"):
         call_command("dfe_return", "--census-date", "2025-01-16", "--format", "xlsx")
+    with pytest.raises(CommandError, match="Could not write /no/such/place.csv"):
+        call_command("dfe_return", "--census-date", "2025-01-16", "--output", "/no/such/place.csv")
 
 
 def test_the_page_shows_every_category_what_to_fix_and_that_it_adds_up(client, cases, manager):
@@ -110,12 +112,19 @@ def test_the_downloads(client, cases, manager):
 
 
 @pytest.mark.parametrize("asked", [{"date": "0001-01-01"}, {"date": "16/01/2025"},
-                                   {"date": "2025-01-16", "format": "pdf"}])  # fmt: skip
-def test_a_date_or_format_not_offered_is_a_clear_error(client, manager, asked):
+                                   {"date": "2025-01-17", "format": "csv"}])  # fmt: skip
+def test_a_date_not_offered_is_a_clear_error(client, manager, asked):
     client.force_login(manager)
     response = client.get(URL, asked)
     assert response.status_code == 400
-    assert "There is a problem" in response.content.decode()
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert 'href="#date">Choose' in html  # the summary leads to the census date
+
+
+def test_a_format_it_does_not_download_as_is_not_found(client, manager):
+    client.force_login(manager)
+    assert client.get(URL, {"date": "2025-01-16", "format": "pdf"}).status_code == 404
 
 
 def test_submitting_freezes_the_return_and_the_page_compares(client, cases, head_of_service):

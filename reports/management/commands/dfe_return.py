@@ -29,15 +29,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, census_date, format, output=None, **options):
         body = render(dfe_return(census_date), format)
-        if isinstance(body, bytes):
-            if not output:
-                raise CommandError("--format xlsx needs --output FILE")
-            with open(output, "wb") as handle:
-                handle.write(body)
-        elif output:
-            with open(output, "w", encoding="utf-8", newline="") as handle:
-                handle.write(body)
-        else:
+        if isinstance(body, bytes) and not output:
+            raise CommandError("--format xlsx needs --output FILE")
+        if not output:
             self.stdout.write(body, ending="")
             return
+        try:
+            with open(output, "wb") as handle:
+                handle.write(body if isinstance(body, bytes) else body.encode())
+        except OSError as error:
+            raise CommandError(f"Could not write {output}: {error.strerror}") from None
         self.stderr.write(f"Wrote the DfE return at {census_date:%-d %B %Y} to {output}")
