@@ -86,7 +86,7 @@ def load(episodes: int = EPISODES) -> dict:
             INSERT INTO cases_episode (child_id, referral_date, status, closed_on,
                 closure_outcome_id, locality_id, school_phase, presenting_need_id,
                 fsm_at_referral, is_sensitive, closure_details, version, episode_ref,
-                allocated_officer_id, created_at, updated_at)
+                allocated_officer_id, missing_reason_id, created_at, updated_at)
             SELECT c.id, r.referral, CASE WHEN r.closes THEN 'CLOSED' ELSE 'OPEN' END,
                    CASE WHEN r.closes THEN r.referral + (30 + c.id * 13 %% 300)::int END,
                    CASE WHEN r.closes THEN (SELECT id FROM cases_closureoutcome
@@ -96,6 +96,8 @@ def load(episodes: int = EPISODES) -> dict:
                    (SELECT id FROM cases_presentingneed ORDER BY id OFFSET c.id %% 26 LIMIT 1),
                    c.id %% 2 = 0, false, '{}'::jsonb, 1, '',
                    (SELECT id FROM core_user ORDER BY id OFFSET c.id %% 3 LIMIT 1),
+                   CASE WHEN c.id %% 10 <> 3 THEN (SELECT id FROM cases_missingreason
+                        WHERE is_active ORDER BY id OFFSET c.id %% 19 LIMIT 1) END,
                    now(), now()
             FROM cases_child c
             CROSS JOIN LATERAL (VALUES
