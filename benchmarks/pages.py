@@ -167,13 +167,14 @@ def measure_pages(scan: float, *, full: bool = True) -> dict:
          _url("/cases/", {"q": "mull"}))  # fmt: skip
     line("search, forename and surname (zoe nowak)", "search", officer,
          _url("/cases/", {"q": "zoe nowak"}))  # fmt: skip
-    # Every bench child has two cases, so a UPN lists them; a reference naming one case goes
-    # straight to it (a redirect), as a UPN naming one case does.
+    # A UPN names a child and a reference one case: the search goes straight to it (a
+    # redirect to the child's open case, else their latest, whose page lists the others).
     upn = Child.objects.exclude(upn="").order_by("-pk").values_list("upn", flat=True).first()
     former = Child.objects.exclude(former_upn="").values_list("former_upn", flat=True).first()
-    line("search by UPN (a child with two cases: the list)", "upn", officer,
+    line("search by UPN (straight to the child's open case)", "upn", officer,
          _url("/cases/", {"q": upn}))  # fmt: skip
-    line("search by former UPN (the list)", "upn", officer, _url("/cases/", {"q": former}))
+    line("search by former UPN (straight to the case)", "upn", officer,
+         _url("/cases/", {"q": former}))  # fmt: skip
     named = Episode.objects.order_by("-pk").first()
     line("search by case reference (straight to the case)", "upn", officer,
          _url("/cases/", {"q": named.reference}))  # fmt: skip

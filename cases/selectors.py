@@ -113,10 +113,36 @@ def caseload_summary(*, user, today: date | None = None) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class OtherCase:
+    """Another case of the same child, as the case page lists it."""
+
+    pk: int
+    referral_date: date
+    closed_on: date | None
+
+    @property
+    def reference(self) -> str:
+        return Episode.reference_of(self.pk)
+
+
 def episode_detail(pk: int) -> Episode:
     """One case with everything its page shows, in a fixed number of queries (raises
-    Episode.DoesNotExist)."""
-    episode = episode_detail_queryset().get(pk=pk)
+    Episode.DoesNotExist). ``other_cases`` are the child's other cases, newest first."""
+    from django.contrib.postgres.expressions import ArraySubquery
+    from django.db.models.functions import JSONObject
+
+    others = (
+        Episode.objects.filter(child_id=OuterRef("child_id")).exclude(pk=OuterRef("pk"))
+        .order_by("-referral_date", "-pk")
+        .values(case=JSONObject(pk="pk", referral_date="referral_date", closed_on="closed_on"))
+    )  # fmt: skip
+    episode = episode_detail_queryset().annotate(others=ArraySubquery(others)).get(pk=pk)
+    episode.other_cases = [
+        OtherCase(other["pk"], date.fromisoformat(other["referral_date"]),
+                  date.fromisoformat(other["closed_on"]) if other["closed_on"] else None)
+        for other in episode.others
+    ]  # fmt: skip
     reference_lists.attach([episode], *CASE_REFERENCE_LISTS)
     return episode
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,6 +39,7 @@ from .models import ClosureProposal, Enquiry, Episode
 from .timeline import describe
 
 PAGE_SIZE = 50
+MOST_CASES_OF_A_CHILD = 50  # enough of them read to tell one child from two
 Action = access.Action
 
 
@@ -169,15 +171,21 @@ def _filtered(request):
 
 
 def _the_case_named(request) -> int | None:
-    """The case a search by case reference or UPN names, when it names one and nothing else
-    narrows the list: the search goes straight to it."""
+    """The case a search by case reference or UPN names, when nothing else narrows the list:
+    the search goes straight to it. A UPN names a child: their open case, else their latest,
+    whose page lists the child's other cases. A former UPN that is now another child's
+    names two children, and the list shows both."""
     if any(value for key, value in request.GET.items() if key not in ("q", "sort")):
         return None
     named = identified_q(request.GET.get("q", ""))
     if named is None:
         return None
-    found = list(Episode.objects.filter(named).values_list("pk", flat=True)[:2])
-    return found[0] if len(found) == 1 else None
+    found = list(
+        Episode.objects.filter(named)
+        .order_by(F("closed_on").desc(nulls_first=True), "-referral_date", "-pk")
+        .values_list("pk", "child_id")[:MOST_CASES_OF_A_CHILD]
+    )  # fmt: skip
+    return found[0][0] if len({child for _, child in found}) == 1 else None
 
 
 @permission_required("cases.view_episode", raise_exception=True)

@@ -129,12 +129,26 @@ def test_search_by_upn_and_former_upn(client, officer):
         assert response["Location"] == reverse("cases:detail", args=[episode.pk]), term
     assert _found(client, upn("999111111111")) == set()  # the other child's case, not listed
     earlier = ClosedEpisodeFactory(child=child, referral_date=episode.referral_date.replace(2021))
-    # The child's two cases: listed, both.
-    assert _found(client, former) == {episode.reference, earlier.reference}
+    # The child's two cases: straight to the open one, whose page lists the earlier one.
+    response = client.get(reverse("cases:list"), {"q": former}, follow=True)
+    assert response.redirect_chain == [(reverse("cases:detail", args=[episode.pk]), 302)]
+    page = response.content.decode()
+    assert "Other cases of this child" in page
+    assert f'href="{reverse("cases:detail", args=[earlier.pk])}">{earlier.reference}</a>' in page
     # Another filter as well: the list, narrowed.
     page = client.get(reverse("cases:list"), {"q": current, "status": "closed"}).content.decode()
     assert f">{earlier.reference}<" in page and f">{episode.reference}<" not in page
     assert f">{other.reference}<" not in page
+    # Closed both: straight to the latest.
+    Episode.objects.filter(pk=episode.pk).update(
+        status="CLOSED", closed_on=episode.referral_date.replace(2025, 1, 20),
+        closure_outcome=earlier.closure_outcome,
+    )  # fmt: skip
+    response = client.get(reverse("cases:list"), {"q": current})
+    assert response["Location"] == reverse("cases:detail", args=[episode.pk])
+    # The former UPN now another child's UPN: two children, so the list, with both.
+    now_held = EpisodeFactory(child=ChildFactory(upn=former))
+    assert _found(client, former) == {episode.reference, earlier.reference, now_held.reference}
 
 
 @pytest.mark.django_db

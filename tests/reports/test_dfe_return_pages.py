@@ -199,3 +199,26 @@ def test_import_takes_cme_reason_by_code_or_label_blank_or_not_recorded_is_none(
     report = import_history(path, file_name=path.name)
     assert not report.imported
     assert any("cme_reason" in str(e) and "Lost" in str(e) for e in report.errors)
+
+
+def test_an_administrator_adds_a_dfe_category_and_remaps_a_reason_in_the_admin(
+    client, administrator
+):
+    from cases.models import DfeReason
+
+    client.force_login(administrator)
+    response = client.post(reverse("admin:cases_dfereason_add"), {
+        "code": "YOUNG_CARER", "label": "Young carer", "order": 175, "is_active": "on",
+    })  # fmt: skip
+    assert response.status_code == 302
+    added = DfeReason.objects.get(code="YOUNG_CARER")
+    other = MissingReason.objects.get(code="OTHER")
+    response = client.post(reverse("admin:cases_missingreason_change", args=[other.pk]), {
+        "code": "OTHER", "label": "Other", "order": other.order, "is_active": "on",
+        "dfe_reason": added.pk,
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert MissingReason.objects.get(pk=other.pk).dfe_reason == added
+    listing = client.get(reverse("admin:cases_missingreason_changelist")).content.decode()
+    assert "Young carer" in listing
+    assert client.get(reverse("admin:cases_dfereason_delete", args=[added.pk])).status_code == 403
