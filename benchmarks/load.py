@@ -3,7 +3,8 @@
 Each simulated user signs in (a session of its own), then, with 1-2 s to think between, opens
 the case list (a filter and sort of its choosing; often then its Next page, and the next), a
 case, or searches by name or UPN. Each step runs 60 s. Prints p50 and p95 for each kind of page,
-requests a second and errors (anything but 200, 403, 404, or a search's redirect). Run by ``pages.py`` over its database.
+requests a second and errors (anything but 200, 403, 404, or a search's redirect). Run by
+``pages.py`` over its database.
 
 A small thread-per-user generator rather than locust: no gevent in the bench's process, and
 the generator's own cost (a few ms a request) is measured alongside, on the same 2 cores.
