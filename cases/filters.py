@@ -21,6 +21,7 @@ from .models import (
 )  # fmt: skip
 from .models.episodes import NEXT_DUE_KEY
 from .paging import Sort
+from .references import CASE_REF
 
 TIME_OPEN = [(key, label) for key, label, *_ in aging.TIME_OPEN]
 DAYS_MISSING = [(key, label) for key, label, *_ in aging.DAYS_MISSING]
@@ -51,9 +52,9 @@ def identified_q(value: str) -> Q | None:
     """The cases a case reference (CME123) or a UPN, current or former, names; None when
     ``value`` is neither."""
     value = value.strip()
-    reference = re.fullmatch(r"(?i)cme0*(\d+)", value)
-    if reference:
-        return Q(pk=int(reference.group(1)))
+    case = CASE_REF.typed(value)
+    if case is not None:
+        return Q(pk=case)
     upn = value.replace(" ", "").upper()
     if re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", upn):
         children = (

@@ -7,6 +7,7 @@ from django.db.models.expressions import RawSQL
 
 from .. import access
 from ..models import Child
+from ..references import CASE_REF, CHILD_REF, FAMILY_REF
 from ..services.sensitivity import sensitivity_spread
 
 
@@ -55,8 +56,8 @@ class Writer:
         )
         self.sql(
             "UPDATE import_child i SET child_id = c.id FROM cases_child c "
-            "WHERE i.child_id IS NULL AND i.child_ref ~ '^CH[0-9]{6,}$' AND c.child_ref = '' "
-            "AND c.id = substr(i.child_ref, 3)::bigint"
+            f"WHERE i.child_id IS NULL AND {CHILD_REF.sql_matches('i.child_ref')} "
+            f"AND c.child_ref = '' AND c.id = {CHILD_REF.sql_id('i.child_ref')}"
         )
         self.sql(
             "UPDATE import_child i SET child_id = c.id FROM cases_child c "
@@ -76,8 +77,8 @@ class Writer:
         )
         self.sql(
             "UPDATE import_row r SET episode_id = e.id FROM cases_episode e "
-            "WHERE r.episode_id IS NULL AND r.episode_ref ~ '^CME[0-9]{6,}$' "
-            "AND e.episode_ref = '' AND e.id = substr(r.episode_ref, 4)::bigint"
+            f"WHERE r.episode_id IS NULL AND {CASE_REF.sql_matches('r.episode_ref')} "
+            f"AND e.episode_ref = '' AND e.id = {CASE_REF.sql_id('r.episode_ref')}"
         )
         self.sql(
             "UPDATE import_row r SET episode_id = e.id FROM cases_episode e "
@@ -90,8 +91,8 @@ class Writer:
         )
         self.sql(
             "UPDATE import_child i SET family_id = f.id FROM cases_family f "
-            "WHERE i.family_id IS NULL AND i.family_ref ~ '^FAM[0-9]{6,}$' "
-            "AND f.family_ref = '' AND f.id = substr(i.family_ref, 4)::bigint"
+            f"WHERE i.family_id IS NULL AND {FAMILY_REF.sql_matches('i.family_ref')} "
+            f"AND f.family_ref = '' AND f.id = {FAMILY_REF.sql_id('i.family_ref')}"
         )
 
     # Checks across rows ---------------------------------------------------------------------
@@ -129,10 +130,8 @@ class Writer:
                FROM import_child i
                JOIN import_child o ON o.upn = i.upn AND o.child_ref < i.child_ref
                WHERE i.upn <> ''""",
-            """SELECT i.line, format('line %%s, upn "%%s": already belongs to another child (%%s)',
-                      i.line, i.upn,
-                      COALESCE(NULLIF(c.child_ref, ''),
-                               'CH' || lpad(c.id::text, greatest(6, length(c.id::text)), '0')))
+            f"""SELECT i.line, format('line %%s, upn "%%s": already belongs to another child (%%s)',
+                      i.line, i.upn, COALESCE(NULLIF(c.child_ref, ''), {CHILD_REF.sql_of("c.id")}))
                FROM import_child i JOIN cases_child c ON c.upn = i.upn
                WHERE i.upn <> '' AND c.id IS DISTINCT FROM i.child_id""",
         ]
@@ -268,7 +267,7 @@ class Writer:
         new_values = (
             f"i.forename, i.surname, i.dob, i.gender, {ethnicity}, "
             f"COALESCE(NULLIF(i.upn, ''), c.upn), {family}, {fsm}, "
-            "CASE WHEN c.child_ref = '' AND i.child_ref !~ '^CH[0-9]{6,}$' "
+            f"CASE WHEN c.child_ref = '' AND NOT {CHILD_REF.sql_matches('i.child_ref')} "
             "THEN i.child_ref ELSE c.child_ref END"
         )
         updated = self.sql(
@@ -348,7 +347,7 @@ class Writer:
             f"""
             INSERT INTO cases_episode (id, child_id, episode_ref, {", ".join(names)},
                 closure_details, version, created_at, updated_at)
-            SELECT r.episode_id, r.child_id, CASE WHEN r.episode_ref ~ '^CME[0-9]{{6,}}$'
+            SELECT r.episode_id, r.child_id, CASE WHEN {CASE_REF.sql_matches("r.episode_ref")}
                                                   THEN '' ELSE r.episode_ref END,
                    {", ".join(insert_values)}, '{{}}'::jsonb, 1, now(), now()
             FROM import_row r WHERE r.created
@@ -362,7 +361,7 @@ class Writer:
             WITH changed AS (
                 UPDATE cases_episode e SET {assignments},
                     episode_ref = CASE WHEN e.episode_ref = '' AND r.episode_ref <> ''
-                                        AND r.episode_ref !~ '^CME[0-9]{{6,}}$'
+                                        AND NOT {CASE_REF.sql_matches("r.episode_ref")}
                                    THEN r.episode_ref ELSE e.episode_ref END,
                     version = e.version + 1, updated_at = now()
                 FROM import_row r
@@ -370,7 +369,7 @@ class Writer:
                   AND (({", ".join(f"e.{n}" for n in names)})
                        IS DISTINCT FROM ({", ".join(values)})
                        OR (e.episode_ref = '' AND r.episode_ref <> ''
-                           AND r.episode_ref !~ '^CME[0-9]{{6,}}$'))
+                           AND NOT {CASE_REF.sql_matches("r.episode_ref")}))
                 RETURNING e.id
             )
             UPDATE import_row r SET changed = true FROM changed WHERE r.episode_id = changed.id

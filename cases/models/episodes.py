@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 
+from ..references import CASE_REF
 from .reference import SchoolPhase
 
 # Where the case list sorts a case with no enquiry outstanding: after every due date. The
@@ -225,7 +226,7 @@ class Episode(models.Model):
 
     @staticmethod
     def reference_of(pk: int) -> str:
-        return f"CME{pk:06d}"
+        return CASE_REF.of(pk)
 
     @property
     def is_open(self) -> bool:

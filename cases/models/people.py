@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.references import CHILD_REF, FAMILY_REF
 from cases.school_age import year_group, year_group_label
 from cases.upn import UPN_PATTERN
 
@@ -55,7 +56,7 @@ class Family(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"FAM{self.pk:06d}"
+        return FAMILY_REF.of(self.pk)
 
 
 class Carer(models.Model):
@@ -173,7 +174,7 @@ class Child(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"CH{self.pk:06d}"
+        return CHILD_REF.of(self.pk)
 
     @property
     def full_name(self) -> str:
