@@ -290,16 +290,7 @@ class EpisodeForm(GovukModelForm):
 
     class Meta:
         model = Episode
-        fields = [
-            "area",
-            "last_school",
-            "school_phase",
-            "presenting_need",
-            "missing_reason",
-            "open_to_services",
-            "fsm_at_referral",
-            "left_school_on",
-        ]
+        fields = list(Episode.OFFICER_EDITS)
         labels = {
             "area": "Area (sets the locality)",
             "fsm_at_referral": "Eligible for free school meals at referral",

@@ -26,6 +26,13 @@ class Episode(models.Model):
     opens a new episode, and that child counts as previously CME.
     """
 
+    # What an officer edits on an open case, listed once for the form and the service; the
+    # locality follows the area, and the rest changes through its own action.
+    OFFICER_EDITS = (
+        "area", "last_school", "school_phase", "presenting_need", "missing_reason",
+        "open_to_services", "fsm_at_referral", "left_school_on",
+    )  # fmt: skip
+
     class Status(models.TextChoices):
         OPEN = "OPEN", "Open"
         CLOSED = "CLOSED", "Closed"

@@ -22,7 +22,6 @@ from .closure import (
 )
 from .enquiries import default_due_date, enquiries_record, enquiry_add, enquiry_complete
 from .episodes import (
-    EDITABLE_FIELDS,
     episode_allocate,
     episode_attach_referral,
     episode_open,
@@ -46,7 +45,6 @@ __all__ = [
     "overdue_alerts_send",
     "allocation_notify",
     "overdue_scan",
-    "EDITABLE_FIELDS",
     "ClosureRefused",
     "case_close",
     "child_create",

@@ -12,18 +12,6 @@ from .events import apply_changes, event_record
 from .locking import bump_version, episode_for_update
 from .sensitivity import sensitivity_mark
 
-# What an officer may edit on an open case; the rest changes through its own action.
-EDITABLE_FIELDS = [
-    "locality",
-    "area",
-    "last_school",
-    "school_phase",
-    "presenting_need",
-    "missing_reason",
-    "fsm_at_referral",
-    "left_school_on",
-]
-
 
 @transaction.atomic
 def episode_open(
@@ -80,7 +68,7 @@ def episode_attach_referral(*, episode: Episode, referral, by) -> Episode:
 @transaction.atomic
 def episode_update(*, episode: Episode, expected_version: int, by, **fields) -> Episode:
     """Change an open case's details; refused if it changed since ``expected_version``."""
-    unknown = set(fields) - {*EDITABLE_FIELDS, "open_to_services"}
+    unknown = set(fields) - set(Episode.OFFICER_EDITS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
     episode = episode_for_update(episode.pk, expected_version)
