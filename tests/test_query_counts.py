@@ -51,6 +51,11 @@ PAGES = [
     ("case page", "manager", _case_page, 10),
     ("caseload aging", "manager", lambda: "/reports/caseload/", 7),
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 10),
+    ("scorecard", "manager", lambda: "/reports/scorecard/", 26),
+    # Exact, though their rows are not cases: a case's events, and the form's lists.
+    ("case history", "manager", lambda: _case_page() + "history/", 10),
+    ("case access log", "manager", lambda: _case_page() + "access-log/", 10),
+    ("new referral", "officer", lambda: "/referrals/new/", 12),
 ]  # fmt: skip
 
 
