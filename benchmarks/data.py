@@ -171,7 +171,7 @@ def count_afresh() -> float:
     the generated cases were written with triggers off, so this is their only count."""
     from import_history import superuser_connection
 
-    from reports.services import counts_rebuild
+    from reports.counting import counts_rebuild
 
     started = time.perf_counter()
     counts_rebuild()

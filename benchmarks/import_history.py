@@ -138,7 +138,7 @@ def one_run(rows: int) -> None:
         f"peak memory {peak / 1024:.0f} MB (grew {(peak - before) / 1024:.0f} MB during import)",
         flush=True,
     )
-    from reports.services import counts_bring_up_to_date
+    from reports.counting import counts_bring_up_to_date
 
     started = time.perf_counter()
     children = counts_bring_up_to_date()  # what the background job does after an import

@@ -29,8 +29,8 @@ from cases.models import (
 )
 from cases.school_age import academic_year_start, year_group_label
 
+from .counting import counts_bring_up_to_date
 from .periods import Quarter, quarters, year_label
-from .services import counts_bring_up_to_date
 
 NO_LOCALITY = "No Locality Registered"
 NOT_KNOWN = "Not known"

@@ -1,10 +1,22 @@
-"""Writes for reports: the head of service's commentary, indicators' targets, snapshots."""
+"""Writes for reports: the head of service's commentary, indicators' targets, snapshots and
+DfE returns marked submitted. (Bringing the counts up to date is ``reports.counting``.)"""
+
+import json
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
+from cases.working_days import is_working_day
 from cme_tracker.core import locks
 
-from .models import Commentary, IndicatorTarget
+from .dfe import dfe_return
+from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
+from .models import Commentary, DfeReturnSubmission, IndicatorTarget, ScorecardSnapshot
+from .periods import Quarter, current_financial_year
+from .scorecard import scorecard
+from .selectors import current_submission
+from .snapshots import current_snapshot, quarter_name
 
 
 @transaction.atomic
@@ -42,16 +54,6 @@ class SnapshotRefused(Exception):
 def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False, reason: str = ""):
     """Freeze an ended quarter's scorecard: its figures, commentary, CSV, XLSX and PDF as made
     now. A quarter taken again needs a reason, and the new snapshot supersedes the last."""
-    import json
-
-    from django.utils import timezone
-
-    from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
-    from .models import ScorecardSnapshot
-    from .periods import Quarter
-    from .scorecard import scorecard
-    from .snapshots import current_snapshot, quarter_name
-
     period = Quarter(year, quarter)
     today = timezone.localdate()
     if period.end >= today:
@@ -77,12 +79,6 @@ def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False, 
 
 def snapshot_due(today):
     """The quarter to freeze today, when today is the first working day after its end."""
-    from datetime import timedelta
-
-    from cases.working_days import is_working_day
-
-    from .periods import Quarter, current_financial_year
-
     if not is_working_day(today):
         return None
     day = today - timedelta(days=1)
@@ -97,58 +93,6 @@ def snapshot_due(today):
     return None
 
 
-def snapshot_changes(snapshot) -> list[dict]:
-    """Figures of the snapshot's quarter that differ now from when it was taken."""
-    from django.utils import timezone
-
-    from .periods import Quarter
-    from .scorecard import scorecard
-    from .snapshots import heading
-
-    end = Quarter(snapshot.year, snapshot.quarter).end
-    live = scorecard(snapshot.year, today=min(timezone.localdate(), end))
-    now = {
-        (row.indicator.id, row.breakdown): row.quarters[snapshot.quarter - 1] for row in live.rows
-    }
-    column = f"Q{snapshot.quarter}"
-    changes = []
-    for row in snapshot.figures["rows"]:
-        key = (row["indicator"], row["breakdown"])
-        if key in now and now[key] != row[column]:
-            changes.append({
-                "indicator": row["indicator"], "label": heading(row["indicator"], row["label"]),
-                "breakdown": row["breakdown"], "then": row[column], "now": now[key],
-            })  # fmt: skip
-    return changes
-
-
-@transaction.atomic
-def counts_rebuild() -> int:
-    """Make every scorecard count afresh from the case tables; returns how many were made.
-
-    The database's triggers keep the counts exact as cases change. This is for data loaded
-    with triggers off (for example ``session_replication_role = replica``)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reports_rebuild_counts()")
-        cursor.execute("SELECT count(*) FROM reports_scorecardcount")
-        return cursor.fetchone()[0]
-
-
-@transaction.atomic
-def counts_bring_up_to_date() -> int:
-    """Count the changes to cases noted since the last time; returns how many children.
-
-    Triggers note each changed child in the changing transaction; the scorecard does this
-    before it reads, and an import asks for it in the background."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reports_count_pending()")
-        return cursor.fetchone()[0]
-
-
 class SubmissionRefused(Exception):
     """Why a DfE return was not marked submitted, in words for the head of service."""
 
@@ -161,12 +105,6 @@ class SubmissionRefused(Exception):
 def dfe_return_submit(*, census_date, by, reason: str = ""):
     """Freeze the return at a census date that has come, as submitted to the DfE. Submitted
     again, it needs a reason, and the new one supersedes the last."""
-    from django.utils import timezone
-
-    from .dfe import dfe_return
-    from .models import DfeReturnSubmission
-    from .selectors import current_submission
-
     if census_date > timezone.localdate():
         raise SubmissionRefused(
             f"The census date, {census_date:%-d %B %Y}, has not come yet: submit a return "

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cme_tracker.core import jobs, locks
 
-from . import services
+from . import counting, services
 from .snapshots import current_snapshot
 
 
@@ -37,6 +37,6 @@ def snapshot_scorecard(self) -> int | None:
 def count_pending(self, trigger: str = "import") -> int:
     """Safe to run any number of times: it counts whatever changes are still pending."""
     with jobs.recorded("count_pending", trigger=trigger, task_id=self.request.id) as run:
-        counted = services.counts_bring_up_to_date()
+        counted = counting.counts_bring_up_to_date()
         run.counts = {"children": counted}
     return counted

@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
+from .caseload import caseload_aging
 from .exports import (
     CONTENT_TYPES,
     scorecard_csv,
@@ -17,9 +18,12 @@ from .exports import (
     scorecard_pdf,
     scorecard_xlsx,
 )
+from .figures import Figure
 from .forms import CommentaryForm, SnapshotForm, TargetForm
+from .models import IndicatorTarget, ScorecardSnapshot
 from .periods import current_financial_year, financial_year, year_label
 from .scorecard import BY_ID, INDICATORS, SECTIONS, scorecard
+from .snapshots import quarter_name, snapshot_for_page, snapshot_list, snapshot_sections
 
 
 def _year(request) -> int:
@@ -81,8 +85,6 @@ def scorecard_download(request, format):
 
 @permission_required("reports.view_reports", raise_exception=True)
 def caseload_page(request):
-    from .caseload import caseload_aging
-
     today = timezone.localdate()
     return render(
         request, "reports/caseload.html", {"aging": caseload_aging(today), "today": today}
@@ -92,7 +94,6 @@ def caseload_page(request):
 def _line(row, card) -> dict:
     """A row's cells as shown: each value with its direction, and a link to the cases it
     counts (none for nought, a share, a median or a count of families)."""
-    from .figures import Figure
 
     def link(value, year, quarter):
         figure = Figure(row.indicator.id, year, quarter, row.breakdown)
@@ -186,7 +187,6 @@ def targets_page(request):
         user.has_perm("reports.manage_scorecard") or user.has_perm("reports.change_indicatortarget")
     ):
         raise PermissionDenied
-    from .models import IndicatorTarget
 
     existing = {t.indicator: t for t in IndicatorTarget.objects.all()}
     forms = []
@@ -215,22 +215,16 @@ def targets_page(request):
 
 @permission_required("reports.view_reports", raise_exception=True)
 def snapshots_page(request):
-    from .snapshots import snapshot_list
-
     return render(request, "reports/snapshots.html", {"snapshots": snapshot_list()})
 
 
 @permission_required("reports.view_reports", raise_exception=True)
 def snapshot_page(request, pk):
-    from django.shortcuts import get_object_or_404
-
-    from .snapshots import snapshot_for_page, snapshot_sections
-
     snapshot = get_object_or_404(snapshot_for_page(), pk=pk)
     return render(
         request,
         "reports/snapshot.html",
-        {"snapshot": snapshot, "changes": services.snapshot_changes(snapshot),
+        {"snapshot": snapshot, "changes": selectors.snapshot_changes(snapshot),
          "figures": snapshot_sections(snapshot)},
     )  # fmt: skip
 
@@ -238,10 +232,6 @@ def snapshot_page(request, pk):
 @permission_required("reports.view_reports", raise_exception=True)
 def snapshot_download(request, pk, format):
     """The stored bytes: the same file every time."""
-    from django.shortcuts import get_object_or_404
-
-    from .models import ScorecardSnapshot
-
     snapshot = get_object_or_404(ScorecardSnapshot, pk=pk)
     body = {"csv": snapshot.csv.encode(), "xlsx": bytes(snapshot.xlsx),
             "pdf": bytes(snapshot.pdf)}[format]  # fmt: skip
@@ -253,8 +243,6 @@ def snapshot_download(request, pk, format):
 
 @permission_required("reports.manage_scorecard", raise_exception=True)
 def snapshot_take(request):
-    from .snapshots import quarter_name
-
     form = SnapshotForm(
         request.POST if request.method == "POST" else None, today=timezone.localdate(),
         initial={"quarter": request.GET.get("quarter")},

@@ -8,7 +8,7 @@ from django.db import ProgrammingError, transaction
 from django.urls import reverse
 
 from cases.models import ClosureOutcome, Episode
-from reports import services
+from reports import selectors, services
 from reports.models import ScorecardSnapshot
 from reports.periods import Quarter
 from reports.tasks import snapshot_scorecard
@@ -34,7 +34,7 @@ def test_a_snapshot_stays_the_same_while_the_live_figures_move(client, resolved,
     Episode.objects.filter(pk=resolved[0].pk).update(
         status="OPEN", closed_on=None, closure_outcome=None
     )
-    changes = services.snapshot_changes(ScorecardSnapshot.objects.get(pk=snapshot.pk))
+    changes = selectors.snapshot_changes(ScorecardSnapshot.objects.get(pk=snapshot.pk))
     assert {"indicator": "7", "label": "7. Cases resolved in the period", "breakdown": "",
             "then": 3, "now": 2} in changes  # fmt: skip
     client.force_login(manager)
@@ -154,7 +154,7 @@ def test_changes_are_named_by_the_scorecards_titles(resolved):
     Episode.objects.filter(pk=resolved[0].pk).update(
         status="OPEN", closed_on=None, closure_outcome=None
     )
-    labels = {change["label"] for change in services.snapshot_changes(snapshot)}
+    labels = {change["label"] for change in selectors.snapshot_changes(snapshot)}
     assert "Families with active cases by size" in labels
     assert "7. Cases resolved in the period" in labels
     assert not labels & {"year_group", "family_size"}

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cme_tracker.core import jobs
-from reports import services
+from reports import counting
 
 
 class Command(BaseCommand):
@@ -12,6 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with jobs.recorded("rebuild_scorecard_counts", trigger="command") as run:
-            made = services.counts_rebuild()
+            made = counting.counts_rebuild()
             run.counts = {"counts": made}
         self.stdout.write(f"{made} scorecard counts made afresh")
