@@ -22,9 +22,9 @@ from cases.models import (
     Locality,
     OpenToService,
 )
+from reports.counting import counts_bring_up_to_date, counts_rebuild
 from reports.models import PendingCount
 from reports.scorecard import scorecard
-from reports.counting import counts_bring_up_to_date, counts_rebuild
 from tests.cases.factories import ChildFactory, EpisodeFactory, FamilyFactory
 from tests.conftest import load_reference_data
 
