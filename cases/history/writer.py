@@ -211,6 +211,7 @@ class Writer:
         self._children()
         self._episodes(import_id)
         # Sensitivity follows the family, however the cases were written.
+        self.sql("ANALYZE import_child")  # its ids are set now: plan the spread on them
         sensitivity_spread(
             children=Child.objects.filter(pk__in=RawSQL("SELECT child_id FROM import_child", []))
         )

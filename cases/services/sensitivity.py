@@ -84,11 +84,15 @@ def sensitivity_lift(
 
 def sensitivity_spread(*, children) -> None:
     """After children join families or cases are written in bulk (an import): a sensitive
-    case marks its child, a sensitive child its family, a sensitive family its children."""
+    case marks its child, a sensitive child its family, a sensitive family its children.
+
+    Each step names the families by id (``family_id IN …``), never by joining the children
+    to their families and back: with statistics older than an import, that join of a table
+    with itself was planned as nested loops and took minutes over a few hundred children."""
     children.filter(is_sensitive=False, episodes__is_sensitive=True).update(is_sensitive=True)
-    Family.objects.filter(
-        is_sensitive=False, children__in=children.filter(is_sensitive=True)
-    ).update(is_sensitive=True)
-    Child.objects.filter(
-        is_sensitive=False, family__is_sensitive=True, family__children__in=children
-    ).update(is_sensitive=True)
+    families = children.filter(family_id__isnull=False).values("family_id")
+    Family.objects.filter(is_sensitive=False, pk__in=families.filter(is_sensitive=True)).update(
+        is_sensitive=True
+    )
+    sensitive = Family.objects.filter(is_sensitive=True, pk__in=families).values("pk")
+    Child.objects.filter(is_sensitive=False, family_id__in=sensitive).update(is_sensitive=True)
