@@ -22,6 +22,10 @@ def year_group(date_of_birth: date, on: date) -> int:
     return age_at_academic_year_start(date_of_birth, on) - 4
 
 
+# Every label ``year_group_label`` gives, in order: Reception to Year 11, then Unknown.
+YEAR_GROUPS = ["Reception", *[f"Year {n}" for n in range(1, 12)], "Unknown"]
+
+
 def year_group_label(number: int | None) -> str:
     if number is None or number < 0 or number > 11:
         return "Unknown"

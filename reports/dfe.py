@@ -25,6 +25,7 @@ from django.db.models import (
 from cases import aging
 from cases.models import DfeReason, Episode, Gender
 from cases.school_age import (
+    YEAR_GROUPS,
     academic_year_start,
     is_compulsory_school_age,
     year_group,
@@ -37,7 +38,6 @@ TOTAL = "Total"
 # The DfE's sex categories, and the tracker's values each one counts.
 SEXES = [("Female", {Gender.FEMALE}), ("Male", {Gender.MALE}),
          ("Unknown", {Gender.OTHER, Gender.NOT_KNOWN})]  # fmt: skip
-YEAR_GROUPS = ["Reception", *[f"Year {n}" for n in range(1, 12)], "Unknown"]
 # Length of time missing: whole days from going missing to the census date, fewest and most.
 TIME_MISSING = [
     ("Less than 2 weeks", 0, 13),
@@ -83,6 +83,16 @@ def census_dates(academic_year: int, years: int = 1) -> list[tuple[str, date]]:
         dates += [(CensusDate.Term(term).label, chosen.get((year, term), day))
                   for term, day in defaults.items()]  # fmt: skip
     return dates
+
+
+YEARS_OFFERED = 3  # census dates of this academic year and the two before
+
+
+def offered_dates(today: date) -> list[tuple[str, date]]:
+    """(term, census date) for each census date the page offers, newest first."""
+    year = academic_year_start(today)
+    dates = census_dates(year - YEARS_OFFERED + 1, years=YEARS_OFFERED)
+    return sorted(dates, key=lambda item: item[1], reverse=True)
 
 
 def active_on_q(day: date) -> Q:

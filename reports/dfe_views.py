@@ -9,22 +9,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from . import selectors, services
-from .dfe import BANDS, BREAKDOWNS, census_dates, dfe_return, to_fix
+from .dfe import BANDS, BREAKDOWNS, dfe_return, offered_dates, to_fix
 from .dfe_exports import FORMATS, rows_csv
 from .dfe_exports import render as render_file
 from .forms import DfeSubmissionForm
 from .models import DfeReturnSubmission
-
-YEARS_OFFERED = 3  # census dates of this academic year and the two before
-
-
-def offered_dates(today: date) -> list[tuple[str, date]]:
-    """(term, census date) for each census date offered, newest first."""
-    year = today.year if today.month >= 9 else today.year - 1
-    dates = census_dates(year - YEARS_OFFERED + 1, years=YEARS_OFFERED)
-    return sorted(dates, key=lambda item: item[1], reverse=True)
 
 
 def _census_date(request, dates) -> tuple[date, str]:
@@ -67,9 +59,8 @@ def dfe_return_page(request):
 
 
 def _download(body, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return HttpResponse(body, content_type=FORMATS[fmt], headers={
+        "Content-Disposition": content_disposition_header(True, f"{name}.{fmt}")})  # fmt: skip
 
 
 @permission_required("reports.view_reports", raise_exception=True)

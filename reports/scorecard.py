@@ -27,7 +27,7 @@ from cases.models import (
     PresentingNeed,
     SchoolPhase,
 )
-from cases.school_age import academic_year_start, year_group_label
+from cases.school_age import YEAR_GROUPS, academic_year_start, year_group_label
 
 from .counting import counts_bring_up_to_date
 from .periods import Quarter, quarters, year_label
@@ -37,7 +37,6 @@ NOT_KNOWN = "Not known"
 NO_DATA = "No data / other"
 TIME_OPEN = [label for _, label, _, _ in aging.TIME_OPEN]  # the caseload page's bands
 FAMILY_SIZES = ["1 child", "2 children", "3 children", "4 children", "5 or more children"]
-YEAR_GROUPS = ["Reception", *[f"Year {n}" for n in range(1, 12)], "Unknown"]
 
 
 @dataclass(frozen=True)

@@ -42,12 +42,19 @@ def target_save(*, indicator: str, by, **fields) -> IndicatorTarget:
     return target
 
 
-class SnapshotRefused(Exception):
-    """Why a snapshot was not taken, in words for the person taking it."""
+class Refused(Exception):
+    """Why a report's write was not made, in words for the person making it, and the form
+    field it is about."""
 
-    def __init__(self, message: str, field: str = "quarter"):
+    field = ""
+
+    def __init__(self, message: str, field: str = ""):
         super().__init__(message)
-        self.field = field
+        self.field = field or self.field
+
+
+class SnapshotRefused(Refused):
+    field = "quarter"
 
 
 @transaction.atomic
@@ -93,12 +100,8 @@ def snapshot_due(today):
     return None
 
 
-class SubmissionRefused(Exception):
-    """Why a DfE return was not marked submitted, in words for the head of service."""
-
-    def __init__(self, message: str, field: str = "reason"):
-        super().__init__(message)
-        self.field = field
+class SubmissionRefused(Refused):
+    field = "reason"
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ import time_machine
 
 from cases.history.importer import import_history
 from reports.dfe import dfe_return
+from tests.reports.test_dfe_return import BANDS, DFE_CATEGORIES
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -27,20 +28,8 @@ SEX = {"F": "Female", "M": "Male", "Other": "Unknown", "Not known": "Unknown"}
 CATEGORIES = {
     "sex": ["Female", "Male", "Unknown"],
     "year_group": ["Reception", *[f"Year {n}" for n in range(1, 12)], "Unknown"],
-    "time_missing": ["Less than 2 weeks", "2 to 4 weeks", "4 to 8 weeks", "8 to 12 weeks",
-                     "12 to 26 weeks", "26 to 52 weeks", "Over 52 weeks", "Unknown"],
-    "reason": [
-        "Moved in from another local authority", "Moved in from another country",
-        "School application awaiting outcome", "Offered school place but not yet accepted",
-        "Waiting school start", "Did not get school preference",
-        "Unsuitable elective home education", "Difficulty accessing suitable school place",
-        "School dissatisfaction general", "School dissatisfaction SEND", "Mental health",
-        "Physical health", "Parental decision not to register at school",
-        "Did not apply for school place at compulsory school age",
-        "Challenging school attendance order",
-        "Believed to have moved to another local authority",
-        "Believed to have moved to another country", "Unknown", "Not recorded", "Other",
-    ],
+    "time_missing": BANDS,
+    "reason": DFE_CATEGORIES,
 }  # fmt: skip
 CENSUS_DATES = [D(2024, 10, 3), D(2025, 1, 16), D(2025, 5, 15)]
 LAST_DAY = D(2025, 7, 31)
