@@ -171,10 +171,10 @@ def count_afresh() -> float:
     the generated cases were written with triggers off, so this is their only count."""
     from import_history import superuser_connection
 
-    from reports.counting import counts_rebuild
+    from reports.counting import count_afresh
 
     started = time.perf_counter()
-    counts_rebuild()
+    count_afresh()
     with superuser_connection() as conn:
         # As autovacuum leaves a running database: statistics and visibility map up to date.
         conn.execute("VACUUM ANALYZE")

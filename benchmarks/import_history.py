@@ -138,12 +138,6 @@ def one_run(rows: int) -> None:
         f"peak memory {peak / 1024:.0f} MB (grew {(peak - before) / 1024:.0f} MB during import)",
         flush=True,
     )
-    from reports.counting import counts_bring_up_to_date
-
-    started = time.perf_counter()
-    children = counts_bring_up_to_date()  # what the background job does after an import
-    print(f"           then the scorecard's counts for its {children:,} children: "
-          f"{time.perf_counter() - started:.2f} s (in the background)", flush=True)  # fmt: skip
 
 
 def main() -> None:

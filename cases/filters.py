@@ -5,6 +5,7 @@ import re
 import django_filters as filters
 from django import forms
 from django.db.models import CharField, Func, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from .models.episodes import NEXT_DUE_KEY
 from .paging import Sort
 from .references import CASE_REF
 
+FEW_CHILDREN = 1000  # a search naming at most this many children lists them by id
 TIME_OPEN = [(key, label) for key, label, *_ in aging.TIME_OPEN]
 DAYS_MISSING = [(key, label) for key, label, *_ in aging.DAYS_MISSING]
 STATUS = [
@@ -202,7 +204,15 @@ class EpisodeFilter(filters.FilterSet):
                 part__startswith=Func(Value(word), function="cme_fold", output_field=CharField())
             ).values("child_id")
             children = parts if children is None else children.filter(child_id__in=parts)
-        return queryset if children is None else queryset.filter(child_id__in=children)
+        if children is None:
+            return queryset
+        # The children are found once, not again by the count and by the page, when they are
+        # few (two names, or a rare one); a common name stays a subquery.
+        few = list(children.values_list("child_id", flat=True)[: FEW_CHILDREN + 1])
+        if len(few) > FEW_CHILDREN:
+            return queryset.filter(child_id__in=children)
+        # One array parameter, not a parameter a child for Django to resolve and quote.
+        return queryset.filter(child_id__in=RawSQL("SELECT unnest(%s::bigint[])", [few]))
 
     def by_status(self, queryset, name, value):
         if value == "closed":

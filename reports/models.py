@@ -239,9 +239,9 @@ class QuarterSpans(models.Field):
 class EpisodeFact(models.Model):
     """What the scorecard counts one episode by, with its child's details alongside.
 
-    Never written from Python: ``reports_count_pending()`` (migration 0007) makes the rows of
-    changed children again from the view ``reports_episodefact_source``. Its functions build
-    rows by column position, so a new field here needs them (and the view) rewritten.
+    Never written from Python: ``reports_count_changes()`` (``reports.counting_sql``) makes the
+    rows of changed children again from the view ``reports_episodefact_source``, by column
+    position: a new field here needs the view and ``FACT_COLUMNS`` there to match.
     """
 
     episode_id = models.BigIntegerField(primary_key=True)  # never counted twice
@@ -300,14 +300,27 @@ class ScorecardCount(models.Model):
         return f"{self.measure} {self.key} in {self.period}: {self.count}"
 
 
-class PendingCount(models.Model):
-    """A child (or an episode, for enquiries and services) changed since the scorecard's
-    counts were brought up to date.
+class CountingDue(models.Model):
+    """A transaction with changes to count at its commit: one row, so that the commit's
+    constraint trigger (``reports.counting_sql``) fires once, not once for each change."""
 
-    Database triggers add a row in the changing transaction (cheap, so large imports stay
-    fast); ``reports_count_pending()`` takes the rows away and refreshes those children's
-    counts, before every scorecard is read and in the background after an import. An
-    episode's child is looked up then, under the counting lock, in case it has moved.
+    transaction_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"counting due at the commit of transaction {self.transaction_id}"
+
+
+class UncountedChange(models.Model):
+    """A child (or an episode, for enquiries and services) changed since the scorecard's
+    counts were last counted.
+
+    Database triggers add a row in the changing statement (cheap); ``reports_count_changes()``
+    takes the rows away and counts those children again, at the changing transaction's commit
+    (``reports.counting_sql``) and on a schedule for any left over. An episode's child is
+    looked up then, under the counting lock, in case it has moved.
     """
 
     child_id = models.BigIntegerField(null=True)
@@ -318,9 +331,9 @@ class PendingCount(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(child_id__isnull=False) | models.Q(episode_id__isnull=False),
-                name="pending_count_names_a_child_or_an_episode",
+                name="uncounted_change_names_a_child_or_an_episode",
             )
         ]
 
     def __str__(self):
-        return f"counts pending for child {self.child_id} / episode {self.episode_id}"
+        return f"uncounted change to child {self.child_id} / episode {self.episode_id}"

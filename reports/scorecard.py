@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from cases import aging
@@ -28,8 +28,8 @@ from cases.models import (
     SchoolPhase,
 )
 from cases.school_age import YEAR_GROUPS, academic_year_start, year_group_label
+from cme_tracker.core import reads
 
-from .counting import counts_bring_up_to_date
 from .periods import Quarter, quarters, year_label
 
 NO_LOCALITY = "No Locality Registered"
@@ -446,9 +446,8 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     # Stocks are shown for this year's quarters; earlier years need only their year end.
     ends = [quarters(year - 2)[3], quarters(year - 1)[3], *quarters(year)]
     figures = _Figures()
-    with transaction.atomic():
-        # Every change committed so far is counted first; the figures read one snapshot.
-        counts_bring_up_to_date()
+    # Each change was counted as it committed, so reading writes nothing.
+    with reads.one_snapshot():
         _add_counts(_read_counts(periods, ends), figures, _Names.load(), today)
         first_enquiry = _first_enquiry_counts(periods)
         to_date = next((q for q in quarters(year) if q.start <= today < q.end), None)

@@ -1,5 +1,5 @@
 """Background reporting: each quarter's scorecard frozen on the first working day after it, and
-the scorecard's counts brought up to date after an import."""
+any change to the scorecard's counts left uncounted, counted overnight."""
 
 from celery import shared_task
 from django.db import transaction
@@ -34,9 +34,9 @@ def snapshot_scorecard(self) -> int | None:
 
 
 @shared_task(bind=True, **jobs.RETRY)
-def count_pending(self, trigger: str = "import") -> int:
-    """Safe to run any number of times: it counts whatever changes are still pending."""
-    with jobs.recorded("count_pending", trigger=trigger, task_id=self.request.id) as run:
-        counted = counting.counts_bring_up_to_date()
+def count_changes(self, trigger: str = "schedule") -> int:
+    """Safe to run any number of times: it counts whatever changes are left uncounted."""
+    with jobs.recorded("count_changes", trigger=trigger, task_id=self.request.id) as run:
+        counted = counting.count_changes()
         run.counts = {"children": counted}
     return counted

@@ -33,6 +33,24 @@ def django_db_setup(django_db_setup):
     database_roles.connect_as(database_roles.OWNER)
 
 
+@pytest.fixture(autouse=True)
+def _changes_counted_as_they_are_made(request):
+    """A test in a transaction never commits, so the scorecard's counts, which a commit brings
+    up to date, are counted at the end of each changing statement instead."""
+    names = request.fixturenames
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(names) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional or (marker is None and "db" not in names):
+        return
+    from django.db import connection
+
+    request.getfixturevalue("db")
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS reports_count_at_commit IMMEDIATE")
+
+
 def connect(role: str) -> psycopg.Connection:
     """A connection of its own to the test database as ``role``, committing each statement:
     for what only the owner may do (emptying tables, a bulk load with triggers off), or to

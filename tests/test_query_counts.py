@@ -46,12 +46,12 @@ PAGES = [
     ("case list for an officer", "officer", lambda: "/cases/?officer=mine&sort=next_due", 8),
     ("home, an officer's caseload", "officer", lambda: "/", 9),
     ("home, the team's caseload", "manager", lambda: "/", 9),
-    ("search by name", "officer", lambda: "/cases/?q=muller", 8),
+    ("search by name", "officer", lambda: "/cases/?q=muller", 9),  # the children, then cases
     ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
     ("case page", "manager", _case_page, 10),
     ("caseload aging", "manager", lambda: "/reports/caseload/", 7),
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 10),
-    ("scorecard", "manager", lambda: "/reports/scorecard/", 26),
+    ("scorecard", "manager", lambda: "/reports/scorecard/", 23),
     # Exact, though their rows are not cases: a case's events, and the form's lists.
     ("case history", "manager", lambda: _case_page() + "history/", 10),
     ("case access log", "manager", lambda: _case_page() + "access-log/", 10),

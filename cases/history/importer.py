@@ -18,7 +18,6 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cme_tracker.core import outbox
 from cme_tracker.core.spreadsheets import csv_value
 
 from ..models import HistoryImport
@@ -365,14 +364,7 @@ def import_history(
         report.import_id = record.pk
         if dry_run:
             transaction.set_rollback(True)
-        elif (
-            report.children_created
-            or report.children_updated
-            or report.episodes_created
-            or (report.episodes_updated)
-        ):
-            # Bring the scorecard's counts up to date in the background, not at the next view.
-            outbox.enqueue("reports.tasks.count_pending")
+        # Otherwise the scorecard's counts of what it changed are counted as it commits.
     return report
 
 

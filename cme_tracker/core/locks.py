@@ -6,7 +6,7 @@ from django.db import connection
 
 OVERDUE_SCAN = 436_001  # one overdue scan at a time across every worker and beat
 SNAPSHOT = 436_002  # one scorecard snapshot taken at a time, by the schedule or by hand
-SCORECARD_COUNTS = 436_003  # taken by reports_count_pending() in SQL (reports migration 0007)
+SCORECARD_COUNTS = 436_003  # taken by the counting SQL (reports.counting_sql)
 REFERRAL_INTAKE = 436_004  # one referral's duplicate check and new children at a time
 DFE_RETURN = 436_005  # one DfE return marked submitted at a time
 

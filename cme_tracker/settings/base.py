@@ -245,7 +245,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30),
     },
     "scorecard-counts": {
-        "task": "reports.tasks.count_pending",
+        "task": "reports.tasks.count_changes",
         "args": ["schedule"],
         # The day's case changes counted overnight, so the morning's first scorecard is quick.
         "schedule": crontab(hour=6, minute=0),

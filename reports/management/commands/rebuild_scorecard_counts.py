@@ -12,6 +12,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with jobs.recorded("rebuild_scorecard_counts", trigger="command") as run:
-            made = counting.counts_rebuild()
+            made = counting.count_afresh()
             run.counts = {"counts": made}
         self.stdout.write(f"{made} scorecard counts made afresh")
