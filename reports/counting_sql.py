@@ -103,13 +103,24 @@ WITH f AS MATERIALIZED (
            referred_month::text AS month, closure_outcome_id::text AS outcome,
            (closed_on - referral_date)::text AS days
     FROM reports_episodefact WHERE episode_id = ANY(episodes)
-), by_quarter AS (
-    SELECT f.family_key, x.period, sum(x.change) AS change, bool_or(x.referred) AS referred
+), by_child AS (
+    -- Whether each child of the families has an active episode from each quarter on: a
+    -- child counts once in its family's size, however many of its episodes are active.
+    SELECT f.family_key, f.child_id, x.period, bool_or(x.referred) AS referred,
+           (sum(sum(x.change)) OVER c > 0)::integer AS active
     FROM reports_episodefact f
     CROSS JOIN LATERAL (VALUES (f.referred_quarter, 1, true), (f.closed_quarter, -1, false))
         AS x(period, change, referred)
     WHERE f.family_key = ANY(families) AND x.period IS NOT NULL
-    GROUP BY f.family_key, x.period
+    GROUP BY f.family_key, f.child_id, x.period
+    WINDOW c AS (PARTITION BY f.family_key, f.child_id ORDER BY x.period)
+), by_quarter AS (
+    SELECT family_key, period, sum(change) AS change, bool_or(referred) AS referred
+    FROM (SELECT family_key, period, referred,
+                 active - lag(active, 1, 0) OVER (PARTITION BY family_key, child_id
+                                                  ORDER BY period) AS change
+          FROM by_child) AS children
+    GROUP BY family_key, period
 ), sizes AS MATERIALIZED (
     SELECT period, referred, sum(change) OVER w AS size, lead(period) OVER w AS next
     FROM by_quarter WINDOW w AS (PARTITION BY family_key ORDER BY period)
@@ -146,8 +157,8 @@ WITH f AS MATERIALIZED (
     WHERE NOT isempty(s.span) AND b.period IS NOT NULL
     GROUP BY 1, 3
     UNION ALL
-    -- Families: how many of their episodes are active (their size) from each quarter on,
-    -- and the quarters they had a new referral in. Each family is counted whole.
+    -- Families: how many of their children have an active episode (their size) from each
+    -- quarter on, and the quarters they had a new referral in. Each family is counted whole.
     SELECT 'family_size', least(size, 5)::text, period, count(*) FROM sizes WHERE size > 0
     GROUP BY 2, 3
     UNION ALL
@@ -384,3 +395,15 @@ def install(cursor) -> None:
 
 def uninstall(cursor) -> None:
     cursor.execute(UNINSTALL + LEGACY)
+
+
+def migration_install(apps, schema_editor) -> None:
+    """A migration's ``RunPython``: install, then make every count afresh by the SQL now."""
+    with schema_editor.connection.cursor() as cursor:
+        install(cursor)
+        cursor.execute("SELECT reports_count_afresh()")
+
+
+def migration_uninstall(apps, schema_editor) -> None:
+    with schema_editor.connection.cursor() as cursor:
+        uninstall(cursor)

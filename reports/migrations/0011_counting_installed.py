@@ -6,24 +6,13 @@ from django.db import migrations, models
 from reports import counting_sql
 
 
-def install(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        counting_sql.install(cursor)
-        cursor.execute("SELECT reports_count_afresh()")
-
-
-def uninstall(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        counting_sql.uninstall(cursor)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("reports", "0010_dfe_return_submissions"),
     ]
 
     operations = [
-        migrations.RunPython(uninstall, migrations.RunPython.noop),
+        migrations.RunPython(counting_sql.migration_uninstall, migrations.RunPython.noop),
         migrations.RenameModel("PendingCount", "UncountedChange"),
         migrations.RemoveConstraint(
             model_name="uncountedchange", name="pending_count_names_a_child_or_an_episode"
@@ -40,5 +29,5 @@ class Migration(migrations.Migration):
             fields=[("transaction_id", models.BigIntegerField(primary_key=True, serialize=False))],
             options={"default_permissions": ()},
         ),
-        migrations.RunPython(install, uninstall),
+        migrations.RunPython(counting_sql.migration_install, counting_sql.migration_uninstall),
     ]
