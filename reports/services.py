@@ -57,31 +57,46 @@ class SnapshotRefused(Refused):
     field = "quarter"
 
 
-@transaction.atomic
-def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False, reason: str = ""):
-    """Freeze an ended quarter's scorecard: its figures, commentary, CSV, XLSX and PDF as made
-    now. A quarter taken again needs a reason, and the new snapshot supersedes the last."""
-    period = Quarter(year, quarter)
-    today = timezone.localdate()
-    if period.end >= today:
-        raise SnapshotRefused(f"{quarter_name(period)} has not ended: take a snapshot of a "
-                              "quarter that has ended")  # fmt: skip
-    locks.hold(locks.SNAPSHOT)  # two taken at once would both supersede the same one
-    before = current_snapshot(period)
-    reason = reason.strip()
+def _refuse_to_take(period: Quarter, before, reason: str) -> None:
     if before is not None and not reason:
         raise SnapshotRefused(
             f"{quarter_name(period)} already has a snapshot, taken "
             f"{timezone.localtime(before.taken_at):%-d %B %Y}: say why it is being taken again",
             field="reason",
         )
+
+
+def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False, reason: str = ""):
+    """Freeze an ended quarter's scorecard: its figures, commentary, CSV, XLSX and PDF as made
+    now. A quarter taken again needs a reason, and the new snapshot supersedes the last. The
+    schedule takes a quarter once: scheduled, it returns None when the quarter has a snapshot.
+
+    The files are made before the lock is taken, so taking a snapshot holds up no one for
+    the seconds a PDF takes; under the lock the quarter is looked at again."""
+    period = Quarter(year, quarter)
+    today = timezone.localdate()
+    if period.end >= today:
+        raise SnapshotRefused(f"{quarter_name(period)} has not ended: take a snapshot of a "
+                              "quarter that has ended")  # fmt: skip
+    reason = reason.strip()
+    before = current_snapshot(period)
+    if scheduled and before is not None:
+        return None
+    _refuse_to_take(period, before, reason)  # before the work, so a refusal is quick
     card = scorecard(year, today=period.end)
-    return ScorecardSnapshot.objects.create(
-        year=year, quarter=quarter, taken_by=by, scheduled=scheduled,
-        supersedes=before, reason=reason if before else "",
-        figures=json.loads(scorecard_json(card)), csv=scorecard_csv(card),
-        xlsx=scorecard_xlsx(card), pdf=scorecard_pdf(card),
-    )  # fmt: skip
+    files = {"figures": json.loads(scorecard_json(card)), "csv": scorecard_csv(card),
+             "xlsx": scorecard_xlsx(card), "pdf": scorecard_pdf(card)}  # fmt: skip
+    with transaction.atomic():
+        locks.hold(locks.SNAPSHOT)  # two taken at once would both supersede the same one
+        latest = current_snapshot(period)
+        if latest != before:  # another was taken while this one was made
+            if scheduled:
+                return None
+            _refuse_to_take(period, latest, reason)
+        return ScorecardSnapshot.objects.create(
+            year=year, quarter=quarter, taken_by=by, scheduled=scheduled,
+            supersedes=latest, reason=reason if latest else "", **files,
+        )  # fmt: skip
 
 
 def snapshot_due(today):

@@ -2,10 +2,9 @@
 any change to the scorecard's counts left uncounted, counted overnight."""
 
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
-from cme_tracker.core import jobs, locks
+from cme_tracker.core import jobs
 
 from . import counting, services
 from .snapshots import current_snapshot
@@ -18,17 +17,12 @@ def snapshot_scorecard(self) -> int | None:
     if quarter is None:
         return None
     with jobs.recorded("snapshot_scorecard", trigger="schedule", task_id=self.request.id) as run:
-        with transaction.atomic():
-            # Two beats (or a task delivered twice) wait here for each other; the second
-            # finds the snapshot taken. The unique constraints stand behind the lock. A
-            # quarter someone took by hand already is not taken again.
-            locks.hold(locks.SNAPSHOT)
-            snapshot = current_snapshot(quarter)
-            taken = snapshot is None
-            if taken:
-                snapshot = services.snapshot_take(
-                    year=quarter.year, quarter=quarter.number, scheduled=True
-                )
+        # Two beats (or a task delivered twice) each make the files, and the second finds the
+        # snapshot taken once it has the lock. A quarter taken by hand is not taken again.
+        snapshot = services.snapshot_take(year=quarter.year, quarter=quarter.number,
+                                          scheduled=True)  # fmt: skip
+        taken = snapshot is not None
+        snapshot = snapshot or current_snapshot(quarter)
         run.counts = {"snapshot": snapshot.pk, "taken": taken}
     return snapshot.pk
 

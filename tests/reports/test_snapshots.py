@@ -168,3 +168,48 @@ def test_the_schedule_leaves_a_quarter_already_taken_by_hand(resolved, head_of_s
     with time_machine.travel(datetime.datetime(2018, 1, 2, 7, tzinfo=datetime.UTC), tick=False):
         assert snapshot_scorecard.apply().get() == by_hand.pk
     assert ScorecardSnapshot.objects.count() == 1
+
+
+def test_a_snapshot_s_files_are_made_before_it_takes_the_lock(resolved, head_of_service,
+                                                              monkeypatch):  # fmt: skip
+    """A PDF takes seconds: no one waits on the snapshot lock for it."""
+    from django.db import connection
+
+    from cme_tracker.core import locks
+
+    made = services.scorecard_pdf
+    held = []
+
+    def pdf(card):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                           "AND objsubid = 1 AND objid = %s AND pid = pg_backend_pid()",
+                           [locks.SNAPSHOT])  # fmt: skip
+            held.append(cursor.fetchone()[0])
+        return made(card)
+
+    monkeypatch.setattr(services, "scorecard_pdf", pdf)
+    assert services.snapshot_take(year=2017, quarter=3, by=head_of_service).pdf
+    assert held == [0]
+
+
+def test_a_snapshot_taken_by_someone_else_meanwhile_needs_a_reason(resolved, head_of_service,
+                                                                   monkeypatch):  # fmt: skip
+    """Looked at again under the lock: the other snapshot came first, so this one would take
+    the quarter again, and says so rather than superseding it unasked."""
+    made = services.scorecard_pdf
+    others = []
+
+    def pdf(card):
+        monkeypatch.setattr(services, "scorecard_pdf", made)
+        # while this snapshot is being made, someone else takes one
+        others.append(services.snapshot_take(year=2017, quarter=3, by=head_of_service))
+        return made(card)
+
+    monkeypatch.setattr(services, "scorecard_pdf", pdf)
+    with pytest.raises(services.SnapshotRefused, match="already has a snapshot, taken"):
+        services.snapshot_take(year=2017, quarter=3, by=head_of_service)
+    assert list(ScorecardSnapshot.objects.all()) == others
+    # ...and the schedule, finding it taken, leaves it.
+    assert services.snapshot_take(year=2017, quarter=3, scheduled=True) is None
+    assert ScorecardSnapshot.objects.count() == 1
