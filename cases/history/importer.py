@@ -317,8 +317,10 @@ def import_history(
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # Room to sort and hash a large file's rows in memory rather than on disk.
         cursor.execute("SET LOCAL work_mem TO '64MB'")
-        # Check foreign keys as rows go in, not in one long wait at commit.
+        # Check foreign keys as rows go in, not in one long wait at commit; the scorecard's
+        # counts are counted once, at commit, not after each statement.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS reports_count_at_commit DEFERRED")
         cursor.execute(
             "CREATE TEMP TABLE import_row ("
             + ", ".join(f"{name} {kind}" for name, kind in _TEMP_COLUMNS)
@@ -364,7 +366,10 @@ def import_history(
         report.import_id = record.pk
         if dry_run:
             transaction.set_rollback(True)
-        # Otherwise the scorecard's counts of what it changed are counted as it commits.
+        else:
+            # The scorecard's counts of what it changed, counted once and now, before the
+            # import reports that it has finished (the deferred count runs at this point).
+            cursor.execute("SET CONSTRAINTS reports_count_at_commit IMMEDIATE")
     return report
 
 
