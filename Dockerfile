@@ -23,6 +23,8 @@ COPY --from=assets /build/static/vendor ./static/vendor
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgresql://unused/unused \
     REDIS_URL=redis://unused:6379/0 ALLOWED_HOSTS=unused \
     python manage.py collectstatic --noinput --verbosity 0
+# Uploads waiting for the worker (a history import's file), on a volume web and worker share.
+RUN mkdir -p /app/var/media && chown -R cme /app/var
 USER cme
 EXPOSE 8000
 # Workers, threads, timeouts and the access log (no query strings): gunicorn.conf.py.

@@ -19,7 +19,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from . import access, reference_lists
-from .models import Child, ClosureProposal, Enquiry, Episode, Event
+from .models import Child, ClosureProposal, Enquiry, Episode, Event, HistoryImport
 from .models.episodes import NEXT_DUE_KEY
 from .names import names_match
 
@@ -244,6 +244,12 @@ def sensitive_left_out_of_export(user) -> int:
     if access.has_sensitive_access(user):
         return 0
     return Episode.objects.filter(access.sensitive_q()).count()
+
+
+def imports_recent(limit: int):
+    """The latest history imports, newest first, for the upload page."""
+    latest = HistoryImport.objects.select_related("started_by").order_by("-created_at", "-pk")
+    return list(latest[:limit])
 
 
 def access_log_for(episode: Episode):

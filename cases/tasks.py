@@ -12,6 +12,7 @@ from django.utils import timezone
 from cme_tracker.core import jobs
 
 from . import services
+from .services import imports
 from .working_days import is_working_day
 
 
@@ -34,3 +35,13 @@ def notify_allocation(self, event_id: int) -> int:
     with jobs.recorded("notify_allocation", trigger="case change", task_id=self.request.id) as run:
         run.counts = {"notifications": services.allocation_notify(event_id=event_id)}
     return run.counts["notifications"]
+
+
+@shared_task(bind=True, soft_time_limit=3600, time_limit=3660)
+def import_cases(self, import_id: int) -> int | None:
+    """Run one queued history import. Safe to deliver twice: it runs once. Not retried when
+    it fails: the import is marked stopped, and the person who ran it tries again."""
+    with jobs.recorded("import_cases", trigger="upload", task_id=self.request.id) as run:
+        record = imports.import_run(import_id)
+        run.counts = {"import": import_id, "ran": record is not None}
+    return record.pk if record else None

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import record_views, views
+from . import import_views, record_views, views
 
 app_name = "cases"
 
@@ -11,8 +11,14 @@ urlpatterns = [
     path("closures/", views.closures_pending, name="closures_pending"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
-    path("history/import/", views.history_import, name="history_import"),
-    path("history/export.csv", views.history_export, name="history_export"),
+    path("history/import/", import_views.history_import, name="history_import"),
+    path("history/import/<int:pk>/", import_views.history_import_run, name="history_import_run"),
+    path(
+        "history/import/<int:pk>/progress.json",
+        import_views.history_import_progress,
+        name="history_import_progress",
+    ),  # fmt: skip
+    path("history/export.csv", import_views.history_export, name="history_export"),
     path("<int:pk>/", views.episode_detail, name="detail"),
     path("<int:pk>/history/", views.episode_history, name="history"),
     path("<int:pk>/access-log/", views.episode_access_log, name="access_log"),

@@ -28,7 +28,6 @@ from .forms import (
     EnquiryForm,
     EnquiryResponseForm,
     EpisodeForm,
-    HistoryImportForm,
     RemovalFromRollForm,
     ReopenForm,
     SensitivityLiftForm,
@@ -549,51 +548,6 @@ def sensitivity_lift(request, episode):
                 title="Lift the family's sensitivity", submit="Lift sensitivity",
                 template="cases/sensitivity_lift.html",
                 group=selectors.family_cases(episode))  # fmt: skip
-
-
-# Case history --------------------------------------------------------------------------------
-
-
-@permission_required("cases.import_history", raise_exception=True)
-def history_import(request):
-    """Upload a history file; the same checks and report as `manage.py import_cases`."""
-    from .history.importer import import_history
-
-    form = HistoryImportForm(request.POST or None, request.FILES or None)
-    report = None
-    left_out = selectors.sensitive_left_out_of_export(request.user)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        report = import_history(
-            upload.file if hasattr(upload, "file") else upload,
-            file_name=upload.name,
-            by=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-            skip_invalid=form.cleaned_data["skip_invalid"],
-        )
-    return render(
-        request,
-        "cases/history_import.html",
-        {"form": form, "report": report, "left_out": left_out},
-    )
-
-
-@permission_required("cases.import_history", raise_exception=True)
-def history_export(request):
-    """Every episode in the import format, as CSV: sensitive ones only for those with
-    sensitive access, each of them in the access log."""
-    from .history.exporter import history_csv_lines
-
-    episodes = selectors.exportable_episodes(request.user)
-    services.access_log_record(
-        user=request.user, episodes=selectors.sensitive_ids(episodes), page=http.page(request),
-        client_address=http.client_address(request), details_shown=True,
-    )  # fmt: skip
-    response = StreamingHttpResponse(
-        history_csv_lines(episodes), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="cme-case-history.csv"'
-    return response
 
 
 # Notifications -------------------------------------------------------------------------------

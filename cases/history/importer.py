@@ -298,9 +298,11 @@ def import_history(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
+    record: HistoryImport | None = None,
 ) -> Report:
     """Validate and import a history file. Nothing is written when any row is invalid,
-    unless ``skip_invalid``; ``dry_run`` reports what would change and writes nothing."""
+    unless ``skip_invalid``; ``dry_run`` reports what would change and writes nothing.
+    ``record`` is the queued import this runs (else a record is made for it)."""
     report = Report(file_name=file_name, dry_run=dry_run)
     lookups = col.Lookups.load()
     table = read_table(source, file_name)
@@ -353,9 +355,12 @@ def import_history(
                 writer.drop_lines(bad)
                 bad = writer.check_across_rows()
             report.rows_skipped = report.rows - writer.count_rows()
-        record = HistoryImport.objects.create(
-            started_by=by, file_name=file_name[:255], dry_run=dry_run, rows=report.rows
-        )
+        if record is None:  # run here and now (``manage.py import_cases``), not queued
+            record = HistoryImport.objects.create(
+                started_by=by, file_name=file_name[:255], dry_run=dry_run, rows=report.rows,
+                status=HistoryImport.Status.FINISHED, finished_at=timezone.now(),
+            )  # fmt: skip
+        record.rows = report.rows
         writer.write(record.pk)
         for name in ("rows_skipped", "children_created", "children_updated",
                      "episodes_created", "episodes_updated"):  # fmt: skip

@@ -296,13 +296,28 @@ class Enquiry(models.Model):
 
 
 class HistoryImport(models.Model):
-    """One run of the case-history import: who, which file, and what it changed."""
+    """One run of the case-history import: who, which file, and what it changed.
+
+    An upload is queued with its file and run by a background worker
+    (``cases.services.imports``); the file is kept only until the run has finished."""
+
+    class Status(models.TextChoices):
+        QUEUED = "QUEUED", "Waiting to start"
+        RUNNING = "RUNNING", "In progress"
+        FINISHED = "FINISHED", "Finished"
+        FAILED = "FAILED", "Stopped by an error"
 
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     file_name = models.CharField(max_length=255)
+    file = models.FileField(upload_to="imports/", blank=True)
+    status = models.CharField(max_length=8, choices=Status, default=Status.QUEUED)
     dry_run = models.BooleanField(default=False)
+    skip_invalid = models.BooleanField(default=False)
+    # What the person who ran the import is shown: problems, warnings and what changed.
+    report = models.JSONField(default=dict, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
     rows_skipped = models.PositiveIntegerField(default=0)
     children_created = models.PositiveIntegerField(default=0)
