@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
 from django.utils import timezone
 
 from cases import aging
@@ -250,7 +249,7 @@ _STOCKS += ["active.cohort", "active.month", "family_size"]
 def _read_counts(periods: list[Quarter], ends: list[Quarter]) -> list[tuple]:
     """Flows counted in each period, and stocks at each end: the sum of their changes up to
     it."""
-    with connection.cursor() as cursor:
+    with reads.cursor() as cursor:
         cursor.execute(
             """
             SELECT measure, key, period, count FROM reports_scorecardcount
@@ -383,7 +382,7 @@ def _first_enquiry_counts(periods: list[Quarter]) -> dict[Quarter, tuple[int, in
         for n in range((last - first).days + 1)
     ]
     assert max(allowed) < 21, "the counts keep days to a first enquiry only up to 21"
-    with connection.cursor() as cursor:
+    with reads.cursor() as cursor:
         cursor.execute(
             """
             SELECT reports_quarter(date '2000-01-01' + period), sum(count)::int,
@@ -439,7 +438,13 @@ def _breakdowns() -> dict[str, list[str]]:
 
 
 def scorecard(year: int, *, today: date | None = None) -> Scorecard:
-    """The scorecard for financial year ``year`` (2017 for 2017/18) as it stands ``today``."""
+    """The scorecard for financial year ``year`` (2017 for 2017/18) as it stands ``today``:
+    every read from one moment of the database, on the replica when there is one."""
+    with reads.one_snapshot():
+        return _scorecard(year, today=today)
+
+
+def _scorecard(year: int, *, today: date | None = None) -> Scorecard:
     today = today or timezone.localdate()
     years = [year - 2, year - 1, year]
     periods = [quarter for y in years for quarter in quarters(y)]
@@ -447,12 +452,11 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     ends = [quarters(year - 2)[3], quarters(year - 1)[3], *quarters(year)]
     figures = _Figures()
     # Each change was counted as it committed, so reading writes nothing.
-    with reads.one_snapshot():
-        _add_counts(_read_counts(periods, ends), figures, _Names.load(), today)
-        first_enquiry = _first_enquiry_counts(periods)
-        to_date = next((q for q in quarters(year) if q.start <= today < q.end), None)
-        if to_date:
-            _caseload_today(figures, to_date, today)
+    _add_counts(_read_counts(periods, ends), figures, _Names.load(), today)
+    first_enquiry = _first_enquiry_counts(periods)
+    to_date = next((q for q in quarters(year) if q.start <= today < q.end), None)
+    if to_date:
+        _caseload_today(figures, to_date, today)
     for end in ends:
         total = figures.values[("6", "")].get(end, 0)
         fsm = figures.values[("13", "")].get(end, 0)

@@ -20,6 +20,8 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 DATABASE_URL = env.str("DATABASE_URL", default="")
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+# A PostgreSQL streaming replica the reports read from (docs/replica.md); none by default.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -91,12 +93,26 @@ def local_databases(data_dir: Path) -> tuple[dict, dict]:
     return {"default": database_settings(application)}, database_roles(application, owner)
 
 
+def replica_settings(url: str) -> dict:
+    """The reports' read-only connection: a replica refuses writes anyway; a second
+    connection to the primary (for a test) refuses them too."""
+    replica = database_settings(url)
+    options = replica["OPTIONS"].get("options", "")
+    replica["OPTIONS"]["options"] = f"{options} -c default_transaction_read_only=on".strip()
+    return replica
+
+
 def celery_broker_url(url: str) -> str:
     """Kombu spells a Redis Unix socket ``redis+socket://``; redis-py spells it ``unix://``."""
     return "redis+socket://" + url.removeprefix("unix://") if url.startswith("unix://") else url
 
 
 # Django -------------------------------------------------------------------------------------
+# Reports read inside cme_tracker.core.reads.one_snapshot from REPORTS_DATABASE: the
+# replica when one is configured (production.py), else the default.
+DATABASE_ROUTERS = ["cme_tracker.core.reads.ReportsRouter"]
+REPORTS_DATABASE = "default"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -6,6 +6,7 @@ from .base import *  # noqa: F403
 from .base import (
     ALLOWED_HOSTS,
     DATABASE_OWNER_URL,
+    DATABASE_REPLICA_URL,
     DATABASE_URL,
     DEBUG,
     LOGGING,
@@ -16,6 +17,7 @@ from .base import (
     database_settings,
     env,
     redis_dependent_settings,
+    replica_settings,
 )
 
 _missing = [
@@ -42,8 +44,15 @@ DATABASES = {"default": database_settings(DATABASE_URL)}
 # not answered within this many milliseconds is cancelled: the page answers 503 and the
 # worker is free again. The worker, beat and migrate have no such limit.
 WEB_STATEMENT_TIMEOUT_MS = env.int("WEB_STATEMENT_TIMEOUT_MS", default=10_000)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = replica_settings(DATABASE_REPLICA_URL)
+    REPORTS_DATABASE = "replica"
 if env.str("CME_PROCESS", default="") == "web":
-    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={WEB_STATEMENT_TIMEOUT_MS}"
+    for _database in DATABASES.values():
+        _options = _database["OPTIONS"].get("options", "")
+        _database["OPTIONS"]["options"] = (
+            f"{_options} -c statement_timeout={WEB_STATEMENT_TIMEOUT_MS}".strip()
+        )
 # The web server, worker and beat need only DATABASE_URL; `migrate` needs DATABASE_OWNER_URL.
 DATABASE_ROLES = database_roles(DATABASE_URL, DATABASE_OWNER_URL or None)
 # A system check refuses to start when the application's role could rewrite the audit trail.

@@ -28,6 +28,14 @@ DATABASES, DATABASE_ROLES = local_databases(DATA_DIR)
 # A worker the tests start in another process works on the test run's own database.
 if env.str("CME_TEST_DATABASE_NAME", default=""):
     DATABASES["default"]["NAME"] = env.str("CME_TEST_DATABASE_NAME")
+# A second, read-only connection to the test database, as a replica would be; the reports
+# read there only where a test sets REPORTS_DATABASE = "replica".
+DATABASES["replica"] = {
+    **DATABASES["default"],
+    "OPTIONS": {**DATABASES["default"]["OPTIONS"],
+                "options": "-c default_transaction_read_only=on"},
+    "TEST": {"MIRROR": "default"},
+}  # fmt: skip
 vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
 
 # Fast hashing: the suite creates many users; Argon2 stays configured for production.

@@ -53,3 +53,22 @@ def test_deploy_check_reports_no_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **production_env())
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_a_replica_url_gives_the_reports_a_read_only_connection_with_the_web_s_timeout():
+    env = production_env()
+    script = (
+        "from django.conf import settings as s; r = s.DATABASES['replica'];"
+        "print(s.REPORTS_DATABASE, r['NAME'], r['OPTIONS']['options'])"
+    )
+    result = manage("shell", "-c", script, **env, CME_PROCESS="web",
+                    DATABASE_REPLICA_URL=env["DATABASE_URL"].replace("?", "_replica?"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    name = settings.DATABASES["default"]["NAME"]
+    assert result.stdout.splitlines()[-1].split() == [
+        "replica", f"{name}_replica", "-c", "default_transaction_read_only=on", "-c",
+        "statement_timeout=10000",
+    ]  # fmt: skip
+    without = manage("shell", "-c", "from django.conf import settings as s;"
+                     "print(s.REPORTS_DATABASE, sorted(s.DATABASES))", **env)  # fmt: skip
+    assert without.stdout.splitlines()[-1].split() == ["default", "['default']"]

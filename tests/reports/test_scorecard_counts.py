@@ -399,3 +399,26 @@ def test_counting_refuses_an_isolation_level_it_cannot_be_exact_at():
     ):
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute("SELECT reports_count_changes()")
+
+
+@pytest.mark.django_db(transaction=True, databases=["default", "replica"])
+def test_reports_read_from_a_replica_when_there_is_one(settings):
+    """The scorecard's and the DfE return's reads go to the replica's connection (read-only
+    here, as a replica is), and nothing else does."""
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.dfe import dfe_return
+
+    load_reference_data()
+    EpisodeFactory(referral_date=D(2017, 5, 1))
+    settings.REPORTS_DATABASE = "replica"
+    with (
+        CaptureQueriesContext(connections["replica"]) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+    ):
+        assert scorecard(2017, today=D(2018, 4, 30)).value("1a") == 1
+        assert dfe_return(D(2017, 10, 5)).total == 1
+    assert len(on_replica) > 10 and len(on_primary) == 0
+    with pytest.raises(Exception, match="read-only transaction"), transaction.atomic("replica"):
+        Episode.objects.using("replica").update(school_phase="SPECIAL")
