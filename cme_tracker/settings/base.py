@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cme_tracker.core.context_processors.service",
+                "cases.context_processors.notifications",
             ],
         },
     },

@@ -38,6 +38,10 @@ if DEBUG:
     raise ImproperlyConfigured("DEBUG must not be on in production")
 
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# No demo data or demo sign-ins on a live service: the demo app (load_demo, serve) is left
+# out unless an instance for training asks for it.
+if not env.bool("CME_DEMO_DATA", default=False):
+    INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "demo"]  # noqa: F405
 
 DATABASES = {"default": database_settings(DATABASE_URL)}
 # In the web server (gunicorn.conf.py sets CME_PROCESS=web), a statement the database has

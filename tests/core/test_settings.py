@@ -72,3 +72,10 @@ def test_a_replica_url_gives_the_reports_a_read_only_connection_with_the_web_s_t
     without = manage("shell", "-c", "from django.conf import settings as s;"
                      "print(s.REPORTS_DATABASE, sorted(s.DATABASES))", **env)  # fmt: skip
     assert without.stdout.splitlines()[-1].split() == ["default", "['default']"]
+
+
+def test_production_has_no_demo_data_command_unless_a_training_instance_asks():
+    refused = manage("load_demo", "--children", "1", **production_env())
+    assert refused.returncode != 0 and "Unknown command: 'load_demo'" in refused.stderr
+    allowed = manage("help", "load_demo", **production_env(), CME_DEMO_DATA="true")
+    assert allowed.returncode == 0 and "synthetic demo data" in allowed.stdout

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from honcho.manager import Manager
 
 from cme_tracker import embedded
-from cme_tracker.core import demo
+from demo import loader as demo
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from cme_tracker.core import demo
+from demo import loader as demo
 
 
 class Command(BaseCommand):

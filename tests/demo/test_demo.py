@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from cases.models import Child, Enquiry, Episode, Event, Family
 from cases.upn import upn_problem
-from cme_tracker.core import demo
+from demo import loader as demo
 from referrals.models import Referral
 
 pytestmark = pytest.mark.django_db

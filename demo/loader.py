@@ -38,10 +38,11 @@ from cases.models import (
 )
 from cases.school_age import academic_year_start, is_compulsory_school_age, year_group
 from cases.upn import expected_check_letter
+from cme_tracker.core import accounts, roles
 from referrals import services as referral_services
 from referrals.models import ReferralSource
-
-from . import accounts, roles
+from reports.services import snapshot_take
+from reports.snapshots import quarters_ended
 
 DEMO_PASSWORD = "cme-demo-password"
 DEMO_CHILD_PREFIX = "DEMO-"
@@ -254,9 +255,6 @@ class _Generator:
 
     def _snapshots(self):
         """Each quarter that has ended frozen, as the schedule would have done."""
-        from reports.services import snapshot_take
-        from reports.snapshots import quarters_ended
-
         if not self.snapshots:
             return
         ended = [q for q in quarters_ended(min(self.today, timezone.localdate()))
