@@ -38,7 +38,7 @@ from cases.models import (
 )
 from cases.school_age import academic_year_start, is_compulsory_school_age, year_group
 from cases.upn import expected_check_letter
-from cme_tracker.core import accounts, roles
+from cme_tracker.core import accounts, clock, roles
 from referrals import services as referral_services
 from referrals.models import ReferralSource
 from reports.services import snapshot_take
@@ -564,13 +564,13 @@ class _Generator:
         for enquiry in episode.enquiries.filter(
             completed_on__isnull=True, enquiry_type__is_core=True
         ):
-            case_services.enquiry_complete(
-                enquiry=enquiry, completed_on=self.today, response=self.rng.choice(RESPONSES),
-                by=officer, at=_at(self.today, 9),
-            )  # fmt: skip
-        case_services.closure_propose(
-            episode=episode, closed_on=self.today, by=officer, at=_at(self.today, 10)
-        )
+            with clock.set_to(_at(self.today, 9)):
+                case_services.enquiry_complete(
+                    enquiry=enquiry, completed_on=self.today,
+                    response=self.rng.choice(RESPONSES), by=officer,
+                )  # fmt: skip
+        with clock.set_to(_at(self.today, 10)):
+            case_services.closure_propose(episode=episode, closed_on=self.today, by=officer)
 
     def _close(self, episode, outcome_code, closes_on, officer, phase):
         rng = self.rng
@@ -593,12 +593,15 @@ class _Generator:
         elif outcome_code == "FOUND_EHE":
             details["notified_on"] = closes_on.isoformat()
         elif outcome_code == "ENQUIRIES_EXHAUSTED":
-            proposal = case_services.closure_propose(
-                episode=episode, closed_on=closes_on, by=officer, at=_at(closes_on, 13)
-            )
-            case_services.closure_approve(proposal=proposal, by=self.manager, at=_at(closes_on, 16))
+            with clock.set_to(_at(closes_on, 13)):
+                proposal = case_services.closure_propose(
+                    episode=episode, closed_on=closes_on, by=officer
+                )
+            with clock.set_to(_at(closes_on, 16)):
+                case_services.closure_approve(proposal=proposal, by=self.manager)
             return
-        case_services.episode_close(
-            episode=episode, outcome=self.outcomes[outcome_code], closed_on=closes_on,
-            by=officer, details=details, destination_school=destination, at=_at(closes_on, 16),
-        )  # fmt: skip
+        with clock.set_to(_at(closes_on, 16)):
+            case_services.episode_close(
+                episode=episode, outcome=self.outcomes[outcome_code], closed_on=closes_on,
+                by=officer, details=details, destination_school=destination,
+            )  # fmt: skip

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
-from cme_tracker.core import locks, roles
+from cme_tracker.core import clock, locks, roles
 
 from ..models import Alert, Episode, Event, Notification
 from ..models.episodes import NO_DUE_DATE
@@ -104,7 +103,7 @@ def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
                  quiet_after: int = 20) -> int:  # fmt: skip
     """Raise every alert due today, a statement for each kind however many are due; returns
     how many notifications were created."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     with transaction.atomic(), connection.cursor() as cursor:
         locks.hold(locks.OVERDUE_SCAN)
         params = {
@@ -210,7 +209,7 @@ def notifications_email(rows: list[tuple]) -> int:
     link = _case_link()
     get_connection().send_messages([_email(address, theirs, link)
                                     for address, theirs in by_person.items()])  # fmt: skip
-    Notification.objects.filter(pk__in=[row[0] for row in rows]).update(emailed_at=timezone.now())
+    Notification.objects.filter(pk__in=[row[0] for row in rows]).update(emailed_at=clock.now())
     return len(rows)
 
 
@@ -224,5 +223,5 @@ def overdue_alerts_send(*, today: date | None = None) -> int:
 @transaction.atomic
 def notifications_mark_read(*, user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
+        read_at=clock.now()
     )

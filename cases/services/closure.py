@@ -1,9 +1,10 @@
 """Closing cases with an outcome, the manager's approval of enquiries exhausted, reopening."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
+
+from cme_tracker.core import clock
 
 from ..errors import CaseError
 from ..models import ClosureOutcome, ClosureProposal, EnquiryType, Episode
@@ -71,7 +72,7 @@ def closure_problems(
     if not episode.is_open:
         problems[None] = "This case is already closed."
     if closed_on is not None:
-        problem = closed_on_problem(episode, closed_on, today or timezone.localdate())
+        problem = closed_on_problem(episode, closed_on, today or clock.today())
         if problem:
             problems["closed_on"] = problem
     for field, message in OUTCOME_NEEDS.get(outcome.needs, {}).items():
@@ -123,12 +124,11 @@ def episode_close(
     details: dict | None = None,
     destination_school=None,
     expected_version: int | None = None,
-    at: datetime | None = None,
     _approved: bool = False,
 ) -> Episode:
     """Close an open case. Enquiries exhausted needs a manager: use ``closure_propose``."""
     episode = episode_for_update(episode.pk, expected_version)
-    _check_closable(episode, closed_on, timezone.localdate(at))
+    _check_closable(episode, closed_on, clock.today())
     if outcome.needs == ClosureOutcome.Needs.ENQUIRIES and not _approved:
         raise CaseError("Closing as enquiries exhausted needs a manager's approval.")
     if episode.closure_proposals.filter(decision=ClosureProposal.Decision.PENDING).exists() and (
@@ -161,11 +161,10 @@ def closure_propose(
     by,
     details: dict | None = None,
     expected_version: int | None = None,
-    at: datetime | None = None,
 ) -> ClosureProposal:
     """Ask a manager to approve closing as enquiries exhausted; the core enquiries must be done."""
     episode = episode_for_update(episode.pk, expected_version)
-    _check_closable(episode, closed_on, timezone.localdate(at))
+    _check_closable(episode, closed_on, clock.today())
     missing = missing_core_enquiries(episode)
     if missing:
         raise CaseError(
@@ -178,7 +177,7 @@ def closure_propose(
     outcome = ClosureOutcome.objects.get(needs=ClosureOutcome.Needs.ENQUIRIES, is_active=True)
     proposal = ClosureProposal.objects.create(
         episode=episode, outcome=outcome, closed_on=closed_on, details=details or {},
-        proposed_by=by, proposed_at=at or timezone.now(),
+        proposed_by=by, proposed_at=clock.now(),
     )  # fmt: skip
     version = bump_version(episode, [])
     event_record(
@@ -197,21 +196,19 @@ def _pending(proposal: ClosureProposal) -> ClosureProposal:
 
 
 @transaction.atomic
-def closure_approve(
-    *, proposal: ClosureProposal, by, at: datetime | None = None
-) -> ClosureProposal:
+def closure_approve(*, proposal: ClosureProposal, by) -> ClosureProposal:
     """A manager approves closing as enquiries exhausted; the case closes on the proposed date."""
     proposal = _pending(proposal)
     if proposal.proposed_by_id == by.pk:
         raise CaseError("Another manager must approve a closure you proposed.")
     proposal.decision = ClosureProposal.Decision.APPROVED
     proposal.decided_by = by
-    proposal.decided_at = at or timezone.now()
+    proposal.decided_at = clock.now()
     proposal.save(update_fields=["decision", "decided_by", "decided_at"])
     details = {**proposal.details, "approved_by": by.pk, "proposed_by": proposal.proposed_by_id}
     episode_close(
         episode=proposal.episode, outcome=proposal.outcome, closed_on=proposal.closed_on,
-        by=by, details=details, at=at, _approved=True,
+        by=by, details=details, _approved=True,
     )  # fmt: skip
     return proposal
 
@@ -224,7 +221,7 @@ def closure_reject(*, proposal: ClosureProposal, by, note: str) -> ClosurePropos
     proposal = _pending(proposal)
     proposal.decision = ClosureProposal.Decision.REJECTED
     proposal.decided_by = by
-    proposal.decided_at = timezone.now()
+    proposal.decided_at = clock.now()
     proposal.decision_note = note
     proposal.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
     episode = episode_for_update(proposal.episode_id)

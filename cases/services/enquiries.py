@@ -2,11 +2,12 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+
+from cme_tracker.core import clock
 
 from ..errors import CaseError
 from ..models import Enquiry, EnquiryType, Episode
@@ -71,7 +72,7 @@ def _checked(*, enquiry_type: EnquiryType, made_to: str, requested_on: date,
              due_on: date | None = None, notes: str = "", completed_on: date | None = None,
              response: str = "") -> dict:  # fmt: skip
     """One enquiry's fields, with every rule of making (and answering) it checked."""
-    today = timezone.localdate()
+    today = clock.today()
     if requested_on > today:
         raise CaseError("The date the enquiry was made cannot be in the future.")
     due_on = due_on or default_due_date(enquiry_type, requested_on)
@@ -125,7 +126,6 @@ def enquiry_complete(
     response: str,
     by,
     notes: str | None = None,
-    at: datetime | None = None,
 ) -> Enquiry:
     """Record the response. A family-level enquiry is completed on every sibling's case."""
     # The cases first, in a fixed order (as closing does), then the enquiries: never a deadlock.
@@ -138,7 +138,7 @@ def enquiry_complete(
                .get(pk=enquiry.pk))  # fmt: skip
     if enquiry.completed_on is not None:
         raise CaseError("This enquiry has already been completed.")
-    _check_response(enquiry.requested_on, completed_on, timezone.localdate(at))
+    _check_response(enquiry.requested_on, completed_on, clock.today())
     copies = [enquiry]
     if enquiry.family_group:
         copies += list(

@@ -16,9 +16,8 @@ from pathlib import PurePath
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
 
-from cme_tracker.core import locks, outbox
+from cme_tracker.core import clock, locks, outbox
 
 from ..history.importer import Report, import_history
 from ..models import HistoryImport
@@ -83,13 +82,13 @@ def import_run(import_id: int) -> HistoryImport | None:
             report = _run(record)
             record.report = dataclasses.asdict(report)
             record.status = HistoryImport.Status.FINISHED
-            record.finished_at = timezone.now()
+            record.finished_at = clock.now()
             record.save()
     except Exception as error:
         # The type only: a database error's message can quote a row of the file.
         logger.warning("import %s stopped by %s", record.pk, type(error).__name__)
         HistoryImport.objects.filter(pk=record.pk).update(
-            status=HistoryImport.Status.FAILED, finished_at=timezone.now()
+            status=HistoryImport.Status.FAILED, finished_at=clock.now()
         )
         record.refresh_from_db()
     _delete_file(record)
