@@ -4,11 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
 
 from cases import aging
-from cases.models import Episode
+from cases.models import Episode, Locality
 from cases.selectors import has_overdue_q
 
 
@@ -78,10 +79,6 @@ def _summed(cells, key) -> dict:
 def caseload_aging(today: date) -> dict:
     """One pass over the open cases, grouped by officer, locality and band; each table is the
     groups added up."""
-    from django.contrib.auth import get_user_model
-
-    from cases.models import Locality
-
     cells = list(_open(today).values("allocated_officer", "locality", "time_open_band",
                                      "days_missing_band", "has_overdue")
                  .annotate(n=Count("pk")).order_by())  # fmt: skip

@@ -8,7 +8,8 @@ import json
 from cme_tracker.core import pdf
 from cme_tracker.core.spreadsheets import as_text, csv_row
 
-from .scorecard import SECTIONS, Scorecard
+from .indicators import SECTIONS
+from .scorecard import Scorecard
 
 COMMENTARY = "commentary"  # the CSV's indicator column for a section's analysis row
 

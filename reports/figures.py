@@ -19,10 +19,10 @@ from django.urls import reverse
 
 from cases import aging
 from cases.models import Area, Enquiry, Episode, Gender, Locality, SchoolPhase
-from cases.school_age import academic_year_start
+from cases.school_age import YEAR_GROUPS, academic_year_start
 
+from .indicators import BY_ID, NO_DATA, NO_LOCALITY, NOT_KNOWN, TIME_OPEN
 from .periods import Quarter, quarters, year_label
-from .scorecard import BY_ID, NO_DATA, NO_LOCALITY, NOT_KNOWN, TIME_OPEN, YEAR_GROUPS
 
 # What each case-level indicator counts: cases referred or resolved in the period, or
 # active at its end; and what its breakdowns are of.

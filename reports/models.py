@@ -5,6 +5,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Now
 
+from .periods import Quarter
+
 
 class ReportAccess(models.Model):
     """No table: the permissions every report is guarded by."""
@@ -184,8 +186,6 @@ class ScorecardSnapshot(models.Model):
 
     @property
     def period(self):
-        from .periods import Quarter
-
         return Quarter(self.year, self.quarter)
 
 

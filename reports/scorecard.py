@@ -1,9 +1,10 @@
 """The quarterly CME scorecard, computed by the rules in the domain notes.
 
 Every figure for three financial years (the year asked for and the two before, for the
-year-on-year trend) comes from two queries of the counts PostgreSQL keeps (migration reports
-0007, ADR 0004): every change committed so far is counted first, then a few thousand counts
-are read and turned into the scorecard's rows here. Never a query per child or per episode.
+year-on-year trend) comes from two queries of the counts PostgreSQL keeps as each change
+commits (reports.counting_sql, ADR 0008): a few thousand counts are read and turned into the
+scorecard's rows here. Never a query per child or per episode. The indicators themselves are
+defined in reports.indicators.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cases import aging
 from cases.models import (
     Area,
     ClosureOutcome,
+    Episode,
     EthnicityGroup,
     Gender,
     Locality,
@@ -27,90 +30,23 @@ from cases.models import (
     SchoolPhase,
 )
 from cases.school_age import YEAR_GROUPS, academic_year_start, year_group_label
+from cases.working_days import add_working_days
 from cme_tracker.core import reads
 
+from .caseload import aging_counts
+from .figures import Figure
+from .indicators import (
+    FAMILY_SIZES,
+    INDICATORS,
+    NO_DATA,
+    NO_LOCALITY,
+    NOT_KNOWN,
+    TIME_OPEN,
+    Indicator,
+    Section,
+)
+from .models import Commentary, IndicatorTarget
 from .periods import Quarter, quarters, year_label
-
-NO_LOCALITY = "No Locality Registered"
-NOT_KNOWN = "Not known"
-NO_DATA = "No data / other"
-TIME_OPEN = [label for _, label, _, _ in aging.TIME_OPEN]  # the caseload page's bands
-FAMILY_SIZES = ["1 child", "2 children", "3 children", "4 children", "5 or more children"]
-
-
-@dataclass(frozen=True)
-class Indicator:
-    id: str
-    label: str
-    kind: str  # "flow" (sum over quarters) or "stock" (value at a quarter end)
-    polarity: str = "info"  # info, higher, lower
-    definition: str = ""
-
-    @property
-    def heading(self) -> str:
-        """'1a. New referrals in the period': the seed scorecards' numbers; others unnumbered."""
-        return f"{self.id}. {self.label}" if len(self.id) <= 3 else self.label
-
-
-INDICATORS = [
-    Indicator("1a", "New referrals in the period", "flow",
-              definition="Episodes whose referral date falls in the period; Families counts "
-              "each sibling group once."),
-    Indicator("1b", "Of those, previously CME", "flow",
-              definition="New referrals of children with an earlier episode."),
-    Indicator("2", "New referrals by gender", "flow"),
-    Indicator("3", "New referrals by locality", "flow"),
-    Indicator("4", "New referrals by school phase", "flow"),
-    Indicator("5", "New referrals by ethnicity group", "flow"),
-    Indicator("6", "Active cases at the period end", "stock",
-              definition="Referred on or before the end and not closed by then."),
-    Indicator("7", "Cases resolved in the period", "flow",
-              definition="Episodes whose closure date falls in the period."),
-    Indicator("8", "Active cases whose school is authorised to remove them from roll", "stock"),
-    Indicator("9", "Active cases by gender", "stock"),
-    Indicator("10", "Active cases by locality", "stock"),
-    Indicator("11", "Active cases by school phase", "stock"),
-    Indicator("12", "Active cases by time open", "stock",
-              definition="Whole calendar months from referral to the period end."),
-    Indicator("13", "Active cases eligible for free school meals", "stock"),
-    Indicator("year_group", "Active cases by year group", "stock"),
-    Indicator("ethnicity", "Active cases by ethnicity group", "stock"),
-    Indicator("family_size", "Families with active cases by size", "stock"),
-    Indicator("presenting_need", "New referrals by presenting need", "flow"),
-    Indicator("open_to", "New referrals open to services", "flow"),
-    Indicator("closure_outcome", "Resolved cases by outcome", "flow"),
-    Indicator("median_days_to_close", "Median days from referral to closure, cases resolved",
-              "measure", polarity="lower"),
-    Indicator("first_enquiry_5_days",
-              "New referrals with a first enquiry within 5 working days (%)", "measure",
-              polarity="higher",
-              definition="Share of the period's new referrals whose first enquiry was made "
-              "within 5 working days (weekends and bank holidays excluded)."),
-    Indicator("overdue_at_end", "Active cases with an overdue enquiry at the period end",
-              "stock", polarity="lower"),
-]  # fmt: skip
-BY_ID = {indicator.id: indicator for indicator in INDICATORS}
-
-
-@dataclass(frozen=True)
-class Section:
-    """A part of the scorecard: its heading (commentary is kept under it), its sheet name in
-    the workbook (Excel allows 31 characters) and its indicators."""
-
-    title: str
-    sheet: str
-    indicators: tuple[str, ...]
-
-
-SECTIONS = [
-    Section("New referrals", "New referrals",
-            ("1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to")),
-    Section("Current caseload at the quarter end", "Current caseload",
-            ("6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity", "family_size",
-             "overdue_at_end")),
-    Section("Resolved cases", "Resolved",
-            ("7", "closure_outcome", "median_days_to_close", "first_enquiry_5_days")),
-]  # fmt: skip
 
 
 @dataclass
@@ -296,13 +232,6 @@ def _caseload_today(figures: _Figures, quarter: Quarter, today: date) -> None:
     """Time open and overdue enquiries of the cases active today, for a quarter not yet
     ended: the counts keep these only at quarter ends (months open to a day within a month
     need the day referred), so they come from the cases, as caseload aging counts them."""
-    from django.db.models import Q
-
-    from cases.models import Episode
-
-    from .caseload import aging_counts
-    from .figures import Figure
-
     # Active and overdue as at a quarter end, with today as the end: the case list's rules.
     active = Figure("6", quarter.year, quarter.number).cases(today)
     overdue = Figure("overdue_at_end", quarter.year, quarter.number).cases(today)
@@ -374,8 +303,6 @@ _DAY_ZERO = date(2000, 1, 1)  # the counts keep the day referred as days since t
 
 def _first_enquiry_counts(periods: list[Quarter]) -> dict[Quarter, tuple[int, int]]:
     """{quarter: (new referrals, those with a first enquiry within 5 working days)}."""
-    from cases.working_days import add_working_days
-
     first, last = periods[0].start, periods[-1].end
     allowed = [
         (add_working_days(first + timedelta(days=n), 5) - first - timedelta(days=n)).days
@@ -480,8 +407,6 @@ def _scorecard(year: int, *, today: date | None = None) -> Scorecard:
     }
     result = Scorecard(year=year, today=today)
     breakdowns = _breakdowns()
-    from .models import Commentary, IndicatorTarget
-
     targets = {target.indicator: target for target in IndicatorTarget.objects.all()}
     result.commentary = {
         (c.section, c.quarter): c.text for c in Commentary.objects.filter(year=year)

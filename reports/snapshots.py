@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from .indicators import BY_ID, SECTIONS
 from .models import ScorecardSnapshot
 from .periods import Quarter, current_financial_year, quarters, year_label
-from .scorecard import BY_ID, SECTIONS
 
 # Snapshots taken before a second one needed a reason (migration 0009): each quarter's are
 # put in a line, each superseding the one before. Run as the tables' owner, with the triggers

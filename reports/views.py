@@ -20,9 +20,10 @@ from .exports import (
 )
 from .figures import Figure
 from .forms import CommentaryForm, SnapshotForm, TargetForm
+from .indicators import BY_ID, INDICATORS, SECTIONS
 from .models import IndicatorTarget, ScorecardSnapshot
 from .periods import current_financial_year, financial_year, year_label
-from .scorecard import BY_ID, INDICATORS, SECTIONS, scorecard
+from .scorecard import scorecard
 from .snapshots import quarter_name, snapshot_for_page, snapshot_list, snapshot_sections
 
 

@@ -37,3 +37,53 @@ def test_the_foundation_imports_no_domain_app():
 @pytest.mark.parametrize("app", sorted(DOMAIN))
 def test_no_domain_app_imports_the_demo(app):
     assert {module for module, roots in imported(app).items() if "demo" in roots} == set()
+
+
+def modules_imported_within(package: str) -> dict[str, set[str]]:
+    """Each top-level module of ``package`` and the package's modules it imports."""
+    graph = {}
+    names = {path.stem for path in (ROOT / package).glob("*.py")}
+    for path in (ROOT / package).glob("*.py"):
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level == 1 or module.split(".")[0] == package:
+                    inner = module.removeprefix(package).lstrip(".").split(".")[0]
+                    found |= {inner} if inner else {alias.name for alias in node.names}
+        graph[path.stem] = (found & names) - {path.stem}
+    return graph
+
+
+def cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import circle in ``graph``, as the modules along it, or [] if there is none."""
+    state: dict[str, str] = {}
+    path: list[str] = []
+
+    def visit(module):
+        state[module] = "open"
+        path.append(module)
+        for other in sorted(graph.get(module, ())):
+            if state.get(other) == "open":
+                return path[path.index(other) :] + [other]
+            if other not in state and (found := visit(other)):
+                return found
+        state[module] = "done"
+        path.pop()
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (found := visit(module)):
+            return found
+    return []
+
+
+@pytest.mark.parametrize("package", ["reports", "cases", "referrals"])
+def test_no_import_circle_inside_an_app(package):
+    graph = modules_imported_within(package)
+    assert len(graph) > 3
+    assert cycle(graph) == []
+
+
+def test_the_circle_finder_finds_one():
+    assert cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == ["a", "b", "c", "a"]

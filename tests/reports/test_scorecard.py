@@ -290,7 +290,7 @@ def test_five_working_days_skip_christmas(requested, counts):
 
 
 def test_headings_carry_the_seed_scorecards_numbers_and_no_internal_names():
-    from reports.scorecard import BY_ID
+    from reports.indicators import BY_ID
 
     assert BY_ID["1a"].heading == "1a. New referrals in the period"
     assert BY_ID["presenting_need"].heading == "New referrals by presenting need"

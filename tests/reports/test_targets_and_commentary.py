@@ -78,7 +78,7 @@ def test_targets_page(client, head_of_service, administrator, manager):
 
 
 def _blank_rows(exclude):
-    from reports.scorecard import INDICATORS
+    from reports.indicators import INDICATORS
 
     rows = {}
     for indicator in INDICATORS:
@@ -92,7 +92,7 @@ def test_commentary_on_every_section_reaches_the_pdf_and_json(head_of_service):
 
     from reports import services
     from reports.exports import scorecard_json, scorecard_pdf
-    from reports.scorecard import SECTIONS
+    from reports.indicators import SECTIONS
 
     for number, section in enumerate(SECTIONS):
         services.commentary_save(year=2017, quarter=3, section=section.title,
