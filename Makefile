@@ -43,7 +43,7 @@ test: install
 	$(VENV)/bin/pytest
 
 bench: install  ## performance figures, printed (not asserted); BENCH_SCALE=0.01 for 10k episodes
-	$(PY) benchmarks/import_history.py
+	$(PY) benchmarks/bulk_import.py
 	$(PY) benchmarks/scorecard.py
 	$(PY) benchmarks/pages.py
 

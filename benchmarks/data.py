@@ -40,7 +40,7 @@ def _array(values: list[str]) -> str:
 
 def load(episodes: int = EPISODES) -> dict:
     """Generate the history into the bench database; returns how long each part took."""
-    from import_history import superuser_connection
+    from bulk_import import superuser_connection
 
     from cases import derived
 
@@ -169,7 +169,7 @@ def _people() -> None:
 def count_afresh() -> float:
     """Make every scorecard count from the case tables, as migrating an existing database does;
     the generated cases were written with triggers off, so this is their only count."""
-    from import_history import superuser_connection
+    from bulk_import import superuser_connection
 
     from reports.counting import count_afresh
 

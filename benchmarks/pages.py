@@ -43,8 +43,8 @@ def _setup(episodes: int) -> None:
     except Exception:  # no bench database yet
         ready = False
     if not ready:
+        from bulk_import import fresh_database
         from django.db import connections
-        from import_history import fresh_database
 
         connections.close_all()  # the count above holds the database that is made again
 

@@ -18,7 +18,7 @@ from data import EPISODES, count_afresh, load, one_scan  # noqa: E402
 
 
 def main() -> None:
-    from import_history import fresh_database
+    from bulk_import import fresh_database
 
     fresh_database()
     took = load(EPISODES)

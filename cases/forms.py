@@ -363,7 +363,7 @@ class SensitivityLiftForm(GovukForm):
             del self.fields["show_carers"]
 
 
-class HistoryImportForm(GovukForm):
+class CaseImportForm(GovukForm):
     file = forms.FileField(
         label="Case history file",
         help_text="CSV (UTF-8) or Excel (.xlsx), one row per episode, with a header row.",

@@ -19,7 +19,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from . import access, reference_lists
-from .models import Child, ClosureProposal, Enquiry, Episode, Event, HistoryImport
+from .models import CaseImport, Child, ClosureProposal, Enquiry, Episode, Event
 from .models.episodes import NEXT_DUE_KEY
 from .names import names_match
 
@@ -247,8 +247,8 @@ def sensitive_left_out_of_export(user) -> int:
 
 
 def imports_recent(limit: int):
-    """The latest history imports, newest first, for the upload page."""
-    latest = HistoryImport.objects.select_related("started_by").order_by("-created_at", "-pk")
+    """The latest imports of cases, newest first, for the upload page."""
+    latest = CaseImport.objects.select_related("started_by").order_by("-created_at", "-pk")
     return list(latest[:limit])
 
 

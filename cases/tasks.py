@@ -39,7 +39,7 @@ def notify_allocation(self, event_id: int) -> int:
 
 @shared_task(bind=True, soft_time_limit=3600, time_limit=3660)
 def import_cases(self, import_id: int) -> int | None:
-    """Run one queued history import. Safe to deliver twice: it runs once. Not retried when
+    """Run one queued import of cases. Safe to deliver twice: it runs once. Not retried when
     it fails: the import is marked stopped, and the person who ran it tries again."""
     with jobs.recorded("import_cases", trigger="upload", task_id=self.request.id) as run:
         record = imports.import_run(import_id)

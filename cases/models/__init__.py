@@ -1,5 +1,5 @@
 from .alerts import Alert, Notification
-from .episodes import AccessLogEntry, ClosureProposal, Enquiry, Episode, Event, HistoryImport
+from .episodes import AccessLogEntry, CaseImport, ClosureProposal, Enquiry, Episode, Event
 from .people import Address, Carer, Child, ChildNamePart, Family, Gender, SENStatus
 from .reference import (
     Area,
@@ -37,7 +37,7 @@ __all__ = [
     "Event",
     "Family",
     "Gender",
-    "HistoryImport",
+    "CaseImport",
     "Locality",
     "MissingReason",
     "OpenToService",

@@ -295,8 +295,8 @@ class Enquiry(models.Model):
         return self.completed_on is None and self.due_on < (today or timezone.localdate())
 
 
-class HistoryImport(models.Model):
-    """One run of the case-history import: who, which file, and what it changed.
+class CaseImport(models.Model):
+    """One run of the bulk import of cases: who, which file, and what it changed.
 
     An upload is queued with its file and run by a background worker
     (``cases.services.imports``); the file is kept only until the run has finished."""
@@ -329,7 +329,7 @@ class HistoryImport(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        permissions = [("import_history", "Can import and export case history")]
+        permissions = [("import_cases", "Can import and export cases in bulk")]
 
     def __str__(self):
         return f"import of {self.file_name} on {self.created_at:%Y-%m-%d}"

@@ -19,8 +19,8 @@ from django.db import transaction
 
 from cme_tracker.core import clock, locks, outbox
 
-from ..history.importer import Report, import_history
-from ..models import HistoryImport
+from ..bulk.importer import Report, import_file
+from ..models import CaseImport
 
 logger = logging.getLogger(__name__)
 PROGRESS_EVERY = 500  # rows between updates of the progress the page shows
@@ -28,12 +28,12 @@ PROGRESS_KEPT = 24 * 60 * 60  # seconds
 
 
 @transaction.atomic
-def import_queue(*, upload, by, dry_run: bool, skip_invalid: bool) -> HistoryImport:
+def import_queue(*, upload, by, dry_run: bool, skip_invalid: bool) -> CaseImport:
     """Store the upload with a new import record and queue it for a worker. The stored file
     is named at random: a council's file name can name a family."""
     file_name = upload.name
     upload.name = f"{uuid.uuid4().hex}{PurePath(file_name).suffix.lower()}"
-    record = HistoryImport.objects.create(
+    record = CaseImport.objects.create(
         started_by=by, file_name=file_name[:255], file=upload, dry_run=dry_run,
         skip_invalid=skip_invalid,
     )  # fmt: skip
@@ -41,7 +41,7 @@ def import_queue(*, upload, by, dry_run: bool, skip_invalid: bool) -> HistoryImp
     return record
 
 
-def progress_of(record: HistoryImport) -> dict:
+def progress_of(record: CaseImport) -> dict:
     """{"rows": read so far, "of": about how many (None when not known)} while it runs."""
     return cache.get(_progress_key(record.pk)) or {"rows": 0, "of": None}
 
@@ -50,7 +50,7 @@ def _progress_key(import_id: int) -> str:
     return f"cases:import-progress:{import_id}"
 
 
-def _rows_in(record: HistoryImport) -> int | None:
+def _rows_in(record: CaseImport) -> int | None:
     """About how many rows a CSV has (its lines less the header); None for a spreadsheet."""
     if not record.file.name.endswith(".csv"):
         return None
@@ -61,41 +61,41 @@ def _rows_in(record: HistoryImport) -> int | None:
     return max(lines - 1, 0)
 
 
-def import_run(import_id: int) -> HistoryImport | None:
+def import_run(import_id: int) -> CaseImport | None:
     """Run a queued import once, however often the task is delivered: an import another
     worker is running, or one that has finished, is left alone (None). A worker killed
     part-way leaves the import running with nothing written, and the task delivered again
     runs it from the start."""
     with transaction.atomic():
-        record = HistoryImport.objects.select_for_update().get(pk=import_id)
-        if record.status in (HistoryImport.Status.FINISHED, HistoryImport.Status.FAILED):
+        record = CaseImport.objects.select_for_update().get(pk=import_id)
+        if record.status in (CaseImport.Status.FINISHED, CaseImport.Status.FAILED):
             return None
-        record.status = HistoryImport.Status.RUNNING
+        record.status = CaseImport.Status.RUNNING
         record.save(update_fields=["status"])
     try:
         with transaction.atomic():
             if not locks.try_hold(locks.IMPORT_RUN, record.pk):
                 return None  # another worker has it
             record.refresh_from_db()
-            if record.status != HistoryImport.Status.RUNNING:
+            if record.status != CaseImport.Status.RUNNING:
                 return None
             report = _run(record)
             record.report = dataclasses.asdict(report)
-            record.status = HistoryImport.Status.FINISHED
+            record.status = CaseImport.Status.FINISHED
             record.finished_at = clock.now()
             record.save()
     except Exception as error:
         # The type only: a database error's message can quote a row of the file.
         logger.warning("import %s stopped by %s", record.pk, type(error).__name__)
-        HistoryImport.objects.filter(pk=record.pk).update(
-            status=HistoryImport.Status.FAILED, finished_at=clock.now()
+        CaseImport.objects.filter(pk=record.pk).update(
+            status=CaseImport.Status.FAILED, finished_at=clock.now()
         )
         record.refresh_from_db()
     _delete_file(record)
     return record
 
 
-def _run(record: HistoryImport) -> Report:
+def _run(record: CaseImport) -> Report:
     total = _rows_in(record)
     rows = 0
     cache.set(_progress_key(record.pk), {"rows": 0, "of": total}, PROGRESS_KEPT)
@@ -107,19 +107,19 @@ def _run(record: HistoryImport) -> Report:
             cache.set(_progress_key(record.pk), {"rows": rows, "of": total}, PROGRESS_KEPT)
 
     with record.file.open("rb") as handle:
-        return import_history(
+        return import_file(
             handle, file_name=record.file_name, by=record.started_by, dry_run=record.dry_run,
             skip_invalid=record.skip_invalid, progress=progress, record=record,
         )  # fmt: skip
 
 
-def _delete_file(record: HistoryImport) -> None:
+def _delete_file(record: CaseImport) -> None:
     if record.file:
         record.file.delete(save=False)
-        HistoryImport.objects.filter(pk=record.pk).update(file="")
+        CaseImport.objects.filter(pk=record.pk).update(file="")
     cache.delete(_progress_key(record.pk))
 
 
-def report_of(record: HistoryImport) -> Report | None:
+def report_of(record: CaseImport) -> Report | None:
     """What the run found and did, once it has finished."""
     return Report(**record.report) if record.report else None

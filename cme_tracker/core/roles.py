@@ -54,7 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.lift_sensitivity",
         "cases.view_accesslogentry",
         "cases.authorise_removal_from_roll",
-        "cases.import_history",
+        "cases.import_cases",
         "reports.view_reports",
     ],
     HEAD_OF_SERVICE: [
@@ -73,7 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_accountchange",
         "cases.view_accesslogentry",
         "auth.view_group",
-        "cases.import_history",
+        "cases.import_cases",
         "reports.change_indicatortarget",
         "reports.view_indicatortarget",
         "reports.add_censusdate",

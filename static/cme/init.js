@@ -20,7 +20,7 @@ for (const group of document.querySelectorAll(".govuk-radios")) {
   syncReveals(group);
 }
 
-// An import's progress (templates/cases/history_import_run.html): the bar and its words follow
+// An import's progress (templates/cases/import_run.html): the bar and its words follow
 // the background worker, and the page reloads to show the report once the import has finished.
 // Without this script the page has a Refresh button.
 const importProgress = document.querySelector("[data-cme-import-progress]");

@@ -14,13 +14,13 @@ from django.db import connection
 from django.urls import reverse
 
 from cases import services
-from cases.history import writer
-from cases.models import Child, Episode, HistoryImport
+from cases.bulk import writer
+from cases.models import CaseImport, Child, Episode
 from cases.services import imports
 from cases.tasks import import_cases
 from cme_tracker.core.models import JobRun, OutboxMessage
 from tests.cases.factories import EpisodeFactory
-from tests.cases.test_history_import import HEADER, row, sibling_rows
+from tests.cases.test_bulk_import import HEADER, row, sibling_rows
 from tests.conftest import load_reference_data
 
 
@@ -34,16 +34,16 @@ def upload(rows, name="Lakatos family.csv") -> SimpleUploadedFile:
 
 def post(client, rows, **options):
     data = {"file": upload(rows), **options}
-    return client.post(reverse("cases:history_import"), data)
+    return client.post(reverse("cases:cases_import"), data)
 
 
 @pytest.mark.django_db
 def test_an_upload_is_queued_then_run_by_the_worker_and_its_report_shown(client, manager):
     client.force_login(manager)
     response = post(client, sibling_rows())  # the box "check only" is left unticked
-    record = HistoryImport.objects.get()
+    record = CaseImport.objects.get()
     assert response.status_code == 302 and response.url == reverse(
-        "cases:history_import_run", args=[record.pk]
+        "cases:cases_import_run", args=[record.pk]
     )
     assert not Episode.objects.exists()  # nothing written in the request
     [message] = OutboxMessage.objects.filter(task="cases.tasks.import_cases")
@@ -58,15 +58,15 @@ def test_an_upload_is_queued_then_run_by_the_worker_and_its_report_shown(client,
 
     assert import_cases.apply(args=[record.pk]).get() == record.pk
     record.refresh_from_db()
-    assert record.status == HistoryImport.Status.FINISHED and record.finished_at
+    assert record.status == CaseImport.Status.FINISHED and record.finished_at
     assert Episode.objects.count() == 3 and Child.objects.count() == 2
     assert not stored.exists() and not record.file  # the file goes once it has been read
     done = client.get(response.url).content.decode()
     assert "History imported" in done and "3 rows read" in done
     assert "Refresh" not in done
-    listed = client.get(reverse("cases:history_import")).content.decode()
+    listed = client.get(reverse("cases:cases_import")).content.decode()
     assert "Lakatos family.csv" in listed and "Imported" in listed
-    state = client.get(reverse("cases:history_import_progress", args=[record.pk])).json()
+    state = client.get(reverse("cases:cases_import_progress", args=[record.pk])).json()
     assert state["status"] == "FINISHED"
 
 
@@ -74,24 +74,23 @@ def test_an_upload_is_queued_then_run_by_the_worker_and_its_report_shown(client,
 def test_a_check_only_upload_writes_nothing_and_keeps_its_report(client, manager):
     client.force_login(manager)
     response = post(client, sibling_rows(), dry_run="on")
-    import_cases.apply(args=[HistoryImport.objects.get().pk])
+    import_cases.apply(args=[CaseImport.objects.get().pk])
     assert not Episode.objects.exists()
     html = client.get(response.url).content.decode()
     assert "File checked" in html and "would change: 2 children created" in html
-    assert "Checked" in client.get(reverse("cases:history_import")).content.decode()
+    assert "Checked" in client.get(reverse("cases:cases_import")).content.decode()
 
 
 @pytest.mark.django_db
 def test_a_file_with_problems_says_what_and_where(client, manager):
     client.force_login(manager)
     response = post(client, [row(upn="A999200025001")])
-    import_cases.apply(args=[HistoryImport.objects.get().pk])
+    import_cases.apply(args=[CaseImport.objects.get().pk])
     html = client.get(response.url).content.decode()
     assert "was not imported" in html and "Nothing was imported: 1 problem in 1 rows" in html
     assert "line 2, upn &quot;A999200025001&quot;: is not valid" in html
     assert (
-        "Not imported: problems found"
-        in client.get(reverse("cases:history_import")).content.decode()
+        "Not imported: problems found" in client.get(reverse("cases:cases_import")).content.decode()
     )
 
 
@@ -99,7 +98,7 @@ def test_a_file_with_problems_says_what_and_where(client, manager):
 def test_an_import_delivered_twice_runs_once(client, manager):
     client.force_login(manager)
     post(client, sibling_rows())
-    record = HistoryImport.objects.get()
+    record = CaseImport.objects.get()
     first = import_cases.apply(args=[record.pk]).get()
     second = import_cases.apply(args=[record.pk]).get()
     assert (first, second) == (record.pk, None)
@@ -113,17 +112,17 @@ def test_an_import_stopped_by_an_error_writes_nothing_and_says_so(client, manage
                                                                    caplog):  # fmt: skip
     client.force_login(manager)
     response = post(client, sibling_rows())
-    record = HistoryImport.objects.get()
+    record = CaseImport.objects.get()
 
     def breaks(*args, **kwargs):
         Child.objects.create(forename="Half", surname="Written", date_of_birth="2014-01-01")
         raise RuntimeError("row of Ana Lakatos, born 2014-03-01")
 
-    monkeypatch.setattr(imports, "import_history", breaks)
+    monkeypatch.setattr(imports, "import_file", breaks)
     with caplog.at_level(logging.WARNING):
         import_cases.apply(args=[record.pk])
     record.refresh_from_db()
-    assert record.status == HistoryImport.Status.FAILED and not record.file
+    assert record.status == CaseImport.Status.FAILED and not record.file
     assert not Child.objects.exists()  # nothing half-written
     html = client.get(response.url).content.decode()
     assert "stopped because of an unexpected error" in html and "Nothing was imported" in html
@@ -136,10 +135,10 @@ def test_the_page_shows_the_rows_read_so_far(client, manager, monkeypatch):
     rows = [row(episode_ref=f"E{n}", child_ref=f"C{n}", upn="", forename="Ana")
             for n in range(1, 8)]  # fmt: skip
     response = post(client, rows)
-    record = HistoryImport.objects.get()
+    record = CaseImport.objects.get()
     monkeypatch.setattr(imports, "PROGRESS_EVERY", 3)
     seen = []
-    real = imports.import_history
+    real = imports.import_file
 
     def watched(source, **options):
         given = options["progress"]
@@ -150,14 +149,14 @@ def test_the_page_shows_the_rows_read_so_far(client, manager, monkeypatch):
 
         return real(source, **{**options, "progress": progress})
 
-    monkeypatch.setattr(imports, "import_history", watched)
+    monkeypatch.setattr(imports, "import_file", watched)
     import_cases.apply(args=[record.pk])
     assert [state["rows"] for state in seen] == [0, 0, 3, 3, 3, 6, 6]
     assert {state["of"] for state in seen} == {7}
     # What the page and its script say at such a moment.
-    HistoryImport.objects.filter(pk=record.pk).update(status=HistoryImport.Status.RUNNING)
+    CaseImport.objects.filter(pk=record.pk).update(status=CaseImport.Status.RUNNING)
     monkeypatch.setattr(imports, "progress_of", lambda record: {"rows": 3, "of": 7})
-    state = client.get(reverse("cases:history_import_progress", args=[record.pk])).json()
+    state = client.get(reverse("cases:cases_import_progress", args=[record.pk])).json()
     assert state == {"status": "RUNNING", "rows": 3, "of": 7, "text": "3 of about 7 rows read."}
     html = client.get(response.url).content.decode()
     assert "3 of about 7 rows read." in html and 'max="7" value="3"' in html
@@ -195,7 +194,7 @@ def test_officers_keep_working_while_an_import_writes(manager, officer, monkeypa
         carry_on.set()
         worker.join(60)
     record.refresh_from_db()
-    assert record.status == HistoryImport.Status.FINISHED, record.report
+    assert record.status == CaseImport.Status.FINISHED, record.report
     assert Episode.objects.count() == 5
 
 
@@ -206,11 +205,11 @@ def test_the_upload_page_s_queries_do_not_grow_with_its_imports(client, manager)
     client.force_login(manager)
     counts = []
     for imports_made in (3, 12):
-        while HistoryImport.objects.count() < imports_made:
-            HistoryImport.objects.create(started_by=manager, file_name="a.csv")
-        client.get(reverse("cases:history_import"))
+        while CaseImport.objects.count() < imports_made:
+            CaseImport.objects.create(started_by=manager, file_name="a.csv")
+        client.get(reverse("cases:cases_import"))
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("cases:history_import")).status_code == 200
+            assert client.get(reverse("cases:cases_import")).status_code == 200
         counts.append(len(queries))
     # the session, the user, their permissions, the imports with who ran them, and the
     # notifications badge (a manager's download leaves out no sensitive case: no count)

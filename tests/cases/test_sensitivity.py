@@ -188,19 +188,19 @@ def test_forms_and_the_letter_of_a_sensitive_case_are_closed_to_others(client, p
     assert "Headteacher, Ashfield" in html_of(client, people["allocated"], urls[0])
 
 
-def test_the_history_export_leaves_sensitive_cases_to_those_with_access(client, people, refuge):
+def test_the_cases_export_leaves_sensitive_cases_to_those_with_access(client, people, refuge):
     EpisodeFactory()  # an ordinary case
     client.force_login(people["admin"])
-    rows = b"".join(client.get(reverse("cases:history_export")).streaming_content).decode()
+    rows = b"".join(client.get(reverse("cases:cases_export")).streaming_content).decode()
     assert "Kowalska" not in rows and rows.count("\r\n") == 2  # header and the ordinary case
     assert "leaves out 1 sensitive case" in html_of(
-        client, people["admin"], reverse("cases:history_import")
+        client, people["admin"], reverse("cases:cases_import")
     )
     client.force_login(people["manager"])
-    rows = b"".join(client.get(reverse("cases:history_export")).streaming_content).decode()
+    rows = b"".join(client.get(reverse("cases:cases_export")).streaming_content).decode()
     assert "Kowalska" in rows and rows.count("\r\n") == 3
     [look] = AccessLogEntry.objects.filter(user=people["manager"])
-    assert look.episode == refuge and look.page == reverse("cases:history_export")
+    assert look.episode == refuge and look.page == reverse("cases:cases_export")
 
 
 def test_the_admin_shows_an_event_as_history_does(client, people, refuge):
@@ -297,15 +297,15 @@ def test_marking_one_case_marks_the_whole_family_with_a_history_entry_on_each(cl
 
 
 def test_an_import_may_mark_a_case_sensitive_but_never_lift_it(tmp_path, people):
-    from cases.history.exporter import export_history
-    from tests.cases.test_history_import import HEADER, row, run, write
+    from cases.bulk.exporter import export_file
+    from tests.cases.test_bulk_import import HEADER, row, run, write
 
     report = run(write(tmp_path, [row(sensitive="Y")], header=[*HEADER, "sensitive"]))
     assert report.imported, report.errors
     episode = Episode.objects.get()
     assert episode.is_sensitive and episode.child.is_sensitive and episode.child.family.is_sensitive
     path = tmp_path / "again.csv"
-    export_history(path)
+    export_file(path)
     text = path.read_bytes()
     assert text.endswith(b",Y\r\n")
     path.write_bytes(text[: -len(b"Y\r\n")] + b"N\r\n")
@@ -324,8 +324,8 @@ def test_an_import_may_mark_a_case_sensitive_but_never_lift_it(tmp_path, people)
 def test_an_import_cannot_give_a_sensitive_case_to_whoever_runs_it(tmp_path, people, refuge):
     """An administrator (no sensitive access) names the case, and themselves or an officer
     account they could sign in as, as its officer."""
-    from cases.history.importer import import_history
-    from tests.cases.test_history_import import HEADER, row, write
+    from cases.bulk.importer import import_file
+    from tests.cases.test_bulk_import import HEADER, row, write
 
     def attempt(officer):
         rows = [row(episode_ref=refuge.reference, child_ref=refuge.child.reference,
@@ -333,7 +333,7 @@ def test_an_import_cannot_give_a_sensitive_case_to_whoever_runs_it(tmp_path, peo
                     family_ref="", referral_date="2025-09-01", closed_date="",
                     closure_outcome="", allocated_officer=officer.username)]  # fmt: skip
         path = write(tmp_path, rows, header=[*HEADER, "allocated_officer"])
-        return import_history(path, file_name=path.name, by=people["admin"])
+        return import_file(path, file_name=path.name, by=people["admin"])
 
     themselves = attempt(people["admin"])
     assert not themselves.imported
@@ -441,8 +441,8 @@ def test_a_sensitive_case_s_referrer_and_reason_are_withheld(client, people, ref
 def test_an_import_cannot_reach_a_case_sensitive_through_its_family(tmp_path, people, refuge):
     """A brother's case, sensitive only through the family, named with a child of the file's
     own: refused (and an episode never moves to another child)."""
-    from cases.history.importer import import_history
-    from tests.cases.test_history_import import HEADER, row, write
+    from cases.bulk.importer import import_file
+    from tests.cases.test_bulk_import import HEADER, row, write
 
     sibling = EpisodeFactory(child=ChildFactory(family=refuge.child.family))
     rows = [row(episode_ref=sibling.reference, child_ref="PROBE-1", upn="", family_ref="",
@@ -450,7 +450,7 @@ def test_an_import_cannot_reach_a_case_sensitive_through_its_family(tmp_path, pe
                 referral_date=sibling.referral_date.isoformat())]  # fmt: skip
     path = write(tmp_path, rows, header=[*HEADER, "allocated_officer"])
     for dry_run in (True, False):
-        report = import_history(path, file_name=path.name, by=people["admin"], dry_run=dry_run)
+        report = import_file(path, file_name=path.name, by=people["admin"], dry_run=dry_run)
         assert not report.imported
         assert any("sensitive family" in error for error in report.errors)
         assert any("is a case of another child" in error for error in report.errors)

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.history.exporter import export_history
+from cases.bulk.exporter import export_file
 from cases.models import Child
 from cme_tracker.core.spreadsheets import csv_cell, csv_value
 from tests.cases.factories import ChildFactory, EpisodeFactory
@@ -31,8 +31,8 @@ def test_numbers_stay_numbers():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_history_export_quotes_formulas_and_imports_back_exactly(tmp_path, owner_connection):
-    from tests.cases.test_history_import import empty_case_tables, run
+def test_the_cases_export_quotes_formulas_and_imports_back_exactly(tmp_path, owner_connection):
+    from tests.cases.test_bulk_import import empty_case_tables, run
     from tests.conftest import load_reference_data
 
     load_reference_data()
@@ -43,7 +43,7 @@ def test_the_history_export_quotes_formulas_and_imports_back_exactly(tmp_path, o
                     child_ref=f"-C{number}", forename="=cmd|' /C calc'!A0", surname=surname),
             )  # fmt: skip
     first = tmp_path / "first.csv"
-    export_history(first)
+    export_file(first)
     with open(first, newline="", encoding="utf-8") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
@@ -52,22 +52,22 @@ def test_the_history_export_quotes_formulas_and_imports_back_exactly(tmp_path, o
     assert run(first).imported
     assert sorted(Child.objects.values_list("forename", "surname")) == before
     second = tmp_path / "second.csv"
-    export_history(second)
+    export_file(second)
     # The same rows (children come back in the order of their references, not their ids).
     assert sorted(second.read_bytes().splitlines()) == sorted(first.read_bytes().splitlines())
 
 
 @pytest.mark.django_db
-def test_the_history_export_as_xlsx_writes_text_as_text(tmp_path):
+def test_the_cases_export_as_xlsx_writes_text_as_text(tmp_path):
     EpisodeFactory(child=ChildFactory(surname='=HYPERLINK("http://x","y")'))
     path = tmp_path / "history.xlsx"
-    export_history(path)
+    export_file(path)
     sheet = load_workbook(path).active
     [cell] = [c for row in sheet.iter_rows() for c in row if c.value and "HYPERLINK" in c.value]
     assert cell.data_type == "s" and cell.quotePrefix
-    from cases.history.importer import import_history
+    from cases.bulk.importer import import_file
 
-    report = import_history(path, file_name=path.name)
+    report = import_file(path, file_name=path.name)
     assert report.imported and (report.episodes_created, report.episodes_updated) == (0, 0)
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cases.models import Episode
 from cme_tracker.celery import app
-from tests.cases.test_history_import import sibling_rows, write
+from tests.cases.test_bulk_import import sibling_rows, write
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -16,7 +16,7 @@ def test_a_manager_uploads_a_history_file_and_sees_it_imported(journey, people, 
     page = journey.page
     path = write(tmp_path, sibling_rows(), name="autumn history.csv")
     journey.sign_in("manager")
-    journey.go("/cases/history/import/")
+    journey.go("/cases/import/")
     journey.check_accessibility()
     page.get_by_label("Case history file").set_input_files(str(path))
     page.get_by_label("Check the file only: do not import anything").uncheck()

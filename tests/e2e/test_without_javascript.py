@@ -78,7 +78,7 @@ def test_manager_pages_are_accessible(journey: Journey, open_case):
         "/reports/caseload/",
         "/reports/scorecard/",
         "/reports/dfe-return/",
-        "/cases/history/import/",
+        "/cases/import/",
     ]:
         journey.go(path)
         expect(journey.page.locator("h1")).to_be_visible()

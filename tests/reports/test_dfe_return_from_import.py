@@ -9,7 +9,7 @@ import random
 import pytest
 import time_machine
 
-from cases.history.importer import import_history
+from cases.bulk.importer import import_file
 from reports.dfe import dfe_return
 from tests.reports.test_dfe_return import BANDS, DFE_CATEGORIES
 
@@ -114,7 +114,7 @@ def test_an_imported_history_gives_the_return_the_rules_give(tmp_path):
         writer.writeheader()
         writer.writerows(rows)
     with time_machine.travel(datetime.datetime(2025, 8, 1, 12, tzinfo=datetime.UTC), tick=False):
-        report = import_history(path, file_name=path.name)
+        report = import_file(path, file_name=path.name)
     assert report.imported, report.errors[:5]
     for census in CENSUS_DATES:
         result = dfe_return(census)

@@ -12,7 +12,7 @@ from django.db import ProgrammingError, transaction
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cases.history.importer import import_history
+from cases.bulk.importer import import_file
 from cases.models import Episode, MissingReason
 from reports import services
 from reports.models import DfeReturnSubmission
@@ -188,7 +188,7 @@ def test_import_takes_cme_reason_by_code_or_label_blank_or_not_recorded_is_none(
         writer.writerow(header)
         for ref, reason in rows:
             writer.writerow([ref, "Ana", "Lakatos", "2014-03-01", "F", "2024-11-04", reason])
-    report = import_history(path, file_name=path.name)
+    report = import_file(path, file_name=path.name)
     assert report.imported, report.errors
     reasons = dict(Episode.objects.values_list("child__child_ref", "missing_reason__code"))
     assert reasons == {"C1": "UNKNOWN", "C2": "MENTAL_HEALTH", "C3": "BELIEVED_MOVED_ABROAD",
@@ -196,7 +196,7 @@ def test_import_takes_cme_reason_by_code_or_label_blank_or_not_recorded_is_none(
     with open(path, "a", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(["C6", "Béla", "Lakatos", "2014-03-01", "M", "2024-11-04",
                                      "Lost"])  # fmt: skip
-    report = import_history(path, file_name=path.name)
+    report = import_file(path, file_name=path.name)
     assert not report.imported
     assert any("cme_reason" in str(e) and "Lost" in str(e) for e in report.errors)
 

@@ -245,8 +245,8 @@ def test_two_transactions_changing_cases_at_once_both_count():
 
 
 @pytest.mark.django_db
-def test_history_imports_keep_the_counts_exact(tmp_path):
-    from tests.cases.test_history_import import run, sibling_rows, write
+def test_bulk_imports_keep_the_counts_exact(tmp_path):
+    from tests.cases.test_bulk_import import run, sibling_rows, write
 
     EpisodeFactory(referral_date=D(2015, 6, 1))  # a case already recorded, still open
     rows = sibling_rows()
@@ -309,7 +309,7 @@ def test_a_change_is_counted_as_its_transaction_commits():
 @pytest.mark.django_db
 def test_an_import_s_counts_are_counted_before_it_reports_that_it_has_finished(tmp_path):
     from cme_tracker.core.models import OutboxMessage
-    from tests.cases.test_history_import import run, sibling_rows, write
+    from tests.cases.test_bulk_import import run, sibling_rows, write
 
     assert run(write(tmp_path, sibling_rows())).imported
     assert not UncountedChange.objects.exists()

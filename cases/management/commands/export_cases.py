@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 
 from cases import selectors, services
-from cases.history.exporter import export_history
+from cases.bulk.exporter import export_file
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 user=person, episodes=selectors.sensitive_ids(episodes),
                 page="manage.py export_cases", client_address=None, details_shown=True,
             )  # fmt: skip
-        count = export_history(file, episodes)
+        count = export_file(file, episodes)
         left_out = selectors.sensitive_left_out_of_export(person)
         self.stdout.write(f"Wrote {count} episodes to {file}")
         if left_out:

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from cases.history.importer import import_history
+from cases.bulk.importer import import_file
 
 
 class Command(BaseCommand):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No user called {user}")
         with tqdm(desc="Checking rows", unit=" rows", file=sys.stderr,
                   disable=not sys.stderr.isatty()) as bar:  # fmt: skip
-            report = import_history(
+            report = import_file(
                 path, file_name=path.name, by=by, dry_run=dry_run, skip_invalid=skip_invalid,
                 progress=bar.update,
             )  # fmt: skip

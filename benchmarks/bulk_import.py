@@ -121,14 +121,14 @@ def superuser_connection():
 def one_run(rows: int) -> None:
     """In a child process: time one import into an empty database; print a result line."""
     fresh_database()
-    from cases.history.importer import import_history
+    from cases.bulk.importer import import_file
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "history.csv"
         generate(path, rows)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
-        report = import_history(path, file_name=path.name)
+        report = import_file(path, file_name=path.name)
         seconds = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     assert report.imported, report.errors[:5]

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from cme_tracker.core.spreadsheets import csv_value
 
-from ..models import HistoryImport
+from ..models import CaseImport
 from ..school_age import is_compulsory_school_age
 from . import columns as col
 from .writer import Writer
@@ -290,7 +290,7 @@ def _array(ids: list[int] | None) -> str:
 # The import -----------------------------------------------------------------------------------
 
 
-def import_history(
+def import_file(
     source,
     *,
     file_name: str,
@@ -298,9 +298,9 @@ def import_history(
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Callable[[int], None] | None = None,
-    record: HistoryImport | None = None,
+    record: CaseImport | None = None,
 ) -> Report:
-    """Validate and import a history file. Nothing is written when any row is invalid,
+    """Validate and import a file of cases. Nothing is written when any row is invalid,
     unless ``skip_invalid``; ``dry_run`` reports what would change and writes nothing.
     ``record`` is the queued import this runs (else a record is made for it)."""
     report = Report(file_name=file_name, dry_run=dry_run)
@@ -356,9 +356,9 @@ def import_history(
                 bad = writer.check_across_rows()
             report.rows_skipped = report.rows - writer.count_rows()
         if record is None:  # run here and now (``manage.py import_cases``), not queued
-            record = HistoryImport.objects.create(
+            record = CaseImport.objects.create(
                 started_by=by, file_name=file_name[:255], dry_run=dry_run, rows=report.rows,
-                status=HistoryImport.Status.FINISHED, finished_at=timezone.now(),
+                status=CaseImport.Status.FINISHED, finished_at=timezone.now(),
             )  # fmt: skip
         record.rows = report.rows
         writer.write(record.pk)

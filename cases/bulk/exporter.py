@@ -23,7 +23,7 @@ def _yes_no(value) -> str:
     return {True: "Y", False: "N"}.get(value, "")
 
 
-def history_rows(queryset=None) -> Iterator[list[str]]:
+def case_rows(queryset=None) -> Iterator[list[str]]:
     episodes = (queryset if queryset is not None else Episode.objects.all()).select_related(
         "child__ethnicity", "child__family", "locality", "area", "presenting_need",
         "closure_outcome", "allocated_officer", "referral_source", "missing_reason",
@@ -58,7 +58,7 @@ def history_rows(queryset=None) -> Iterator[list[str]]:
         ]
 
 
-def export_history(path, queryset=None) -> int:
+def export_file(path, queryset=None) -> int:
     """Write the history to ``path`` (.csv or .xlsx); returns the number of episodes."""
     count = 0
     if str(path).lower().endswith(".xlsx"):
@@ -67,13 +67,13 @@ def export_history(path, queryset=None) -> int:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("CME episodes")
         sheet.append(COLUMNS)
-        for row in history_rows(queryset):
+        for row in case_rows(queryset):
             sheet.append(xlsx_row(sheet, row))
             count += 1
         workbook.save(path)
         return count
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        lines = history_csv_lines(queryset)
+        lines = cases_csv_lines(queryset)
         handle.write(next(lines))  # the header
         for line in lines:
             handle.write(line)
@@ -88,9 +88,9 @@ class _Echo:
         return value
 
 
-def history_csv_lines(queryset=None):
+def cases_csv_lines(queryset=None):
     """The history as CSV, a line at a time: a download streams it without holding it all."""
     writer = csv.writer(_Echo())
     yield writer.writerow(COLUMNS)
-    for row in history_rows(queryset):
+    for row in case_rows(queryset):
         yield writer.writerow(csv_row(row))

@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases.history.exporter import export_history
-from cases.history.importer import import_history
-from cases.models import Child, Episode, Event, Family, HistoryImport
+from cases.bulk.exporter import export_file
+from cases.bulk.importer import import_file
+from cases.models import CaseImport, Child, Episode, Event, Family
 from cases.upn import expected_check_letter
 from tests.conftest import load_reference_data
 
@@ -57,7 +57,7 @@ def write(tmp_path, rows, header=HEADER, name="history.csv", bom=False):
 
 
 def run(path, **options):
-    return import_history(path, file_name=path.name, **options)
+    return import_file(path, file_name=path.name, **options)
 
 
 def sibling_rows():
@@ -84,7 +84,7 @@ def test_a_valid_file_imports_children_families_and_episodes(tmp_path, officer):
     bela = Episode.objects.get(episode_ref="E3")
     assert bela.closed_on == datetime.date(2017, 12, 1)
     assert [s.code for s in bela.open_to_services.all()] == ["EARLY_HELP_LOCALITY"]
-    record = HistoryImport.objects.get()
+    record = CaseImport.objects.get()
     assert (record.started_by, record.episodes_created, record.file_name) == (
         officer,
         3,
@@ -170,7 +170,7 @@ def test_each_row_rule_names_line_column_and_value(tmp_path, change, message):
     report = run(write(tmp_path, [row(**change)]))
     assert not report.imported
     assert any(message in error for error in report.errors), report.errors
-    assert not Child.objects.exists() and not HistoryImport.objects.exists()
+    assert not Child.objects.exists() and not CaseImport.objects.exists()
 
 
 def test_rules_across_rows(tmp_path):
@@ -210,7 +210,7 @@ def test_skip_invalid_imports_the_valid_rows_and_reports_the_rest(tmp_path):
 def test_dry_run_writes_nothing_but_reports_what_would_change(tmp_path):
     report = run(write(tmp_path, sibling_rows()), dry_run=True)
     assert report.imported and report.episodes_created == 3
-    assert not Episode.objects.exists() and not HistoryImport.objects.exists()
+    assert not Episode.objects.exists() and not CaseImport.objects.exists()
 
 
 def test_live_case_rules_are_warnings_for_history(tmp_path):
@@ -265,7 +265,7 @@ def empty_case_tables(owner_connection):
     owner_connection.execute(
         "TRUNCATE cases_event, cases_episode_open_to_services, referrals_referredchild, "
         "cases_enquiry, cases_closureproposal, cases_episode, cases_child, cases_carer, "
-        "cases_address, cases_family, cases_historyimport CASCADE"
+        "cases_address, cases_family, cases_caseimport CASCADE"
     )
 
 
@@ -274,13 +274,13 @@ def test_export_then_import_reproduces_the_data(tmp_path, owner_connection):
     load_reference_data()
     run(write(tmp_path, sibling_rows()))
     first = tmp_path / "first.csv"
-    export_history(first)
+    export_file(first)
     empty_case_tables(owner_connection)
     assert not Episode.objects.exists()
     report = run(first)
     assert report.imported and report.episodes_created == 3
     second = tmp_path / "second.csv"
-    export_history(second)
+    export_file(second)
     assert second.read_text() == first.read_text()
     assert Family.objects.count() == 1
 
@@ -291,7 +291,7 @@ def test_an_export_of_cases_made_in_the_tracker_imports_back_onto_them(tmp_path,
     EpisodeFactory()
     ClosedEpisodeFactory()
     path = tmp_path / "export.csv"
-    export_history(path)
+    export_file(path)
     report = run(path)
     assert (report.children_created, report.episodes_created, report.episodes_updated) == (0, 0, 0)
 
@@ -302,9 +302,9 @@ def test_the_download_is_the_export_file_line_for_line(tmp_path, client, manager
     EpisodeFactory()
     ClosedEpisodeFactory()
     path = tmp_path / "export.csv"
-    assert export_history(path) == 2
+    assert export_file(path) == 2
     client.force_login(manager)
-    response = client.get(reverse("cases:history_export"))
+    response = client.get(reverse("cases:cases_export"))
     downloaded = b"".join(response.streaming_content)
     assert downloaded == path.read_bytes()
     assert downloaded.decode().count("\r\n") == 3  # the header and two episodes
@@ -313,12 +313,12 @@ def test_the_download_is_the_export_file_line_for_line(tmp_path, client, manager
 def test_the_upload_page_is_for_managers_and_administrators(
     client, officer, manager, head_of_service, administrator
 ):
-    url = reverse("cases:history_import")
+    url = reverse("cases:cases_import")
     for person, status in [(officer, 403), (head_of_service, 403), (manager, 200),
                            (administrator, 200)]:  # fmt: skip
         client.force_login(person)
         assert client.get(url).status_code == status
-        assert client.get(reverse("cases:history_export")).status_code == status
+        assert client.get(reverse("cases:cases_export")).status_code == status
 
 
 def test_the_upload_page_shows_the_report(client, manager):
@@ -330,10 +330,10 @@ def test_the_upload_page_shows_the_report(client, manager):
 
     upload = SimpleUploadedFile("bad.csv", content.getvalue().encode(), "text/csv")
     client.force_login(manager)
-    response = client.post(reverse("cases:history_import"), {"file": upload})
+    response = client.post(reverse("cases:cases_import"), {"file": upload})
     from cases.tasks import import_cases
 
-    import_cases.apply(args=[HistoryImport.objects.get().pk])  # what the worker does
+    import_cases.apply(args=[CaseImport.objects.get().pk])  # what the worker does
     html = client.get(response.url).content.decode()
     assert "Nothing was imported" in html
     assert "line 2, upn &quot;A999200025001&quot;: is not valid: its first letter" in html
