@@ -30,16 +30,17 @@ def cases_import(request):
         return redirect("cases:cases_import_run", pk=record.pk)
     return render(request, "cases/import.html", {
         "form": form,
-        "recent": selectors.imports_recent(RECENT_IMPORTS),
+        "recent": selectors.imports_recent(request.user, RECENT_IMPORTS),
         "left_out": selectors.sensitive_left_out_of_export(request.user),
     })  # fmt: skip
 
 
 @permission_required("cases.import_cases", raise_exception=True)
 def cases_import_run(request, pk: int):
-    """One import: its progress while it runs (the page can be refreshed, and a script
-    updates the bar), then what it found and did."""
-    record = get_object_or_404(CaseImport.objects.select_related("started_by"), pk=pk)
+    """One of this person's imports: its progress while it runs (the page can be refreshed,
+    and a script updates the bar), then what it found and did."""
+    record = get_object_or_404(selectors.imports_of(request.user).select_related("started_by"),
+                               pk=pk)  # fmt: skip
     return render(request, "cases/import_run.html", {
         "record": record,
         "running": record.status in (CaseImport.Status.QUEUED, CaseImport.Status.RUNNING),
@@ -51,7 +52,7 @@ def cases_import_run(request, pk: int):
 @permission_required("cases.import_cases", raise_exception=True)
 def cases_import_progress(request, pk: int):
     """The progress of one import, for the page's script."""
-    record = get_object_or_404(CaseImport, pk=pk)
+    record = get_object_or_404(selectors.imports_of(request.user), pk=pk)
     progress = imports.progress_of(record)
     text = render_to_string("cases/_import_progress.html", {"record": record, "progress": progress})
     return JsonResponse({"status": record.status, **progress, "text": text.strip()})

@@ -246,10 +246,15 @@ def sensitive_left_out_of_export(user) -> int:
     return Episode.objects.filter(access.sensitive_q()).count()
 
 
-def imports_recent(limit: int):
-    """The latest imports of cases, newest first, for the upload page."""
-    latest = CaseImport.objects.select_related("started_by").order_by("-created_at", "-pk")
-    return list(latest[:limit])
+def imports_of(user):
+    """The imports this person ran. Only they see one: its report quotes the file's rows
+    (names, UPNs, which lines are sensitive families), and its file name can name a family."""
+    return CaseImport.objects.filter(started_by=user)
+
+
+def imports_recent(user, limit: int):
+    """This person's latest imports, newest first, for the upload page."""
+    return list(imports_of(user).order_by("-created_at", "-pk")[:limit])
 
 
 def access_log_for(episode: Episode):

@@ -214,3 +214,26 @@ def test_the_upload_page_s_queries_do_not_grow_with_its_imports(client, manager)
     # the session, the user, their permissions, the imports with who ran them, and the
     # notifications badge (a manager's download leaves out no sensitive case: no count)
     assert counts == [5, 5]
+
+
+@pytest.mark.django_db
+def test_only_the_person_who_ran_an_import_sees_it(client, manager, administrator):
+    """Its report quotes the file's rows and says which are sensitive families; its file name
+    can name a family. Another manager, or an administrator, sees none of it."""
+    from tests.core.factories import UserFactory
+
+    client.force_login(manager)
+    response = post(client, sibling_rows())
+    record = CaseImport.objects.get()
+    import_cases.apply(args=[record.pk])
+    colleague = UserFactory()
+    colleague.groups.set(manager.groups.all())
+    for other in (colleague, administrator):
+        client.force_login(other)
+        assert client.get(response.url).status_code == 404
+        progress = reverse("cases:cases_import_progress", args=[record.pk])
+        assert client.get(progress).status_code == 404
+        page = client.get(reverse("cases:cases_import")).content.decode()
+        assert "Lakatos family.csv" not in page and "Your recent imports" not in page
+    client.force_login(manager)
+    assert "History imported" in client.get(response.url).content.decode()

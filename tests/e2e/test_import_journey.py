@@ -31,5 +31,5 @@ def test_a_manager_uploads_a_history_file_and_sees_it_imported(journey, people, 
     expect(page.get_by_text("3 rows read; changed: 2 children created")).to_be_visible()
     assert Episode.objects.count() == 3
     page.get_by_role("link", name="Import case history").first.click()
-    expect(page.get_by_role("table", name="Recent imports")).to_contain_text("Imported")
+    expect(page.get_by_role("table", name="Your recent imports")).to_contain_text("Imported")
     journey.check_accessibility()
