@@ -163,16 +163,12 @@ class Return:
         return rows
 
 
+@reads.one_snapshot()
 def dfe_return(census_date: date) -> Return:
     """The return at ``census_date``, in three reads of the episodes active on it: by reason
     and band (the reasons' table is tiny), by birthday with each sex counted (the one join to
     the children, a few thousand rows, not a row a child), and the children in the year. All
     from one moment of the database, on the replica when there is one."""
-    with reads.one_snapshot():
-        return _dfe_return(census_date)
-
-
-def _dfe_return(census_date: date) -> Return:
     active = Episode.objects.filter(active_on_q(census_date))
     counted = (
         active.annotate(missing_since=aging.MISSING_SINCE, band=_band(census_date))

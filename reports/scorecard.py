@@ -364,14 +364,10 @@ def _breakdowns() -> dict[str, list[str]]:
     }
 
 
+@reads.one_snapshot()
 def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     """The scorecard for financial year ``year`` (2017 for 2017/18) as it stands ``today``:
     every read from one moment of the database, on the replica when there is one."""
-    with reads.one_snapshot():
-        return _scorecard(year, today=today)
-
-
-def _scorecard(year: int, *, today: date | None = None) -> Scorecard:
     today = today or timezone.localdate()
     years = [year - 2, year - 1, year]
     periods = [quarter for y in years for quarter in quarters(y)]

@@ -10,21 +10,25 @@ ROOT = Path(__file__).parents[1]
 DOMAIN = {"cases", "referrals", "reports"}
 
 
-def imported(package: str) -> dict[str, set[str]]:
-    """Each module of ``package`` (migrations aside) and the top-level packages it imports,
-    at the top or inside a function."""
-    found = {}
-    for path in (ROOT / package).rglob("*.py"):
-        if "migrations" in path.parts:
-            continue
-        roots = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                roots |= {alias.name.split(".")[0] for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                roots.add(node.module.split(".")[0])
-        found[str(path.relative_to(ROOT))] = roots
+def imports_in(path: Path) -> list[tuple[str, int, list[str]]]:
+    """(module, level, names) of every import in a file, at the top or inside a function:
+    ``import a.b`` is ("a.b", 0, []), ``from . import x`` is ("", 1, ["x"])."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, 0, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append((node.module or "", node.level, [alias.name for alias in node.names]))
     return found
+
+
+def imported(package: str) -> dict[str, set[str]]:
+    """Each module of ``package`` (migrations aside) and the top-level packages it imports."""
+    return {
+        str(path.relative_to(ROOT)): {module.split(".")[0] for module, level, _ in
+                                      imports_in(path) if level == 0 and module}
+        for path in (ROOT / package).rglob("*.py") if "migrations" not in path.parts
+    }  # fmt: skip
 
 
 def test_the_foundation_imports_no_domain_app():
@@ -45,12 +49,10 @@ def modules_imported_within(package: str) -> dict[str, set[str]]:
     names = {path.stem for path in (ROOT / package).glob("*.py")}
     for path in (ROOT / package).glob("*.py"):
         found = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom):
-                module = node.module or ""
-                if node.level == 1 or module.split(".")[0] == package:
-                    inner = module.removeprefix(package).lstrip(".").split(".")[0]
-                    found |= {inner} if inner else {alias.name for alias in node.names}
+        for module, level, imported_names in imports_in(path):
+            if level == 1 or (level == 0 and module.split(".")[0] == package):
+                inner = module.removeprefix(package).lstrip(".").split(".")[0]
+                found |= {inner} if inner else set(imported_names)
         graph[path.stem] = (found & names) - {path.stem}
     return graph
 

@@ -319,8 +319,9 @@ def import_file(
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # Room to sort and hash a large file's rows in memory rather than on disk.
         cursor.execute("SET LOCAL work_mem TO '64MB'")
-        # Check foreign keys as rows go in, not in one long wait at commit; the scorecard's
-        # counts are counted once, at commit, not after each statement.
+        # Check foreign keys as rows go in, not in one long wait at commit; but the scorecard's
+        # counts once, at the end: counting takes a lock officers' saves wait for, which is
+        # held from the first count to the commit.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SET CONSTRAINTS reports_count_at_commit DEFERRED")
         cursor.execute(

@@ -16,16 +16,12 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 _reading_from: ContextVar[str | None] = ContextVar("reading_from", default=None)
 
 
-def reports_database() -> str:
-    """Where reports read: the replica's alias when one is configured, else the default."""
-    return getattr(settings, "REPORTS_DATABASE", DEFAULT_DB_ALIAS)
-
-
 @contextmanager
 def one_snapshot():
-    """A REPEATABLE READ, READ ONLY transaction for the block, on the reports' database.
-    Inside a transaction already open on it (a test, say), the block joins that one."""
-    using = reports_database()
+    """A REPEATABLE READ, READ ONLY transaction for the block (or the decorated function), on
+    ``REPORTS_DATABASE``: the replica when one is configured, else the default. Inside a
+    transaction already open on it (a test, say), the block joins that one."""
+    using = settings.REPORTS_DATABASE
     connection = connections[using]
     joined = connection.in_atomic_block
     token = _reading_from.set(using)
