@@ -1,5 +1,10 @@
 """The SQL that keeps the scorecard's counts exact, in one place, and its installer.
 
+What episodes are counted by comes from the measure registry (``reports.indicators``): the
+counts of episodes referred, active and resolved, and each breakdown of them, are generated
+from its entries; the counts the registry names but this keeps by hand (families, days to a
+first enquiry, removal from roll, overdue enquiries) are written out below.
+
 Every statement that changes an episode, a child, an enquiry or an episode's services notes
 the children it touched (``reports_uncountedchange``) in its own transaction, and notes once
 that the transaction has counting due (``reports_countingdue``); at that transaction's commit
@@ -16,6 +21,8 @@ docs/adr/0008-scorecard-counting.md); no migration carries the SQL itself.
 
 from cme_tracker.core import locks
 
+from .indicators import COUNTED, counted_by
+
 FACT_COLUMNS = (
     "episode_id, child_id, family_key, referral_date, closed_on, referred_quarter, "
     "closed_quarter, referred_month, gender, ethnicity_id, locality_id, area_id, school_phase, "
@@ -24,34 +31,63 @@ FACT_COLUMNS = (
 )
 
 
-def _grouped(measure: str, period: str, dimensions: list[str], rows: str, n: str) -> str:
-    """One scan grouping ``rows`` by ``period`` alone (the measure's total) and by ``period``
-    with each dimension: measure ``referred.gender`` keyed by gender, and so on. A dimension
-    whose key is NULL for a row (no area, not eligible for FSM) does not count it."""
-    sets = ", ".join([f"({period})", *(f"({period}, {d})" for d in dimensions)])
-    measures = " ".join(f"WHEN GROUPING({d}) = 0 THEN '{measure}.{d}'" for d in dimensions)
-    keys = " ".join(f"WHEN GROUPING({d}) = 0 THEN {d}" for d in dimensions)
-    return (
-        f"SELECT CASE {measures} ELSE '{measure}' END, CASE {keys} ELSE '' END, {period}, {n} "
-        f"FROM {rows} GROUP BY GROUPING SETS ({sets})"
-    )
+def _grouped(of: str, period: str, source: str, where: str, n: str, indicators) -> str:
+    """The generated counts of episodes ``of`` a kind (``indicators.COUNTED``): one scan of
+    ``source`` grouping by ``period`` alone (the kind's total, measure ``referred``) and by
+    ``period`` with each dimension the registry breaks it down by (measure
+    ``referred.gender`` keyed by gender, and so on). A dimension whose key is NULL for a row
+    (no area, not eligible for FSM) does not count it; an array dimension counts the row under
+    each of its elements, in a scan of its own."""
+    dimensions = counted_by(of, indicators)
+    one = [d.name for d in dimensions if not d.many]
+    sets = ", ".join([f"({period})", *(f"({period}, {d})" for d in one)])
+    measures = " ".join(f"WHEN GROUPING({d}) = 0 THEN '{of}.{d}'" for d in one)
+    keys = " ".join(f"WHEN GROUPING({d}) = 0 THEN {d}" for d in one)
+    scans = [
+        f"SELECT CASE {measures} ELSE '{of}' END, CASE {keys} ELSE '' END, {period}, {n} "
+        f"FROM {source} {where} GROUP BY GROUPING SETS ({sets})"
+        if one
+        else f"SELECT '{of}', '', {period}, {n} FROM {source} {where} GROUP BY {period}"
+    ]
+    scans += [
+        f"SELECT '{of}.{d.name}', m.key::text, {period}, {n} "
+        f"FROM {source} CROSS JOIN LATERAL unnest(f.{d.name}) AS m(key) {where} "
+        f"GROUP BY 2, {period}"
+        for d in dimensions
+        if d.many
+    ]
+    return "\n    UNION ALL\n    ".join(scans)
 
 
-REFERRED = _grouped(
-    "referred", "rq", ["gender", "locality", "phase", "ethnicity", "need", "previously"],
-    "f", "count(*)",
-)  # fmt: skip
-# Stocks: +1 from the first quarter end an episode is active at (referred on or before it),
-# -1 from the first it is not (closed on or before it).
-ACTIVE = _grouped(
-    "active", "b.period",
-    ["gender", "ethnicity", "locality", "area", "phase", "fsm", "cohort", "month"],
-    "f CROSS JOIN LATERAL (VALUES (f.rq, 1), (f.cq, -1)) AS b(period, change) "
-    "WHERE b.period IS NOT NULL AND (f.cq IS NULL OR f.cq > f.rq)",
-    "sum(b.change)",
-)  # fmt: skip
+def _keys(indicators=None) -> str:
+    """The fact row's columns the generated counts are keyed by, named for their dimension."""
+    names = {d.name: d for of in COUNTED for d in counted_by(of, indicators)}
+    return ",\n           ".join(f"{d.key} AS {name}" for name, d in names.items())
 
-FUNCTIONS = f"""
+
+def _counted(indicators=None) -> dict[str, str]:
+    """The generated parts of reports_add_counts, from the registry."""
+    return {
+        "keys": _keys(indicators),
+        "referred": _grouped("referred", "rq", "f", "", "count(*)", indicators),
+        # Stocks: +1 from the first quarter end an episode is active at (referred on or
+        # before it), -1 from the first it is not (closed on or before it).
+        "active": _grouped(
+            "active", "b.period",
+            "f CROSS JOIN LATERAL (VALUES (f.rq, 1), (f.cq, -1)) AS b(period, change)",
+            "WHERE b.period IS NOT NULL AND (f.cq IS NULL OR f.cq > f.rq)",
+            "sum(b.change)", indicators,
+        ),
+        "resolved": _grouped(
+            "resolved", "cq", "f", "WHERE cq IS NOT NULL", "count(*)", indicators
+        ),
+    }  # fmt: skip
+
+
+def _functions(indicators=None) -> str:
+    """Every counting function and the fact view, with the registry's counts generated in."""
+    counted = _counted(indicators)
+    return f"""
 -- A date's financial quarter: 2017 * 4 for April to June 2017, 2017 * 4 + 3 for Jan-Mar 2018.
 CREATE OR REPLACE FUNCTION reports_quarter(day date) RETURNS integer
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -94,14 +130,8 @@ CREATE OR REPLACE FUNCTION reports_add_counts(episodes bigint[], families bigint
     AS $$
 WITH f AS MATERIALIZED (
     SELECT referred_quarter AS rq, closed_quarter AS cq, referral_date, closed_on,
-           removal_quarter, first_enquiry_on, open_to, overdue, gender,
-           COALESCE(locality_id::text, '') AS locality, school_phase AS phase,
-           COALESCE(ethnicity_id::text, '') AS ethnicity,
-           COALESCE(presenting_need_id::text, '') AS need,
-           CASE WHEN previously THEN '' END AS previously, area_id::text AS area,
-           CASE WHEN fsm THEN '' END AS fsm, cohort::text AS cohort,
-           referred_month::text AS month, closure_outcome_id::text AS outcome,
-           (closed_on - referral_date)::text AS days
+           removal_quarter, first_enquiry_on, overdue,
+           {counted["keys"]}
     FROM reports_episodefact WHERE episode_id = ANY(episodes)
 ), by_child AS (
     -- Whether each child of the families has an active episode from each quarter on: a
@@ -125,17 +155,11 @@ WITH f AS MATERIALIZED (
     SELECT period, referred, sum(change) OVER w AS size, lead(period) OVER w AS next
     FROM by_quarter WINDOW w AS (PARTITION BY family_key ORDER BY period)
 ), counts(measure, key, period, n) AS (
-    {REFERRED}
+    {counted["referred"]}
     UNION ALL
-    {ACTIVE}
+    {counted["active"]}
     UNION ALL
-    SELECT 'referred.open_to', s::text, f.rq, count(*) FROM f, unnest(f.open_to) AS s
-    GROUP BY 2, 3
-    UNION ALL
-    SELECT CASE WHEN GROUPING(outcome) = 0 THEN 'resolved' ELSE 'resolved.days' END,
-           CASE WHEN GROUPING(outcome) = 0 THEN outcome ELSE days END, cq, count(*)
-    FROM f WHERE cq IS NOT NULL
-    GROUP BY GROUPING SETS ((cq, outcome), (cq, days))
+    {counted["resolved"]}
     UNION ALL
     -- On the day referred: days to the first enquiry (up to 21; 'none' without one).
     SELECT 'first_enquiry',
@@ -159,10 +183,10 @@ WITH f AS MATERIALIZED (
     UNION ALL
     -- Families: how many of their children have an active episode (their size) from each
     -- quarter on, and the quarters they had a new referral in. Each family is counted whole.
-    SELECT 'family_size', least(size, 5)::text, period, count(*) FROM sizes WHERE size > 0
+    SELECT 'family.size', least(size, 5)::text, period, count(*) FROM sizes WHERE size > 0
     GROUP BY 2, 3
     UNION ALL
-    SELECT 'family_size', least(size, 5)::text, next, -count(*) FROM sizes
+    SELECT 'family.size', least(size, 5)::text, next, -count(*) FROM sizes
     WHERE size > 0 AND next IS NOT NULL GROUP BY 2, 3
     UNION ALL
     SELECT 'referred.families', '', period, count(*) FROM sizes WHERE referred GROUP BY 3
@@ -329,6 +353,7 @@ END;
 $$;
 """
 
+
 TRIGGERS = [
     ("cases_episode", "reports_episodes_changed"),
     ("cases_child", "reports_children_changed"),
@@ -388,9 +413,10 @@ LEGACY = (
 )
 
 
-def install(cursor) -> None:
-    """Put the counting functions, view and triggers into the database, replacing any."""
-    cursor.execute(LEGACY + FUNCTIONS + _triggers())
+def install(cursor, indicators=None) -> None:
+    """Put the counting functions, view and triggers into the database, replacing any: for
+    the registry's indicators, or those given (a test's)."""
+    cursor.execute(LEGACY + _functions(indicators) + _triggers())
 
 
 def uninstall(cursor) -> None:

@@ -18,33 +18,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases import aging
-from cases.models import (
-    Area,
-    ClosureOutcome,
-    Episode,
-    EthnicityGroup,
-    Gender,
-    Locality,
-    OpenToService,
-    PresentingNeed,
-    SchoolPhase,
-)
-from cases.school_age import YEAR_GROUPS, academic_year_start, year_group_label
+from cases.models import Episode
 from cases.working_days import add_working_days
 from cme_tracker.core import reads
 
+from . import indicators as registry
 from .caseload import aging_counts
 from .figures import Figure
-from .indicators import (
-    FAMILY_SIZES,
-    INDICATORS,
-    NO_DATA,
-    NO_LOCALITY,
-    NOT_KNOWN,
-    TIME_OPEN,
-    Indicator,
-    Section,
-)
+from .indicators import TIME_OPEN, Indicator, Section
 from .models import Commentary, IndicatorTarget
 from .periods import Quarter, quarters, year_label
 
@@ -154,32 +135,17 @@ class _Figures:
         by_quarter[quarter] = by_quarter.get(quarter, 0) + count
 
 
-# How each kept count is shown: its indicator, and the kind of thing its key names (None for
-# the indicator's total row). Counts of other measures are turned into rows in _add_counts.
-_SHOWN_AS = {
-    "referred": ("1a", None),
-    "referred.previously": ("1b", None),
-    "referred.gender": ("2", "gender"),
-    "referred.locality": ("3", "locality"),
-    "referred.phase": ("4", "phase"),
-    "referred.ethnicity": ("5", "ethnicity"),
-    "referred.need": ("presenting_need", "need"),
-    "referred.open_to": ("open_to", "service"),
-    "resolved": ("closure_outcome", "outcome"),
-    "active": ("6", None),
-    "active.removal": ("8", None),
-    "active.gender": ("9", "gender"),
-    "active.locality": ("10", "locality"),
-    "active.area": ("10", "area"),
-    "active.phase": ("11", "phase"),
-    "active.fsm": ("13", None),
-    "active.ethnicity": ("ethnicity", "ethnicity"),
-    "active.overdue": ("overdue_at_end", None),
-}
-_FLOWS = [measure for measure in _SHOWN_AS if measure.startswith(("referred", "resolved"))]
-_FLOWS += ["referred.families", "resolved.days"]
-_STOCKS = [measure for measure in _SHOWN_AS if measure.startswith("active")]
-_STOCKS += ["active.cohort", "active.month", "family_size"]
+def _measures(kind: str) -> list[str]:
+    """The kept counts the flows (kind 'flow', medians' days included) or the stocks read."""
+    return list(dict.fromkeys(
+        count.measure for indicator in registry.INDICATORS for count in indicator.counts
+        if count.of != FIRST_ENQUIRY
+        and (indicator.kind == kind or (indicator.kind == "measure" and kind == "flow"))
+    ))  # fmt: skip
+
+
+FIRST_ENQUIRY = "first_enquiry"  # kept by the day referred, read by _first_enquiry_counts
+MEDIAN_DAYS = "median_days_to_close"
 
 
 def _read_counts(periods: list[Quarter], ends: list[Quarter]) -> list[tuple]:
@@ -198,34 +164,34 @@ def _read_counts(periods: list[Quarter], ends: list[Quarter]) -> list[tuple]:
             WHERE c.measure = ANY(%(stocks)s)
             GROUP BY c.measure, c.key, e.period HAVING sum(c.count) <> 0
             """,
-            {"flows": _FLOWS, "stocks": _STOCKS, "first": periods[0].index,
+            {"flows": _measures("flow"), "stocks": _measures("stock"), "first": periods[0].index,
              "last": periods[-1].index, "ends": [end.index for end in ends]},
         )  # fmt: skip
         return cursor.fetchall()
 
 
-def _add_counts(rows: list[tuple], figures: _Figures, names: _Names, today: date) -> None:
-    for measure, key, index, count in rows:
+def _add_counts(rows: list[tuple], figures: _Figures, labels: dict, today: date) -> None:
+    """Each kept count into the rows of the indicators that show it, by the registry."""
+    shown_in = defaultdict(list)
+    for indicator in registry.INDICATORS:
+        for count in indicator.counts:
+            shown_in[count.measure].append((indicator, count))
+    for measure, key, index, value in rows:
         quarter = Quarter.at(index)
         on = min(quarter.end, today)  # a quarter not yet ended: as at today
-        if measure in _SHOWN_AS:
-            indicator, kind = _SHOWN_AS[measure]
-            figures.add(indicator, names.label(kind, key) if kind else "", quarter, count)
-            if measure == "resolved":
-                figures.add("7", "", quarter, count)
-        elif measure == "referred.families":
-            figures.add("1a", "Families", quarter, count)
-        elif measure == "resolved.days":
-            figures.days_to_close[quarter][int(key)] += count
-        elif measure == "active.cohort":
-            year_group = academic_year_start(on) - int(key) - 4
-            figures.add("year_group", year_group_label(year_group), quarter, count)
-        elif measure == "active.month" and on == quarter.end:  # to date: _caseload_today
-            band = _months_band(quarter.end, int(key))
-            figures.add("12", TIME_OPEN[band], quarter, count)
-        elif measure == "family_size":
-            figures.add("family_size", FAMILY_SIZES[int(key) - 1], quarter, count)
-            figures.add("family_size", "Total families", quarter, count)
+        for indicator, count in shown_in[measure]:
+            if indicator.id == MEDIAN_DAYS:
+                figures.days_to_close[quarter][int(key)] += value
+                continue
+            dimension = count.dimension
+            if dimension is None or dimension.is_subset:
+                row = count.row
+            else:
+                row = dimension.label(labels.get(dimension.name, {}), key, on, on == quarter.end)
+            if row is not None:
+                figures.add(indicator.id, row, quarter, value)
+            if count.total:
+                figures.add(indicator.id, count.total, quarter, value)
 
 
 def _caseload_today(figures: _Figures, quarter: Quarter, today: date) -> None:
@@ -245,57 +211,16 @@ def _caseload_today(figures: _Figures, quarter: Quarter, today: date) -> None:
     figures.values[("overdue_at_end", "")][quarter] = counts["overdue"]
 
 
-def _months_band(end: date, referred: int) -> int:
-    """Whole calendar months from referral to a quarter end, as a TIME_OPEN band.
-
-    ``referred`` is the month referred (year * 12 + month) doubled, plus one when referred on
-    a 31st: at a quarter end on the 30th that month has not yet been completed.
-    """
-    month, on_31st = divmod(referred, 2)
-    months = end.year * 12 + end.month - month - (on_31st and end.day < 31)
-    return next(band for band, (*_, most) in enumerate(aging.TIME_OPEN)
-                if most is None or months <= most)  # fmt: skip
-
-
 def _median(days: Counter) -> float | None:
     """The median of a count of values (as PostgreSQL's percentile_cont(0.5))."""
     return float(statistics.median(days.elements())) if days.total() else None
 
 
-# What a key of '' (nothing recorded) shows, for the kinds that may have nothing recorded.
-_NOT_RECORDED = {"locality": NO_LOCALITY, "ethnicity": NOT_KNOWN, "need": NO_DATA}
-
-
-@dataclass
-class _Names:
-    """Labels for the keys the counts are kept by: codes, or ids as text."""
-
-    labels: dict[str, dict[str, str]]
-
-    @classmethod
-    def load(cls) -> _Names:
-        from cases.models import Ethnicity
-
-        def by_id(rows) -> dict[str, str]:
-            return {str(row.pk): row.label for row in rows}
-
-        return cls({
-            "gender": dict(Gender.choices),
-            "phase": dict(SchoolPhase.choices),
-            "area": by_id(Area.objects.all()),
-            "locality": by_id(Locality.objects.all()),
-            "ethnicity": {str(e.pk): e.group.label if e.group_id else NOT_KNOWN
-                          for e in Ethnicity.objects.select_related("group")},
-            "need": by_id(PresentingNeed.objects.all()),
-            "service": by_id(OpenToService.objects.all()),
-            "outcome": by_id(ClosureOutcome.objects.all()),
-        })  # fmt: skip
-
-    def label(self, kind: str, key: str) -> str:
-        labels = self.labels[kind]
-        if kind in _NOT_RECORDED:
-            return labels.get(key, _NOT_RECORDED[kind])
-        return labels.get(key, key) if kind in ("gender", "phase") else labels[key]
+def _labels() -> dict[str, dict[str, str]]:
+    """What each key shows as, for the dimensions of the registry's indicators."""
+    names = {c.by for i in registry.INDICATORS for c in i.counts if c.dimension}
+    return {name: registry.DIMENSIONS[name].labels() for name in names
+            if registry.DIMENSIONS[name].labels}  # fmt: skip
 
 
 _DAY_ZERO = date(2000, 1, 1)  # the counts keep the day referred as days since this
@@ -316,10 +241,10 @@ def _first_enquiry_counts(periods: list[Quarter]) -> dict[Quarter, tuple[int, in
                    (sum(count) FILTER (WHERE CASE WHEN key = 'none' THEN false ELSE
                        key::int <= (%(allowed)s::int[])[period - %(first)s + 1] END))::int
             FROM reports_scorecardcount
-            WHERE measure = 'first_enquiry' AND period BETWEEN %(first)s AND %(last)s
+            WHERE measure = %(measure)s AND period BETWEEN %(first)s AND %(last)s
             GROUP BY 1
             """,
-            {"allowed": allowed, "first": (first - _DAY_ZERO).days,
+            {"allowed": allowed, "measure": FIRST_ENQUIRY, "first": (first - _DAY_ZERO).days,
              "last": (last - _DAY_ZERO).days},
         )  # fmt: skip
         return {Quarter.at(index): (total, quick or 0) for index, total, quick in cursor}
@@ -328,40 +253,6 @@ def _first_enquiry_counts(periods: list[Quarter]) -> dict[Quarter, tuple[int, in
 def _share(counts: list[tuple[int, int]]) -> float | None:
     total = sum(total for total, _ in counts)
     return round(100 * sum(quick for _, quick in counts) / total, 1) if total else None
-
-
-def _breakdowns() -> dict[str, list[str]]:
-    """Every row each indicator shows, in the reference data's order, zero or not."""
-    localities = [loc.label for loc in Locality.objects.all()] + [NO_LOCALITY]
-    areas = [area.label for area in Area.objects.order_by("locality__order", "order")]
-    groups = [group.label for group in EthnicityGroup.objects.all()]
-    genders = [label for _, label in Gender.choices]
-    phases = [label for _, label in SchoolPhase.choices]
-    return {
-        "1a": ["", "Families"],
-        "1b": [""],
-        "2": genders,
-        "3": localities,
-        "4": phases,
-        "5": groups,
-        "6": [""],
-        "7": [""],
-        "8": [""],
-        "9": genders,
-        "10": localities + areas,
-        "11": phases,
-        "12": TIME_OPEN,
-        "13": ["", "%"],
-        "year_group": YEAR_GROUPS,
-        "ethnicity": groups,
-        "family_size": [*FAMILY_SIZES, "Total families"],
-        "presenting_need": [need.label for need in PresentingNeed.objects.all()],
-        "open_to": [service.label for service in OpenToService.objects.all()],
-        "closure_outcome": [outcome.label for outcome in ClosureOutcome.objects.all()],
-        "median_days_to_close": [""],
-        "first_enquiry_5_days": [""],
-        "overdue_at_end": [""],
-    }
 
 
 @reads.one_snapshot()
@@ -375,7 +266,8 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     ends = [quarters(year - 2)[3], quarters(year - 1)[3], *quarters(year)]
     figures = _Figures()
     # Each change was counted as it committed, so reading writes nothing.
-    _add_counts(_read_counts(periods, ends), figures, _Names.load(), today)
+    labels = _labels()
+    _add_counts(_read_counts(periods, ends), figures, labels, today)
     first_enquiry = _first_enquiry_counts(periods)
     to_date = next((q for q in quarters(year) if q.start <= today < q.end), None)
     if to_date:
@@ -388,13 +280,13 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     for quarter in periods:
         if quarter in figures.days_to_close:
             median = _median(figures.days_to_close[quarter])
-            figures.values[("median_days_to_close", "")][quarter] = median
+            figures.values[(MEDIAN_DAYS, "")][quarter] = median
         if quarter in first_enquiry:
             share = _share([first_enquiry[quarter]])
             figures.values[("first_enquiry_5_days", "")][quarter] = share
     # Measures over a year are taken over all its cases, not from the quarters' figures.
     year_measures = {
-        "median_days_to_close": {
+        MEDIAN_DAYS: {
             y: _median(sum((figures.days_to_close[q] for q in begun[y]), Counter())) for y in years
         },
         "first_enquiry_5_days": {
@@ -402,13 +294,12 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
         },
     }
     result = Scorecard(year=year, today=today)
-    breakdowns = _breakdowns()
     targets = {target.indicator: target for target in IndicatorTarget.objects.all()}
     result.commentary = {
         (c.section, c.quarter): c.text for c in Commentary.objects.filter(year=year)
     }
-    for indicator in INDICATORS:
-        for breakdown in breakdowns[indicator.id]:
+    for indicator in registry.INDICATORS:
+        for breakdown in indicator.rows(labels):
             values = figures.values.get((indicator.id, breakdown), {})
             per_year = {y: _year_values(indicator, values, y, today) for y in years}
             if indicator.id in year_measures:

@@ -52,7 +52,7 @@ PAGES = [
     ("caseload aging", "manager", lambda: "/reports/caseload/", 7),
     # the DfE return's snapshot is a savepoint in a test, and its release: 2
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 12),
-    ("scorecard", "manager", lambda: "/reports/scorecard/", 23),
+    ("scorecard", "manager", lambda: "/reports/scorecard/", 19),
     # Exact, though their rows are not cases: a case's events, and the form's lists.
     ("case history", "manager", lambda: _case_page() + "history/", 10),
     ("case access log", "manager", lambda: _case_page() + "access-log/", 10),
