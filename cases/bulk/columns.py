@@ -1,4 +1,6 @@
-"""The history file's columns and how each value is read. Errors are plain English.
+"""The history file's columns, defined once (``COLUMNS``): how each value is read, the
+staging table's columns it is read into, the episode fields it gives, and how an export
+writes it. Errors are plain English.
 
 Reference lookups are loaded once per import into dicts, so a row costs no queries.
 """
@@ -6,10 +8,12 @@ Reference lookups are loaded once per import into dicts, so a row costs no queri
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from .. import access
 from ..forms import officer_choices
 from ..models import (
     Area,
@@ -25,15 +29,6 @@ from ..models import (
     SchoolPhase,
 )
 from ..upn import upn_problem
-
-COLUMNS = [
-    "episode_ref", "child_ref", "upn", "forename", "surname", "date_of_birth", "gender",
-    "ethnicity", "family_ref", "locality", "school_phase", "referral_date", "presenting_need",
-    "fsm_eligible", "open_to", "closed_date", "closure_outcome",
-    "removal_from_roll_authorised_date", "allocated_officer", "referral_source", "cme_reason",
-    "sensitive",
-]  # fmt: skip
-REQUIRED = ["child_ref", "forename", "surname", "date_of_birth", "gender", "referral_date"]
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _UK = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -178,3 +173,131 @@ def parse_upn(text: str) -> str:
     if problem:
         raise Problem(problem)
     return upn
+
+
+# The columns --------------------------------------------------------------------------------
+
+
+def _coded(lookup: str, what: str) -> Callable[[str, Lookups], object]:
+    return lambda text, lookups: coded(text, getattr(lookups, lookup), what)
+
+
+def _services(text: str, lookups: Lookups) -> list:
+    return [coded(part.strip(), lookups.open_to, "service")
+            for part in text.split(";") if part.strip()]  # fmt: skip
+
+
+def _array(ids: list[int] | None) -> tuple[str]:
+    """A PostgreSQL array literal, which COPY takes as it is (cheaper than adapting a list)."""
+    return ("{" + ",".join(map(str, ids)) + "}" if ids else "{}",)
+
+
+def _iso(day) -> str:
+    return day.isoformat() if day else ""
+
+
+def _yes_no(value) -> str:
+    return {True: "Y", False: "N"}.get(value, "")
+
+
+def _code(item) -> str:
+    return item.code if item else ""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the file.
+
+    ``read`` turns its text into a value (None: the text as it is); ``staged`` are the
+    staging table's columns (name, type) the value is written to, and ``stage`` turns the
+    value into them (None: the value itself). ``child`` marks what describes the child,
+    taken from the child's latest row. ``episode`` are the episode fields it gives, as SQL
+    over the staged row ``r``: an episode keeps its own when the file has no such column,
+    unless ``kept`` is False. ``export`` writes an episode's value back in this format.
+    """
+
+    name: str
+    staged: tuple[tuple[str, str], ...]
+    export: Callable
+    read: Callable[[str, Lookups], object] | None = None
+    stage: Callable[[object], tuple] | None = None
+    required: bool = False
+    child: bool = False
+    episode: tuple[tuple[str, str], ...] = ()
+    kept: bool = True
+
+
+def _date(text: str, lookups: Lookups) -> date:
+    return parse_date(text)
+
+
+COLUMNS = [
+    Column("episode_ref", (("episode_ref", "text"),),
+           lambda e: e.episode_ref or e.reference),
+    Column("child_ref", (("child_ref", "text"),),
+           lambda e: e.child.child_ref or e.child.reference, required=True),
+    Column("upn", (("upn", "text"),), lambda e: e.child.upn,
+           read=lambda text, _: parse_upn(text), stage=lambda upn: (upn or "",), child=True),
+    Column("forename", (("forename", "text"),), lambda e: e.child.forename, required=True,
+           child=True),
+    Column("surname", (("surname", "text"),), lambda e: e.child.surname, required=True,
+           child=True),
+    Column("date_of_birth", (("dob", "date"),), lambda e: _iso(e.child.date_of_birth),
+           read=_date, required=True, child=True),
+    Column("gender", (("gender", "text"),), lambda e: GENDER_LABELS[e.child.gender],
+           read=lambda text, _: parse_gender(text), required=True, child=True),
+    Column("ethnicity", (("ethnicity_id", "bigint"),), lambda e: _code(e.child.ethnicity),
+           read=_coded("ethnicity", "ethnicity code or group"), child=True),
+    Column("family_ref", (("family_ref", "text"),),
+           lambda e: (e.child.family.family_ref or e.child.family.reference)
+           if e.child.family else "", child=True),
+    Column("locality", (("locality_id", "bigint"), ("area_id", "bigint")),
+           lambda e: _code(e.area or e.locality), read=_coded("locality", "locality or area"),
+           stage=lambda place: place or (None, None),
+           episode=(("locality_id", "r.locality_id"), ("area_id", "r.area_id"))),
+    Column("school_phase", (("school_phase", "text"),),
+           lambda e: PHASE_LABELS[e.school_phase], read=lambda text, _: parse_phase(text),
+           stage=lambda phase: (phase or "UNKNOWN",),
+           episode=(("school_phase", "r.school_phase"),)),
+    Column("referral_date", (("referral_date", "date"),), lambda e: _iso(e.referral_date),
+           read=_date, required=True, episode=(("referral_date", "r.referral_date"),),
+           kept=False),
+    Column("presenting_need", (("presenting_need_id", "bigint"),),
+           lambda e: _code(e.presenting_need), read=_coded("presenting_need", "presenting need"),
+           episode=(("presenting_need_id", "r.presenting_need_id"),)),
+    Column("fsm_eligible", (("fsm", "boolean"),), lambda e: _yes_no(e.fsm_at_referral),
+           read=lambda text, _: parse_yes_no(text), child=True,
+           episode=(("fsm_at_referral", "r.fsm"),)),
+    Column("open_to", (("open_to", "bigint[]"),),
+           lambda e: ";".join(sorted(s.code for s in e.open_to_services.all())),
+           read=_services, stage=_array),
+    # A file without closed dates says its episodes are open: these are never kept.
+    Column("closed_date", (("closed_on", "date"),), lambda e: _iso(e.closed_on), read=_date,
+           episode=(("status", "CASE WHEN r.closed_on IS NULL THEN 'OPEN' ELSE 'CLOSED' END"),
+                    ("closed_on", "r.closed_on")), kept=False),
+    Column("closure_outcome", (("outcome_id", "bigint"),), lambda e: _code(e.closure_outcome),
+           read=_coded("closure_outcome", "closure outcome"),
+           episode=(("closure_outcome_id", "r.outcome_id"),), kept=False),
+    Column("removal_from_roll_authorised_date", (("removal_on", "date"),),
+           lambda e: _iso(e.removal_from_roll_authorised_on), read=_date,
+           episode=(("removal_from_roll_authorised_on", "r.removal_on"),)),
+    Column("allocated_officer", (("officer_id", "bigint"),),
+           lambda e: e.allocated_officer.username if e.allocated_officer else "",
+           read=_coded("officers", "active CME officer or team manager (username or email)"),
+           episode=(("allocated_officer_id", "r.officer_id"),)),
+    Column("referral_source", (("source_id", "bigint"),), lambda e: _code(e.referral_source),
+           read=_coded("referral_source", "referral source"),
+           episode=(("referral_source_id", "r.source_id"),)),
+    Column("cme_reason", (("reason_id", "bigint"),), lambda e: _code(e.missing_reason),
+           read=_coded("cme_reason", "reason for missing education"),
+           episode=(("missing_reason_id", "r.reason_id"),)),
+    Column("sensitive", (("sensitive", "boolean"),),
+           lambda e: "Y" if access.is_sensitive(e) else "N",
+           read=lambda text, _: parse_yes_no(text), stage=lambda value: (bool(value),),
+           episode=(("is_sensitive", "r.sensitive"),)),
+]  # fmt: skip
+NAMES = [column.name for column in COLUMNS]
+REQUIRED = [column.name for column in COLUMNS if column.required]
+# The staging table: each row's line, then every column's staged values, in order.
+STAGED = [("line", "integer"), *(staged for column in COLUMNS for staged in column.staged)]
+CHILD_STAGED = [name for column in COLUMNS if column.child for name, _ in column.staged]

@@ -27,17 +27,6 @@ from .writer import Writer
 
 MAX_LISTED = 500  # problems listed in full; the count is always exact
 
-_TEMP_COLUMNS = [
-    ("line", "integer"), ("episode_ref", "text"), ("child_ref", "text"), ("upn", "text"),
-    ("forename", "text"), ("surname", "text"), ("dob", "date"), ("gender", "text"),
-    ("ethnicity_id", "bigint"), ("family_ref", "text"), ("locality_id", "bigint"),
-    ("area_id", "bigint"), ("school_phase", "text"), ("referral_date", "date"),
-    ("presenting_need_id", "bigint"), ("fsm", "boolean"), ("open_to", "bigint[]"),
-    ("closed_on", "date"), ("outcome_id", "bigint"), ("removal_on", "date"),
-    ("officer_id", "bigint"), ("source_id", "bigint"), ("reason_id", "bigint"),
-    ("sensitive", "boolean"),
-]  # fmt: skip
-
 
 @dataclass
 class Report:
@@ -154,42 +143,12 @@ class _RowParser:
         self.lookups = lookups
         self.report = report
         self.today = timezone.localdate()
-        lk = lookups
-
-        def coded(lookup, what):
-            return lambda text: col.coded(text, lookup, what)
-
-        def services(text):
-            return [col.coded(part.strip(), lk.open_to, "service")
-                    for part in text.split(";") if part.strip()]  # fmt: skip
-
-        converters = {
-            "upn": col.parse_upn,
-            "date_of_birth": col.parse_date,
-            "gender": col.parse_gender,
-            "ethnicity": coded(lk.ethnicity, "ethnicity code or group"),
-            "locality": coded(lk.locality, "locality or area"),
-            "school_phase": col.parse_phase,
-            "referral_date": col.parse_date,
-            "presenting_need": coded(lk.presenting_need, "presenting need"),
-            "fsm_eligible": col.parse_yes_no,
-            "open_to": services,
-            "closed_date": col.parse_date,
-            "closure_outcome": coded(lk.closure_outcome, "closure outcome"),
-            "removal_from_roll_authorised_date": col.parse_date,
-            "allocated_officer": coded(
-                lk.officers, "active CME officer or team manager (username or email)"
-            ),
-            "referral_source": coded(lk.referral_source, "referral source"),
-            "cme_reason": coded(lk.cme_reason, "reason for missing education"),
-            "sensitive": col.parse_yes_no,
-        }
-        required = set(col.REQUIRED)
         self.positions = index
-        self.plan = [(name, index.get(name), converters.get(name), name in required)
-                     for name in col.COLUMNS]  # fmt: skip
+        self.plan = [(column.name, index.get(column.name), column.read, column.required)
+                     for column in col.COLUMNS]  # fmt: skip
+        self.stages = [(column.name, column.stage) for column in col.COLUMNS]
 
-    def parse(self, line: int, cells: list[str]) -> tuple | None:
+    def parse(self, line: int, cells: list[str]) -> list | None:
         count = len(cells)
         problems = []
         v = {}
@@ -203,7 +162,7 @@ class _RowParser:
                 v[name] = raw
             else:
                 try:
-                    v[name] = convert(raw)
+                    v[name] = convert(raw, self.lookups)
                 except col.Problem as problem:
                     problems.append(f'line {line}, {name} "{raw}": {problem}')
                     v[name] = None
@@ -239,15 +198,13 @@ class _RowParser:
                 self.report.error(problem)
             return None
         self._warn(line, dob, referral, v["removal_from_roll_authorised_date"], outcome)
-        place = v["locality"] or (None, None)
-        return (
-            line, v["episode_ref"], v["child_ref"], v["upn"] or "", v["forename"],
-            v["surname"], dob, v["gender"], v["ethnicity"], v["family_ref"], place[0],
-            place[1], v["school_phase"] or "UNKNOWN", referral, v["presenting_need"],
-            v["fsm_eligible"], _array(v["open_to"]), closed, outcome,
-            v["removal_from_roll_authorised_date"], v["allocated_officer"],
-            v["referral_source"], v["cme_reason"], bool(v["sensitive"]),
-        )  # fmt: skip
+        row = [line]
+        for name, stage in self.stages:
+            if stage is None:
+                row.append(v[name])
+            else:
+                row.extend(stage(v[name]))
+        return row
 
     def _warn(self, line, dob, referral, removal, outcome):
         """Rules that guard live case work do not block history; they are reported."""
@@ -282,11 +239,6 @@ class _Cells:
         return self.cells[position] if position is not None and position < len(self.cells) else ""
 
 
-def _array(ids: list[int] | None) -> str:
-    """A PostgreSQL array literal, which COPY takes as it is (cheaper than adapting a list)."""
-    return "{" + ",".join(map(str, ids)) + "}" if ids else "{}"
-
-
 # The import -----------------------------------------------------------------------------------
 
 
@@ -314,7 +266,7 @@ def import_file(
     parser = _RowParser(header, lookups, report)
     with transaction.atomic(), connection.cursor() as cursor:
         # ON COMMIT DROP tidies up, but imports inside one outer transaction share the table.
-        cursor.execute("DROP TABLE IF EXISTS import_row, import_child")
+        cursor.execute("DROP TABLE IF EXISTS import_row, import_child, import_written")
         # An import can simply be run again, so it need not wait for its WAL to reach disk.
         cursor.execute("SET LOCAL synchronous_commit TO OFF")
         # Room to sort and hash a large file's rows in memory rather than on disk.
@@ -326,12 +278,12 @@ def import_file(
         cursor.execute("SET CONSTRAINTS reports_count_at_commit DEFERRED")
         cursor.execute(
             "CREATE TEMP TABLE import_row ("
-            + ", ".join(f"{name} {kind}" for name, kind in _TEMP_COLUMNS)
+            + ", ".join(f"{name} {kind}" for name, kind in col.STAGED)
             + ", child_id bigint, episode_id bigint, created boolean NOT NULL DEFAULT false,"
             + " changed boolean NOT NULL DEFAULT false)"
             + " ON COMMIT DROP"
         )
-        names = ", ".join(name for name, _ in _TEMP_COLUMNS)
+        names = ", ".join(name for name, _ in col.STAGED)
         try:
             with cursor.connection.cursor().copy(f"COPY import_row ({names}) FROM STDIN") as copy:
                 for line, cells in table:
@@ -383,10 +335,10 @@ def _header(cells: list[str], report: Report) -> list[str]:
     header = [cell.strip().casefold() for cell in cells]
     if not any(header):
         raise FileProblem("it has no header row")
-    unknown = [name for name in header if name and name not in col.COLUMNS]
+    unknown = [name for name in header if name and name not in col.NAMES]
     for name in unknown:
         report.warning(f'column "{name}" is not part of the format and was ignored', 1)
     missing = [name for name in col.REQUIRED if name not in header]
     if missing:
         raise FileProblem("required columns are missing: " + ", ".join(missing))
-    return [name if name in col.COLUMNS else "" for name in header]
+    return [name if name in col.NAMES else "" for name in header]
