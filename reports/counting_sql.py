@@ -133,23 +133,21 @@ WITH f AS MATERIALIZED (
            removal_quarter, first_enquiry_on, overdue,
            {counted["keys"]}
     FROM reports_episodefact WHERE episode_id = ANY(episodes)
-), by_child AS (
-    -- Whether each child of the families has an active episode from each quarter on: a
-    -- child counts once in its family's size, however many of its episodes are active.
-    SELECT f.family_key, f.child_id, x.period, bool_or(x.referred) AS referred,
-           (sum(sum(x.change)) OVER c > 0)::integer AS active
-    FROM reports_episodefact f
-    CROSS JOIN LATERAL (VALUES (f.referred_quarter, 1, true), (f.closed_quarter, -1, false))
-        AS x(period, change, referred)
-    WHERE f.family_key = ANY(families) AND x.period IS NOT NULL
-    GROUP BY f.family_key, f.child_id, x.period
-    WINDOW c AS (PARTITION BY f.family_key, f.child_id ORDER BY x.period)
+), children AS (
+    -- Each child of the families: the quarters it has an active episode in (however many of
+    -- its episodes are active, a child counts once in its family's size) and was referred in.
+    SELECT family_key, range_agg(int4range(referred_quarter, closed_quarter)) AS active,
+           array_agg(referred_quarter) AS referred
+    FROM reports_episodefact WHERE family_key = ANY(families) GROUP BY family_key, child_id
 ), by_quarter AS (
     SELECT family_key, period, sum(change) AS change, bool_or(referred) AS referred
-    FROM (SELECT family_key, period, referred,
-                 active - lag(active, 1, 0) OVER (PARTITION BY family_key, child_id
-                                                  ORDER BY period) AS change
-          FROM by_child) AS children
+    FROM (SELECT c.family_key, lower(s.span), 1, false FROM children c, unnest(c.active) s(span)
+          UNION ALL
+          SELECT c.family_key, upper(s.span), -1, false FROM children c, unnest(c.active) s(span)
+          WHERE NOT upper_inf(s.span)
+          UNION ALL
+          SELECT c.family_key, r.period, 0, true FROM children c, unnest(c.referred) r(period))
+         AS x(family_key, period, change, referred)
     GROUP BY family_key, period
 ), sizes AS MATERIALIZED (
     SELECT period, referred, sum(change) OVER w AS size, lead(period) OVER w AS next
