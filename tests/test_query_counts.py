@@ -2,12 +2,19 @@
 for 30: a page that queried per row would be slow at a million."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
-from cases.models import Episode
+from cases.bulk.importer import import_file
+from cases.models import Alert, CaseImport, ClosureOutcome, ClosureProposal, Episode, Notification
 from cases.upn import expected_check_letter
+from cme_tracker.core import roles
+from cme_tracker.core.models import User
+from reports.models import ScorecardSnapshot
+from reports.services import snapshot_take
 from tests.cases.factories import ChildFactory, ClosedEpisodeFactory, EnquiryFactory, EpisodeFactory
 
 TODAY = dt.date.today()
@@ -19,7 +26,11 @@ def _upn(n: int) -> str:
 
 
 def _cases(rows: int, officer, start: int = 0):
-    """``rows`` open cases of the officer's with enquiries (some overdue), and closed ones."""
+    """``rows`` open cases of the officer's with enquiries (some overdue), and closed ones;
+    for each, a closure waiting for approval, a notification to the officer, a scorecard
+    snapshot and an import by the manager, so that every list grows."""
+    outcome = ClosureOutcome.objects.get(needs=ClosureOutcome.Needs.ENQUIRIES, is_active=True)
+    manager = User.objects.filter(groups__name=roles.TEAM_MANAGER).first()
     for i in range(start, start + rows):
         episode = EpisodeFactory(
             allocated_officer=officer, referral_date=TODAY - dt.timedelta(days=30 + i),
@@ -28,6 +39,47 @@ def _cases(rows: int, officer, start: int = 0):
         EnquiryFactory(episode=episode, requested_on=TODAY - dt.timedelta(days=20),
                        due_on=TODAY - dt.timedelta(days=i % 3))  # fmt: skip
         ClosedEpisodeFactory(child=ChildFactory(surname="Müller"), allocated_officer=officer)
+        ClosureProposal.objects.create(episode=episode, outcome=outcome, closed_on=TODAY,
+                                       proposed_by=officer)  # fmt: skip
+        alert = Alert.objects.create(level=Alert.Level.STALE, episode=episode,
+                                     quiet_since=TODAY - dt.timedelta(days=i))  # fmt: skip
+        Notification.objects.create(alert=alert, recipient=officer)
+        ScorecardSnapshot.objects.create(year=1990 + i, quarter=1, taken_by=manager,
+                                         figures={}, csv="", xlsx=b"", pdf=b"")  # fmt: skip
+        CaseImport.objects.create(
+            started_by=manager,
+            file_name=f"cases-{i}.csv",
+            status=CaseImport.Status.FINISHED,
+            finished_at=timezone.now(),
+        )
+
+
+def _snapshot_page():
+    """A real snapshot of last year's first quarter, taken once."""
+    year = TODAY.year - 2
+    snapshot = ScorecardSnapshot.objects.filter(year=year).first() or snapshot_take(
+        year=year, quarter=1, by=User.objects.filter(groups__name=roles.TEAM_MANAGER).first()
+    )
+    return f"/reports/snapshots/{snapshot.pk}/"
+
+
+def _import_page(suffix: str = ""):
+    """An import the manager ran, with problems and warnings to report."""
+    manager = User.objects.filter(groups__name=roles.TEAM_MANAGER).first()
+    record = CaseImport.objects.filter(started_by=manager, file_name="problems.csv").first()
+    if record is None:
+        import_file(io.BytesIO(PROBLEMS), file_name="problems.csv", by=manager,
+                    skip_invalid=True)  # fmt: skip
+        record = CaseImport.objects.get(file_name="problems.csv")
+    return f"/cases/import/{record.pk}/{suffix}"
+
+
+PROBLEMS = (
+    b"child_ref,forename,surname,date_of_birth,gender,referral_date,locality\n"
+    b"Q1,Ann,Test,2014-01-02,F,2024-01-10,Nowhere\n"
+    b"Q2,Bob,Test,2004-01-02,M,2024-01-10,\n"
+    b"Q3,Cat,Test,2014-01-02,F,2024-01-10,\n"
+)
 
 
 def _case_page():
@@ -57,16 +109,24 @@ PAGES = [
     ("case history", "manager", lambda: _case_page() + "history/", 10),
     ("case access log", "manager", lambda: _case_page() + "access-log/", 10),
     ("new referral", "officer", lambda: "/referrals/new/", 12),
+    ("closures waiting for approval", "manager", lambda: "/cases/closures/", 5),
+    ("notifications", "officer", lambda: "/cases/notifications/", 6),
+    ("targets", "head", lambda: "/reports/targets/", 5),
+    ("snapshots", "manager", lambda: "/reports/snapshots/", 5),
+    ("snapshot, and what changed since", "manager", _snapshot_page, 19),
+    ("import, the upload page", "manager", lambda: "/cases/import/", 5),
+    ("import, one run", "manager", _import_page, 5),
+    ("import, its progress", "manager", lambda: _import_page("progress.json"), 4),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("what, who, url, expected", PAGES, ids=[p[0] for p in PAGES])
 def test_queries_are_exact_and_do_not_grow_with_rows(
-    what, who, url, expected, client, officer, manager
+    what, who, url, expected, client, officer, manager, head_of_service
 ):
     from django.db import connection
 
-    user = {"officer": officer, "manager": manager}[who]
+    user = {"officer": officer, "manager": manager, "head": head_of_service}[who]
     counts = []
     for rows in (3, 30):
         _cases(rows - 3 if counts else rows, officer, start=3 if counts else 0)

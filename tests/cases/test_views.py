@@ -129,14 +129,6 @@ def test_forms_are_csrf_protected(episode, officer):
 # Query counts for every page: tests/test_query_counts.py (exact, and not growing with rows).
 
 
-def test_case_page_query_count_is_fixed(client, episode, officer, django_assert_max_num_queries):
-    for _ in range(10):
-        EnquiryFactory(episode=episode)
-    client.force_login(officer)
-    with django_assert_max_num_queries(24):
-        assert client.get(reverse("cases:detail", args=[episode.pk])).status_code == 200
-
-
 def test_search_by_name_upn_and_reference(client, officer):
     found = EpisodeFactory(
         child=ChildFactory(forename="Zofia", surname="Nowak", upn="M999200025001")

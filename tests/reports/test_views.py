@@ -41,14 +41,6 @@ def test_an_unknown_year_is_not_found(client, head_of_service):
     assert client.get(reverse("reports:scorecard"), {"year": "last year"}).status_code == 404
 
 
-def test_scorecard_queries_are_bounded(client, head_of_service, django_assert_max_num_queries):
-    for _ in range(20):
-        EpisodeFactory()
-    client.force_login(head_of_service)
-    with django_assert_max_num_queries(30):
-        client.get(reverse("reports:scorecard"), {"year": "2024/25"})
-
-
 def test_charted_sections_have_a_chart_and_keep_their_table(client, head_of_service):
     EpisodeFactory()
     client.force_login(head_of_service)
