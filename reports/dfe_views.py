@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 from . import selectors, services
-from .dfe import BANDS, BREAKDOWNS, dfe_return, offered_dates, to_fix
+from .dfe import BANDS, BREAKDOWNS, offered_dates, to_fix
 from .dfe_exports import FORMATS, rows_csv
 from .dfe_exports import render as render_file
 from .forms import DfeSubmissionForm
@@ -45,8 +45,10 @@ def dfe_return_page(request):
     if fmt and fmt not in FORMATS:
         raise Http404("The return downloads as csv, xlsx or json")
     if fmt and not error:
-        return _download(render_file(dfe_return(census), fmt), fmt, f"cme-dfe-return-{census}")
-    result = dfe_return(census)
+        return _download(
+            render_file(selectors.dfe_return(census), fmt), fmt, f"cme-dfe-return-{census}"
+        )
+    result = selectors.dfe_return(census)
     submission = selectors.current_submission(census)
     context = {
         "result": result, "dates": dates, "error": error, "bands": BANDS,

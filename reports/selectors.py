@@ -1,14 +1,27 @@
-"""Reads for reports beyond the scorecard's own module: how a snapshot differs from the live
-figures, and the DfE returns marked submitted."""
+"""The reports' reads, all in one place: the scorecard, caseload aging, the DfE return,
+snapshots and how one differs from the live figures, the returns marked submitted, and the
+quarter the schedule freezes next. Views, tasks and commands read through here; the figures
+are worked out in their own modules (scorecard, caseload, dfe), which never write.
+"""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 
+from cases.working_days import is_working_day
+
+from .caseload import caseload_aging
+from .dfe import dfe_return
 from .models import DfeReturnSubmission
-from .periods import Quarter
+from .periods import Quarter, current_financial_year
 from .scorecard import scorecard
-from .snapshots import heading
+from .snapshots import current_snapshot, heading, snapshot_for_page, snapshot_list
+
+__all__ = [
+    "caseload_aging", "changes_since", "current_snapshot", "current_submission", "dfe_return",
+    "scorecard", "snapshot_changes", "snapshot_due", "snapshot_for_page", "snapshot_list",
+    "submissions",
+]  # fmt: skip
 
 
 def current_submission(census_date: date) -> DfeReturnSubmission | None:
@@ -56,3 +69,19 @@ def snapshot_changes(snapshot) -> list[dict]:
                 "breakdown": row["breakdown"], "then": row[column], "now": now[key],
             })  # fmt: skip
     return changes
+
+
+def snapshot_due(today):
+    """The quarter to freeze today, when today is the first working day after its end."""
+    if not is_working_day(today):
+        return None
+    day = today - timedelta(days=1)
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    # The quarter that ended after the previous working day and before today.
+    for year in (current_financial_year(today), current_financial_year(today) - 1):
+        for number in (1, 2, 3, 4):
+            quarter = Quarter(year, number)
+            if day <= quarter.end < today:
+                return quarter
+    return None

@@ -2,21 +2,17 @@
 DfE returns marked submitted. (Bringing the counts up to date is ``reports.counting``.)"""
 
 import json
-from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from cases.working_days import is_working_day
 from cme_tracker.core import locks
 
-from .dfe import dfe_return
 from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
 from .models import Commentary, DfeReturnSubmission, IndicatorTarget, ScorecardSnapshot
-from .periods import Quarter, current_financial_year
-from .scorecard import scorecard
-from .selectors import current_submission
-from .snapshots import current_snapshot, quarter_name
+from .periods import Quarter
+from .selectors import current_snapshot, current_submission, dfe_return, scorecard
+from .snapshots import quarter_name
 
 
 @transaction.atomic
@@ -97,22 +93,6 @@ def snapshot_take(*, year: int, quarter: int, by=None, scheduled: bool = False, 
             year=year, quarter=quarter, taken_by=by, scheduled=scheduled,
             supersedes=latest, reason=reason if latest else "", **files,
         )  # fmt: skip
-
-
-def snapshot_due(today):
-    """The quarter to freeze today, when today is the first working day after its end."""
-    if not is_working_day(today):
-        return None
-    day = today - timedelta(days=1)
-    while not is_working_day(day):
-        day -= timedelta(days=1)
-    # The quarter that ended after the previous working day and before today.
-    for year in (current_financial_year(today), current_financial_year(today) - 1):
-        for number in (1, 2, 3, 4):
-            quarter = Quarter(year, number)
-            if day <= quarter.end < today:
-                return quarter
-    return None
 
 
 class SubmissionRefused(Refused):

@@ -6,14 +6,13 @@ from django.utils import timezone
 
 from cme_tracker.core import jobs
 
-from . import counting, services
-from .snapshots import current_snapshot
+from . import counting, selectors, services
 
 
 @shared_task(bind=True, **jobs.RETRY)
 def snapshot_scorecard(self) -> int | None:
     """Safe to run any number of times: a quarter is frozen once by the schedule."""
-    quarter = services.snapshot_due(timezone.localdate())
+    quarter = selectors.snapshot_due(timezone.localdate())
     if quarter is None:
         return None
     with jobs.recorded("snapshot_scorecard", trigger="schedule", task_id=self.request.id) as run:
@@ -22,7 +21,7 @@ def snapshot_scorecard(self) -> int | None:
         snapshot = services.snapshot_take(year=quarter.year, quarter=quarter.number,
                                           scheduled=True)  # fmt: skip
         taken = snapshot is not None
-        snapshot = snapshot or current_snapshot(quarter)
+        snapshot = snapshot or selectors.current_snapshot(quarter)
         run.counts = {"snapshot": snapshot.pk, "taken": taken}
     return snapshot.pk
 

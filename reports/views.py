@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .caseload import caseload_aging
 from .exports import (
     CONTENT_TYPES,
     scorecard_csv,
@@ -23,8 +22,7 @@ from .forms import CommentaryForm, SnapshotForm, TargetForm
 from .indicators import BY_ID, INDICATORS, SECTIONS
 from .models import IndicatorTarget, ScorecardSnapshot
 from .periods import current_financial_year, financial_year, year_label
-from .scorecard import scorecard
-from .snapshots import quarter_name, snapshot_for_page, snapshot_list, snapshot_sections
+from .snapshots import quarter_name, snapshot_sections
 
 
 def _year(request) -> int:
@@ -38,7 +36,7 @@ def _year(request) -> int:
 @permission_required("reports.view_reports", raise_exception=True)
 def scorecard_page(request):
     year = _year(request)
-    card = scorecard(year)
+    card = selectors.scorecard(year)
     grouped = []
     for section in SECTIONS:
         title = section.title
@@ -75,7 +73,7 @@ def scorecard_page(request):
 
 @permission_required("reports.view_reports", raise_exception=True)
 def scorecard_download(request, format):
-    card = scorecard(_year(request))
+    card = selectors.scorecard(_year(request))
     name = f"cme-scorecard-{card.year_label.replace('/', '-')}"
     render_as = {"csv": scorecard_csv, "json": scorecard_json, "xlsx": scorecard_xlsx,
                  "pdf": scorecard_pdf}[format]  # fmt: skip
@@ -88,7 +86,7 @@ def scorecard_download(request, format):
 def caseload_page(request):
     today = timezone.localdate()
     return render(
-        request, "reports/caseload.html", {"aging": caseload_aging(today), "today": today}
+        request, "reports/caseload.html", {"aging": selectors.caseload_aging(today), "today": today}
     )
 
 
@@ -216,12 +214,12 @@ def targets_page(request):
 
 @permission_required("reports.view_reports", raise_exception=True)
 def snapshots_page(request):
-    return render(request, "reports/snapshots.html", {"snapshots": snapshot_list()})
+    return render(request, "reports/snapshots.html", {"snapshots": selectors.snapshot_list()})
 
 
 @permission_required("reports.view_reports", raise_exception=True)
 def snapshot_page(request, pk):
-    snapshot = get_object_or_404(snapshot_for_page(), pk=pk)
+    snapshot = get_object_or_404(selectors.snapshot_for_page(), pk=pk)
     return render(
         request,
         "reports/snapshot.html",

@@ -55,13 +55,13 @@ def test_the_database_refuses_to_change_a_snapshot(resolved):
 
 
 def test_snapshot_due_on_the_first_working_day_after_a_quarter():
-    assert services.snapshot_due(datetime.date(2026, 10, 1)) == Quarter(2026, 2)  # Thursday
-    assert services.snapshot_due(datetime.date(2026, 10, 2)) is None
+    assert selectors.snapshot_due(datetime.date(2026, 10, 1)) == Quarter(2026, 2)  # Thursday
+    assert selectors.snapshot_due(datetime.date(2026, 10, 2)) is None
     # 31 December 2026 is a Thursday; Friday 1 January is a bank holiday, then a weekend:
     # the first working day is Monday 4 January.
-    assert services.snapshot_due(datetime.date(2027, 1, 1)) is None
-    assert services.snapshot_due(datetime.date(2027, 1, 4)) == Quarter(2026, 3)
-    assert services.snapshot_due(datetime.date(2027, 1, 5)) is None
+    assert selectors.snapshot_due(datetime.date(2027, 1, 1)) is None
+    assert selectors.snapshot_due(datetime.date(2027, 1, 4)) == Quarter(2026, 3)
+    assert selectors.snapshot_due(datetime.date(2027, 1, 5)) is None
 
 
 def test_the_scheduled_task_takes_one_snapshot_however_often_it_runs(resolved):

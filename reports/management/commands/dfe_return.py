@@ -2,8 +2,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.dfe import dfe_return
 from reports.dfe_exports import render
+from reports.selectors import dfe_return
 
 
 def _census_date(text: str) -> date:

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from reports.exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
 from reports.periods import financial_year
-from reports.scorecard import scorecard
+from reports.selectors import scorecard
 
 
 class Command(BaseCommand):
