@@ -37,6 +37,28 @@ if _missing:
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must not be on in production")
 
+# Values copied from examples and tutorials, which anyone can look up.
+_PLACEHOLDERS = {
+    "changeme", "change-me", "change_me", "secret", "secretkey", "secret-key", "replace-me",
+    "replaceme", "your-secret-key", "insecure", "development",
+}  # fmt: skip
+_key = SECRET_KEY.strip().lower()
+if (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or _key in _PLACEHOLDERS
+    or _key.startswith(("django-insecure", "changeme", "change-me"))
+):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, for "
+        "example from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must name the service's host names in production, not '*': "
+        "a wildcard lets a forged Host header into password-reset links and redirects"
+    )
+
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 # No demo data or demo sign-ins on a live service: the demo app (load_demo, serve) is left
 # out unless an instance for training asks for it.

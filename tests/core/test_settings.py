@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 ROOT = settings.BASE_DIR
@@ -47,6 +48,27 @@ def test_production_refuses_a_missing_redis_url():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "REDIS_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["changeme", "x" * 49, "ab" * 40, "django-insecure-" + "q7#m" * 12, "CHANGEME" + "0" * 50],
+    ids=["placeholder", "49 characters", "two characters repeated", "django's", "changeme..."],
+)
+def test_production_refuses_a_weak_secret_key(key):
+    result = manage("check", **{**production_env(), "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak for production" in result.stderr
+    assert key not in result.stderr  # the key itself is never printed
+
+
+@pytest.mark.parametrize("hosts", ["*", "cme.example.org,*"])
+def test_production_refuses_any_host(hosts):
+    result = manage("check", **{**production_env(), "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS must name the service's host names in production, not '*'" in (
+        result.stderr
+    )
 
 
 def test_deploy_check_reports_no_warnings():
