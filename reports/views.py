@@ -28,9 +28,12 @@ from .snapshots import quarter_name, snapshot_sections
 def _year(request) -> int:
     today = timezone.localdate()
     try:
-        return financial_year(request.GET.get("year") or current_financial_year(today))
+        year = financial_year(request.GET.get("year") or current_financial_year(today))
     except ValueError as error:
         raise Http404("No such financial year") from error
+    if not 1990 <= year <= today.year + 1:  # the dates a scorecard can count
+        raise Http404("No such financial year")
+    return year
 
 
 @permission_required("reports.view_reports", raise_exception=True)
