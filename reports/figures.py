@@ -22,7 +22,7 @@ from cases.models import Area, Enquiry, Episode, Gender, Locality, SchoolPhase
 from cases.school_age import YEAR_GROUPS, academic_year_start
 
 from .indicators import BY_ID, NO_DATA, NO_LOCALITY, NOT_KNOWN, TIME_OPEN
-from .periods import Quarter, quarters, year_label
+from .periods import FIRST_YEAR, LAST_YEAR, Quarter, quarters, year_label
 
 # What each case-level indicator counts: cases referred or resolved in the period, or
 # active at its end; and what its breakdowns are of.
@@ -53,7 +53,7 @@ class Figure:
         if (
             len(parts) != 4
             or not parts[1].isdigit()
-            or not 1990 <= int(parts[1]) <= 2100
+            or not FIRST_YEAR <= int(parts[1]) <= LAST_YEAR
             or parts[2] not in ("0", "1", "2", "3", "4")
         ):
             raise NotAFigure("This link names no scorecard figure")

@@ -42,6 +42,9 @@ class Quarter:
         return Quarter(self.year, self.number - 1) if self.number > 1 else Quarter(self.year - 1, 4)
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # the years a figure link may name, too
+
+
 def financial_year(text: str | int) -> int:
     """2017, "2017", "2017/18" or "2017-18" -> 2017."""
     if isinstance(text, int):
@@ -52,6 +55,8 @@ def financial_year(text: str | int) -> int:
     start = int(match.group(1))
     if match.group(2) and int(match.group(2)[-2:]) != (start + 1) % 100:
         raise ValueError(f"{text!r} is not a financial year like 2017/18")
+    if not FIRST_YEAR <= start <= LAST_YEAR:  # a year 9999 has quarters no date can hold
+        raise ValueError(f"{text!r} is not a financial year the tracker can count")
     return start
 
 

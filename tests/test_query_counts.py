@@ -30,7 +30,7 @@ def _cases(rows: int, officer, start: int = 0):
     for each, a closure waiting for approval, a notification to the officer, a scorecard
     snapshot and an import by the manager, so that every list grows."""
     outcome = ClosureOutcome.objects.get(needs=ClosureOutcome.Needs.ENQUIRIES, is_active=True)
-    manager = User.objects.filter(groups__name=roles.TEAM_MANAGER).first()
+    manager = _manager()
     for i in range(start, start + rows):
         episode = EpisodeFactory(
             allocated_officer=officer, referral_date=TODAY - dt.timedelta(days=30 + i),
@@ -54,18 +54,22 @@ def _cases(rows: int, officer, start: int = 0):
         )
 
 
+def _manager():
+    return User.objects.filter(groups__name=roles.TEAM_MANAGER).first()
+
+
 def _snapshot_page():
     """A real snapshot of last year's first quarter, taken once."""
     year = TODAY.year - 2
     snapshot = ScorecardSnapshot.objects.filter(year=year).first() or snapshot_take(
-        year=year, quarter=1, by=User.objects.filter(groups__name=roles.TEAM_MANAGER).first()
+        year=year, quarter=1, by=_manager()
     )
     return f"/reports/snapshots/{snapshot.pk}/"
 
 
 def _import_page(suffix: str = ""):
     """An import the manager ran, with problems and warnings to report."""
-    manager = User.objects.filter(groups__name=roles.TEAM_MANAGER).first()
+    manager = _manager()
     record = CaseImport.objects.filter(started_by=manager, file_name="problems.csv").first()
     if record is None:
         import_file(io.BytesIO(PROBLEMS), file_name="problems.csv", by=manager,
