@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cme_tracker.core import roles
 from cme_tracker.core.forms import DateField, GovukForm, GovukModelForm
+from cme_tracker.core.uploads import too_large
 
 from .fields import SchoolField
 from .models import Address, Carer, ClosureOutcome, EnquiryType, Episode, OpenToService
@@ -380,6 +381,8 @@ class CaseImportForm(GovukForm):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError("The file must be a CSV or an Excel (.xlsx) file")
+        if problem := too_large(upload):
+            raise ValidationError(problem)
         return upload
 
 

@@ -1,9 +1,12 @@
-"""Comparing children's names the way officers would: ignoring case, accents, hyphens and
-spaces, the order of forename and surname, and common transliterations."""
+"""Children's names: what makes one (a visible letter, no control characters), and comparing
+them the way officers would, ignoring case, accents, hyphens and spaces, the order of
+forename and surname, and common transliterations."""
 
 import re
 import unicodedata
 from difflib import SequenceMatcher
+
+from django.core.exceptions import ValidationError
 
 # Spellings of one name, each mapped to one form. Extend with care: a wrong entry makes
 # different children look alike, though an officer still decides.
@@ -48,3 +51,29 @@ def names_match(forename: str, surname: str, other_forename: str, other_surname:
         or (_close(f1, s2) and _close(s1, f2))
         or (f1 + s1 == f2 + s2 or f1 + s1 == s2 + f2)
     )
+
+
+def name_problem(name: str) -> str | None:
+    """Why text cannot be a name, or None. A name of only spaces, zero-width characters or
+    punctuation cannot be read, searched or matched, so it needs a letter, in any script."""
+    categories = [unicodedata.category(char) for char in name]
+    if "Cc" in categories:  # a tab, a line break, a NUL...
+        return "must not contain control characters such as tabs or line breaks"
+    if not any(category.startswith("L") for category in categories):
+        return "must contain at least one letter"
+    return None
+
+
+def name_validator(label: str):
+    """A validator for a name field, whose message starts with the field's label."""
+
+    def validate(name: str) -> None:
+        if problem := name_problem(name):
+            raise ValidationError(f"{label} {problem}", code="name")
+
+    return validate
+
+
+def validate_name(name: str) -> None:
+    """The model's validator (a function at module level, so migrations can name it)."""
+    name_validator("The name")(name)

@@ -17,10 +17,13 @@ from .. import access
 from ..forms import officer_choices
 from ..models import (
     Area,
+    Child,
     ClosureOutcome,
     DfeReason,
+    Episode,
     Ethnicity,
     EthnicityGroup,
+    Family,
     Gender,
     Locality,
     MissingReason,
@@ -225,23 +228,29 @@ class Column:
     child: bool = False
     episode: tuple[tuple[str, str], ...] = ()
     kept: bool = True
+    longest: int = 0  # text kept as it is: the most characters its field holds
 
 
 def _date(text: str, lookups: Lookups) -> date:
     return parse_date(text)
 
 
+def _longest(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
+
+
 COLUMNS = [
     Column("episode_ref", (("episode_ref", "text"),),
-           lambda e: e.episode_ref or e.reference),
+           lambda e: e.episode_ref or e.reference, longest=_longest(Episode, "episode_ref")),
     Column("child_ref", (("child_ref", "text"),),
-           lambda e: e.child.child_ref or e.child.reference, required=True),
+           lambda e: e.child.child_ref or e.child.reference, required=True,
+           longest=_longest(Child, "child_ref")),
     Column("upn", (("upn", "text"),), lambda e: e.child.upn,
            read=lambda text, _: parse_upn(text), stage=lambda upn: (upn or "",), child=True),
     Column("forename", (("forename", "text"),), lambda e: e.child.forename, required=True,
-           child=True),
+           child=True, longest=_longest(Child, "forename")),
     Column("surname", (("surname", "text"),), lambda e: e.child.surname, required=True,
-           child=True),
+           child=True, longest=_longest(Child, "surname")),
     Column("date_of_birth", (("dob", "date"),), lambda e: _iso(e.child.date_of_birth),
            read=_date, required=True, child=True),
     Column("gender", (("gender", "text"),), lambda e: GENDER_LABELS[e.child.gender],
@@ -250,7 +259,7 @@ COLUMNS = [
            read=_coded("ethnicity", "ethnicity code or group"), child=True),
     Column("family_ref", (("family_ref", "text"),),
            lambda e: (e.child.family.family_ref or e.child.family.reference)
-           if e.child.family else "", child=True),
+           if e.child.family else "", child=True, longest=_longest(Family, "family_ref")),
     Column("locality", (("locality_id", "bigint"), ("area_id", "bigint")),
            lambda e: _code(e.area or e.locality), read=_coded("locality", "locality or area"),
            stage=lambda place: place or (None, None),
@@ -298,6 +307,7 @@ COLUMNS = [
 ]  # fmt: skip
 NAMES = [column.name for column in COLUMNS]
 REQUIRED = [column.name for column in COLUMNS if column.required]
+NAMED = ("forename", "surname")  # a child's names, which need a letter (cases.names)
 # The staging table: each row's line, then every column's staged values, in order.
 STAGED = [("line", "integer"), *(staged for column in COLUMNS for staged in column.staged)]
 CHILD_STAGED = [name for column in COLUMNS if column.child for name, _ in column.staged]

@@ -8,21 +8,17 @@ grow with the file and no query runs per row. Importing the same file twice chan
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from pathlib import Path
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cme_tracker.core.spreadsheets import csv_value
-
 from ..models import CaseImport
+from ..names import name_problem
 from ..school_age import is_compulsory_school_age
 from . import columns as col
+from .reading import FileProblem, read_table
 from .writer import Writer
 
 MAX_LISTED = 500  # problems listed in full; the count is always exact
@@ -83,52 +79,6 @@ class Report:
         )
 
 
-class FileProblem(Exception):
-    """The file as a whole cannot be read (no header, required columns missing...)."""
-
-
-# Reading ----------------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def read_table(source, name: str) -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) from a CSV (UTF-8, BOM or not) or an XLSX file's first sheet."""
-    if name.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        workbook = load_workbook(source, read_only=True, data_only=True)
-        try:
-            for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
-                yield number, [_cell(value) for value in row]
-        finally:
-            workbook.close()
-        return
-    if isinstance(source, str | Path):
-        handle = open(source, encoding="utf-8-sig", newline="")  # noqa: SIM115
-    else:
-        handle = io.TextIOWrapper(source, encoding="utf-8-sig", newline="")
-    with handle:
-        reader = csv.reader(handle)
-        try:
-            for row in reader:
-                yield reader.line_num, [csv_value(cell.strip()) for cell in row]
-        except UnicodeDecodeError as error:
-            raise FileProblem(
-                f"the file is not UTF-8 text (near line {reader.line_num + 1})"
-            ) from error
-
-
 # One row --------------------------------------------------------------------------------------
 
 
@@ -144,15 +94,15 @@ class _RowParser:
         self.report = report
         self.today = timezone.localdate()
         self.positions = index
-        self.plan = [(column.name, index.get(column.name), column.read, column.required)
-                     for column in col.COLUMNS]  # fmt: skip
+        self.plan = [(column.name, index.get(column.name), column.read, column.required,
+                      column.longest) for column in col.COLUMNS]  # fmt: skip
         self.stages = [(column.name, column.stage) for column in col.COLUMNS]
 
     def parse(self, line: int, cells: list[str]) -> list | None:
         count = len(cells)
         problems = []
         v = {}
-        for name, position, convert, required in self.plan:
+        for name, position, convert, required, longest in self.plan:
             raw = cells[position] if position is not None and position < count else ""
             if not raw:
                 if required:
@@ -160,12 +110,20 @@ class _RowParser:
                 v[name] = "" if convert is None else None
             elif convert is None:
                 v[name] = raw
+                if len(raw) > longest:
+                    problems.append(
+                        f"line {line}, {name} {_shown(raw)}: is {len(raw):,} characters long; "
+                        f"the most it may have is {longest}"
+                    )
             else:
                 try:
                     v[name] = convert(raw, self.lookups)
                 except col.Problem as problem:
-                    problems.append(f'line {line}, {name} "{raw}": {problem}')
+                    problems.append(f"line {line}, {name} {_shown(raw)}: {problem}")
                     v[name] = None
+        for name in col.NAMED:
+            if v[name] and (problem := name_problem(v[name])):
+                problems.append(f"line {line}, {name} {_shown(v[name])}: {problem}")
         dob, referral, closed = v["date_of_birth"], v["referral_date"], v["closed_date"]
         outcome = v["closure_outcome"]
         raw = _Cells(cells, self.positions)
@@ -224,6 +182,12 @@ class _RowParser:
                     "the file does not carry",
                     line,
                 )
+
+
+def _shown(raw: str) -> str:
+    """A value quoted in a message: a long one is cut short, a control character shown."""
+    text = raw if len(raw) <= 60 else raw[:57] + "…"
+    return '"' + "".join(char if char.isprintable() else "?" for char in text) + '"'
 
 
 class _Cells:
@@ -295,9 +259,11 @@ def import_file(
                         copy.write_row(row)
                     if progress:
                         progress(1)
-        except FileProblem as problem:
+        except FileProblem as problem:  # not a row's problem: skipping rows cannot mend it
             report.error(f"the file cannot be imported: {problem}")
-        writer = Writer(cursor, report, present=set(header), by=by)
+            transaction.set_rollback(True)
+            return report
+        writer = Writer(cursor, report, present=set(header), by=by, dry_run=dry_run)
         writer.prepare()
         bad = writer.check_across_rows()
         if report.error_count and not skip_invalid:
@@ -308,20 +274,21 @@ def import_file(
                 writer.drop_lines(bad)
                 bad = writer.check_across_rows()
             report.rows_skipped = report.rows - writer.count_rows()
-        if record is None:  # run here and now (``manage.py import_cases``), not queued
+        if record is None and not dry_run:  # run now (``manage.py import_cases``), not queued
             record = CaseImport.objects.create(
                 started_by=by, file_name=file_name[:255], dry_run=dry_run, rows=report.rows,
                 status=CaseImport.Status.FINISHED, finished_at=timezone.now(),
             )  # fmt: skip
-        record.rows = report.rows
-        writer.write(record.pk)
-        for name in ("rows_skipped", "children_created", "children_updated",
-                     "episodes_created", "episodes_updated"):  # fmt: skip
-            setattr(record, name, getattr(report, name))
-        record.warnings = report.warning_count
-        record.save()
+        writer.write(record and record.pk)
+        if record is not None:
+            record.rows = report.rows
+            for name in ("rows_skipped", "children_created", "children_updated",
+                         "episodes_created", "episodes_updated"):  # fmt: skip
+                setattr(record, name, getattr(report, name))
+            record.warnings = report.warning_count
+            record.save()
+            report.import_id = record.pk
         report.imported = True
-        report.import_id = record.pk
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -335,6 +302,14 @@ def _header(cells: list[str], report: Report) -> list[str]:
     header = [cell.strip().casefold() for cell in cells]
     if not any(header):
         raise FileProblem("it has no header row")
+    for name in col.NAMES:
+        places = [_column_letter(i) for i, cell in enumerate(header) if cell == name]
+        if len(places) > 1:
+            raise FileProblem(
+                f'the column "{name}" appears {len(places)} times (columns '
+                + " and ".join(places)
+                + "): keep one and delete the others"
+            )
     unknown = [name for name in header if name and name not in col.NAMES]
     for name in unknown:
         report.warning(f'column "{name}" is not part of the format and was ignored', 1)
@@ -342,3 +317,13 @@ def _header(cells: list[str], report: Report) -> list[str]:
     if missing:
         raise FileProblem("required columns are missing: " + ", ".join(missing))
     return [name if name in col.NAMES else "" for name in header]
+
+
+def _column_letter(position: int) -> str:
+    """A spreadsheet's name for a column: 0 is A, 25 is Z, 26 is AA."""
+    letters = ""
+    position += 1
+    while position:
+        position, remainder = divmod(position - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters

@@ -1,5 +1,10 @@
 """The set-based half of the import: matching rows to known records, the checks across
-rows, and the writes, all as SQL over the temporary ``import_row`` table."""
+rows, and the writes, all as SQL over the temporary ``import_row`` table.
+
+A dry run works out the same changes and counts them, but writes nothing to the case
+tables: no rows, and no number taken from their sequences (which a rollback would not give
+back), so checking a file twice leaves the next case reference where it was. Its new
+records take numbers from a temporary sequence of negative ids instead."""
 
 from __future__ import annotations
 
@@ -15,11 +20,18 @@ from .columns import CHILD_STAGED, COLUMNS, STAGED
 class Writer:
     """The set-based half: matching, checks across rows, and the writes."""
 
-    def __init__(self, cursor, report, *, present: set[str], by):
+    def __init__(self, cursor, report, *, present: set[str], by, dry_run: bool = False):
         self.cursor = cursor
         self.report = report
         self.present = present
         self.by = by
+        self.dry_run = dry_run
+
+    def _new_id(self, table: str) -> str:
+        """SQL for the id a new record of ``table`` takes."""
+        if self.dry_run:
+            return "nextval('import_dry_id')"
+        return f"nextval(pg_get_serial_sequence('{table}', 'id'))"
 
     def sql(self, statement: str, params=()) -> list[tuple]:
         self.cursor.execute(statement, params)
@@ -205,12 +217,17 @@ class Writer:
 
     # Writes ---------------------------------------------------------------------------------
 
-    def write(self, import_id: int) -> None:
+    def write(self, import_id: int | None) -> None:
         if "sensitive" in self.present:
             self._warn_sensitive_kept()
+        if self.dry_run:
+            self.sql("DROP SEQUENCE IF EXISTS import_dry_id")
+            self.sql("CREATE TEMP SEQUENCE import_dry_id INCREMENT BY -1 MAXVALUE -1 START -1")
         self._families()
         self._children()
         self._episodes(import_id)
+        if self.dry_run:
+            return
         # Sensitivity follows the family, however the cases were written.
         self.sql("ANALYZE import_child")  # its ids are set now: plan the spread on them
         sensitivity_spread(
@@ -228,6 +245,12 @@ class Writer:
             )
 
     def _families(self):
+        if self.dry_run:  # a family not yet known is a new one, whatever its number
+            self.sql(
+                f"UPDATE import_child SET family_id = {self._new_id('cases_family')} "
+                "WHERE family_ref <> '' AND family_id IS NULL"
+            )
+            return
         self.sql(
             """
             WITH new AS (
@@ -245,20 +268,27 @@ class Writer:
         # New children take their ids from the table's sequence first, so no join is needed
         # to learn which id each row was given.
         self.sql(
-            "UPDATE import_child SET child_id = nextval(pg_get_serial_sequence('cases_child', "
-            "'id')), created = true WHERE child_id IS NULL"
+            f"UPDATE import_child SET child_id = {self._new_id('cases_child')}, created = true "
+            "WHERE child_id IS NULL"
         )
-        self.sql(
-            """
-            INSERT INTO cases_child (id, family_id, child_ref, forename, surname, preferred_name,
-                other_names, date_of_birth, gender, ethnicity_id, upn, former_upn,
-                fsm_eligible, sen_status, first_language, created_at, updated_at)
-            SELECT child_id, family_id, child_ref, forename, surname, '', '', dob, gender,
-                ethnicity_id, upn, '', fsm, 'NOT_KNOWN', '', now(), now()
-            FROM import_child WHERE created
-            """
+        if not self.dry_run:
+            self.sql(
+                """
+                INSERT INTO cases_child (id, family_id, child_ref, forename, surname,
+                    preferred_name, other_names, date_of_birth, gender, ethnicity_id, upn,
+                    former_upn, fsm_eligible, sen_status, first_language, created_at, updated_at)
+                SELECT child_id, family_id, child_ref, forename, surname, '', '', dob, gender,
+                    ethnicity_id, upn, '', fsm, 'NOT_KNOWN', '', now(), now()
+                FROM import_child WHERE created
+                """
+            )
+        [(self.report.children_created,)] = self.sql(
+            "SELECT count(*) FROM import_child WHERE created"
         )
-        self.report.children_created = self.cursor.rowcount
+        self._children_update()
+        self._rows_learn_ids()
+
+    def _children_update(self) -> None:
         ethnicity = "i.ethnicity_id" if "ethnicity" in self.present else "c.ethnicity_id"
         family = "COALESCE(i.family_id, c.family_id)" if "family_ref" in self.present else (
             "c.family_id"
@@ -272,18 +302,26 @@ class Writer:
             f"CASE WHEN c.child_ref = '' AND NOT {CHILD_REF.sql_matches('i.child_ref')} "
             "THEN i.child_ref ELSE c.child_ref END"
         )
+        changed = f"""
+            c.id = i.child_id AND NOT i.created
+              AND (c.forename, c.surname, c.date_of_birth, c.gender, c.ethnicity_id, c.upn,
+                   c.family_id, c.fsm_eligible, c.child_ref) IS DISTINCT FROM ({new_values})
+        """
+        if self.dry_run:
+            [(self.report.children_updated,)] = self.sql(
+                f"SELECT count(*) FROM cases_child c, import_child i WHERE {changed}"
+            )
+            return
         updated = self.sql(
             f"""
             UPDATE cases_child c SET (forename, surname, date_of_birth, gender, ethnicity_id,
                 upn, family_id, fsm_eligible, child_ref) = ({new_values}), updated_at = now()
-            FROM import_child i
-            WHERE c.id = i.child_id AND NOT i.created
-              AND (c.forename, c.surname, c.date_of_birth, c.gender, c.ethnicity_id, c.upn,
-                   c.family_id, c.fsm_eligible, c.child_ref) IS DISTINCT FROM ({new_values})
-            RETURNING c.id
+            FROM import_child i WHERE {changed} RETURNING c.id
             """
         )
         self.report.children_updated = len(updated)
+
+    def _rows_learn_ids(self) -> None:
         # Every row now learns its child, and each new episode its id, in one pass: a table
         # made afresh, which is quicker than updating every row in place.
         staged = ", ".join(f"r.{name}" for name, _ in STAGED)
@@ -291,8 +329,7 @@ class Writer:
             f"""
             CREATE TEMP TABLE import_written ON COMMIT DROP AS
             SELECT {staged}, i.child_id, r.episode_id IS NULL AS created, r.changed,
-                   COALESCE(r.episode_id, nextval(pg_get_serial_sequence('cases_episode', 'id')))
-                       AS episode_id
+                   COALESCE(r.episode_id, {self._new_id("cases_episode")}) AS episode_id
             FROM import_row r JOIN import_child i ON i.child_ref = r.child_ref
             """
         )
@@ -324,38 +361,44 @@ class Writer:
         defaults = {"school_phase": "'UNKNOWN'"}
         insert_values = [defaults.get(name, value) if value == "NULL" else value
                          for name, value in zip(names, inserted, strict=True)]  # fmt: skip
-        self.sql(
-            f"""
-            INSERT INTO cases_episode (id, child_id, episode_ref, {", ".join(names)},
-                closure_details, version, created_at, updated_at)
-            SELECT r.episode_id, r.child_id, CASE WHEN {CASE_REF.sql_matches("r.episode_ref")}
-                                                  THEN '' ELSE r.episode_ref END,
-                   {", ".join(insert_values)}, '{{}}'::jsonb, 1, now(), now()
-            FROM import_row r WHERE r.created
-            """
-        )
+        if not self.dry_run:
+            self.sql(
+                f"""
+                INSERT INTO cases_episode (id, child_id, episode_ref, {", ".join(names)},
+                    closure_details, version, created_at, updated_at)
+                SELECT r.episode_id, r.child_id, CASE WHEN {CASE_REF.sql_matches("r.episode_ref")}
+                                                      THEN '' ELSE r.episode_ref END,
+                       {", ".join(insert_values)}, '{{}}'::jsonb, 1, now(), now()
+                FROM import_row r WHERE r.created
+                """
+            )
         assignments = ", ".join(
             f"{name} = {value}" for name, value in zip(names, values, strict=True)
         )
-        self.sql(
-            f"""
-            WITH changed AS (
-                UPDATE cases_episode e SET {assignments},
-                    episode_ref = CASE WHEN e.episode_ref = '' AND r.episode_ref <> ''
-                                        AND NOT {CASE_REF.sql_matches("r.episode_ref")}
-                                   THEN r.episode_ref ELSE e.episode_ref END,
-                    version = e.version + 1, updated_at = now()
-                FROM import_row r
-                WHERE e.id = r.episode_id AND NOT r.created
-                  AND (({", ".join(f"e.{n}" for n in names)})
-                       IS DISTINCT FROM ({", ".join(values)})
-                       OR (e.episode_ref = '' AND r.episode_ref <> ''
-                           AND NOT {CASE_REF.sql_matches("r.episode_ref")}))
-                RETURNING e.id
+        differs = f"""
+            e.id = r.episode_id AND NOT r.created
+            AND (({", ".join(f"e.{n}" for n in names)}) IS DISTINCT FROM ({", ".join(values)})
+                 OR (e.episode_ref = '' AND r.episode_ref <> ''
+                     AND NOT {CASE_REF.sql_matches("r.episode_ref")}))
+        """
+        if self.dry_run:
+            self.sql(f"UPDATE import_row r SET changed = true FROM cases_episode e WHERE {differs}")
+        else:
+            self.sql(
+                f"""
+                WITH changed AS (
+                    UPDATE cases_episode e SET {assignments},
+                        episode_ref = CASE WHEN e.episode_ref = '' AND r.episode_ref <> ''
+                                            AND NOT {CASE_REF.sql_matches("r.episode_ref")}
+                                       THEN r.episode_ref ELSE e.episode_ref END,
+                        version = e.version + 1, updated_at = now()
+                    FROM import_row r WHERE {differs}
+                    RETURNING e.id
+                )
+                UPDATE import_row r SET changed = true FROM changed
+                WHERE r.episode_id = changed.id
+                """
             )
-            UPDATE import_row r SET changed = true FROM changed WHERE r.episode_id = changed.id
-            """
-        )
         if "open_to" in self.present:
             self._open_to()
         [(created, updated)] = self.sql(
@@ -363,16 +406,18 @@ class Writer:
             "created) FROM import_row"
         )
         self.report.episodes_created, self.report.episodes_updated = created, updated
+        if self.dry_run:
+            return
         self.sql(
             """
-            INSERT INTO cases_event (actor_id, verb, episode_id, payload, created_at)
-            SELECT %s, 'episode.imported', episode_id,
-                   jsonb_build_object('import', %s, 'line', line,
-                                      'action', CASE WHEN created THEN 'created'
-                                                     ELSE 'updated' END),
-                   now()
-            FROM import_row WHERE created OR changed
-            """,
+                INSERT INTO cases_event (actor_id, verb, episode_id, payload, created_at)
+                SELECT %s, 'episode.imported', episode_id,
+                       jsonb_build_object('import', %s, 'line', line,
+                                          'action', CASE WHEN created THEN 'created'
+                                                         ELSE 'updated' END),
+                       now()
+                FROM import_row WHERE created OR changed
+                """,
             [self.by.pk if self.by else None, import_id],
         )
 
@@ -396,6 +441,8 @@ class Writer:
             WHERE r.episode_id = d.episode_id AND NOT r.changed
             """
         )
+        if self.dry_run:
+            return
         self.sql(
             "DELETE FROM cases_episode_open_to_services m USING import_row r "
             "WHERE m.episode_id = r.episode_id AND r.changed"

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.names import validate_name
 from cases.references import CHILD_REF, FAMILY_REF
 from cases.school_age import year_group, year_group_label
 from cases.upn import UPN_PATTERN
@@ -124,8 +125,8 @@ class Child(models.Model):
         blank=True,
         help_text="The id of this child in the system history was imported from.",
     )
-    forename = models.CharField(max_length=100)
-    surname = models.CharField(max_length=100)
+    forename = models.CharField(max_length=100, validators=[validate_name])
+    surname = models.CharField(max_length=100, validators=[validate_name])
     preferred_name = models.CharField(max_length=100, blank=True)
     other_names = models.CharField(max_length=200, blank=True)
     date_of_birth = models.DateField()

@@ -38,6 +38,12 @@ CME_TEAM_WIDE_WORKING = env.bool("CME_TEAM_WIDE_WORKING", default=False)
 # How many proxies (each adding to X-Forwarded-For) stand in front of the web server; the
 # access log records the address the outermost one saw. 0: the server's own view.
 CME_TRUSTED_PROXIES = env.int("CME_TRUSTED_PROXIES", default=0)
+# Uploaded files of cases are untrusted: the largest upload taken, the most rows one file
+# may hold, and how far a workbook (.xlsx, a zip) may expand when opened.
+CME_UPLOAD_MAX_MB = env.int("CME_UPLOAD_MAX_MB", default=20)
+CME_IMPORT_MAX_ROWS = env.int("CME_IMPORT_MAX_ROWS", default=1_000_000)
+CME_XLSX_MAX_UNCOMPRESSED_MB = env.int("CME_XLSX_MAX_UNCOMPRESSED_MB", default=200)
+FILE_UPLOAD_HANDLERS = ["cme_tracker.core.uploads.LimitedUploadHandler"]
 # Production turns on the check that the application's database role owns nothing.
 CME_CHECK_DATABASE_ROLE = False
 

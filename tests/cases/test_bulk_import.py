@@ -213,6 +213,44 @@ def test_dry_run_writes_nothing_but_reports_what_would_change(tmp_path):
     assert not Episode.objects.exists() and not CaseImport.objects.exists()
 
 
+def sequence_values(owner_connection) -> dict[str, int | None]:
+    return dict(owner_connection.execute(
+        "SELECT schemaname || '.' || sequencename, last_value FROM pg_sequences"
+    ).fetchall())  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dry_run_takes_no_number_from_any_sequence_and_counts_as_the_import_would(
+    tmp_path, owner_connection
+):
+    load_reference_data()
+    run(write(tmp_path, sibling_rows()))
+    changed = [
+        row(surname="Lakatosová"),  # a known child renamed, a known episode kept
+        row(episode_ref="E2", surname="Lakatosová", referral_date="2018-01-08",
+            closed_date="2018-03-01", closure_outcome="FOUND_SCHOOL_THIS_LA"),  # and closed
+        row(episode_ref="E9", child_ref="C7", upn="", forename="Nina", family_ref="F5",
+            referral_date="2019-02-01", closed_date="", closure_outcome=""),  # all new
+    ]  # fmt: skip
+    path = write(tmp_path, changed, name="changes.csv")
+    before, episodes = sequence_values(owner_connection), Episode.objects.count()
+    checked = run(path, dry_run=True)
+    checked_again = run(path, dry_run=True)
+    assert sequence_values(owner_connection) == before
+    assert Episode.objects.count() == episodes and not Child.objects.filter(forename="Nina")
+    imported = run(path)
+    counts = ("children_created", "children_updated", "episodes_created", "episodes_updated")
+    assert [getattr(checked, name) for name in counts] == [1, 1, 1, 1]
+    assert [getattr(checked_again, name) for name in counts] == [1, 1, 1, 1]
+    assert [getattr(imported, name) for name in counts] == [1, 1, 1, 1]
+    # The next case made takes the very next number, as if no check had been run.
+    new = Episode.objects.get(child__forename="Nina")
+    assert (
+        new.pk
+        == max(pk for name, pk in before.items() if name.endswith("cases_episode_id_seq")) + 1
+    )
+
+
 def test_live_case_rules_are_warnings_for_history(tmp_path):
     rows = [row(closure_outcome="Enquiries exhausted", date_of_birth="2010-03-01"),
             row(episode_ref="E2", child_ref="C9", upn="", date_of_birth="2000-01-01",
