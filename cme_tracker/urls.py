@@ -19,4 +19,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "cme_tracker.core.views.bad_request"
 handler500 = "cme_tracker.core.views.server_error"

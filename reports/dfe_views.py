@@ -5,11 +5,13 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+
+from cme_tracker.core.http import BadParameter
 
 from . import selectors, services
 from .dfe import BANDS, BREAKDOWNS, offered_dates, to_fix
@@ -43,7 +45,7 @@ def dfe_return_page(request):
     census, error = _census_date(request, dates)
     fmt = request.GET.get("format", "")
     if fmt and fmt not in FORMATS:
-        raise Http404("The return downloads as csv, xlsx or json")
+        raise BadParameter("The return downloads as csv, xlsx or json: choose one of those")
     if fmt and not error:
         return _download(
             render_file(selectors.dfe_return(census), fmt), fmt, f"cme-dfe-return-{census}"

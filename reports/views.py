@@ -3,11 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from cme_tracker.core.http import BadParameter
 
 from . import selectors, services
 from .exports import (
@@ -30,9 +32,11 @@ def _year(request) -> int:
     try:
         year = financial_year(request.GET.get("year") or current_financial_year(today))
     except ValueError as error:
-        raise Http404("No such financial year") from error
-    if not 1990 <= year <= today.year + 1:  # the dates a scorecard can count
-        raise Http404("No such financial year")
+        raise BadParameter(
+            "The year must be a financial year written like 2025/26, from 1990/91 on"
+        ) from error
+    if year > today.year + 1:  # the dates a scorecard can count
+        raise BadParameter(f"The year must be no later than {year_label(today.year + 1)}")
     return year
 
 

@@ -3,6 +3,7 @@
 import ipaddress
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 
 def client_address(request) -> str | None:
@@ -26,3 +27,8 @@ def client_address(request) -> str | None:
 def page(request) -> str:
     """The page's address without its query string (which may hold a searched-for name)."""
     return request.path
+
+
+class BadParameter(BadRequest):
+    """A query parameter a page cannot use. Its message names the problem in plain words
+    and is shown on the 400 page, so it must never quote more than the value's kind."""

@@ -37,7 +37,8 @@ def test_the_cases_export_quotes_formulas_and_imports_back_exactly(tmp_path, own
 
     load_reference_data()
     for number, surname in enumerate(NAMES):
-        if surname.strip() == surname:  # the import trims spaces and tabs around a value
+        # The import trims spaces and tabs around a value, and refuses a name with no letter.
+        if surname.strip() == surname and any(char.isalpha() for char in surname):
             EpisodeFactory(
                 episode_ref=f"=E{number}", child=ChildFactory(
                     child_ref=f"-C{number}", forename="=cmd|' /C calc'!A0", surname=surname),

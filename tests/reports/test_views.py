@@ -36,9 +36,9 @@ def test_scorecard_downloads(client, head_of_service):
         assert response.content.startswith(start)
 
 
-def test_an_unknown_year_is_not_found(client, head_of_service):
+def test_an_unknown_year_is_a_bad_request(client, head_of_service):
     client.force_login(head_of_service)
-    assert client.get(reverse("reports:scorecard"), {"year": "last year"}).status_code == 404
+    assert client.get(reverse("reports:scorecard"), {"year": "last year"}).status_code == 400
 
 
 def test_charted_sections_have_a_chart_and_keep_their_table(client, head_of_service):
