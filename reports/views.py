@@ -120,8 +120,10 @@ def _line(row, card) -> dict:
 # accessible alternative. Stacked shares per quarter, or bars for one quarter's spread.
 CHARTS = {"ethnicity": "shares", "5": "shares", "family_size": "bars", "12": "bars",
           "1a": "flow"}  # fmt: skip
-COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#5694ca", "#b58840",
-           "#85994b", "#912b88", "#505a5f"]  # fmt: skip
+# Colours are classes (static/src/_cme.scss: cme-chart-colour-0 to -9), and sizes whole
+# percentages (cme-chart-w-N, cme-chart-h-N): the content security policy allows no inline
+# style.
+COLOURS = 10
 
 
 def _chart(indicator_id, rows, card):
@@ -137,11 +139,11 @@ def _chart(indicator_id, rows, card):
             segments = [
                 {"label": r.breakdown, "value": r.quarters[index] or 0,
                  "percent": round(100 * (r.quarters[index] or 0) / total, 1) if total else 0,
-                 "colour": COLOURS[n % len(COLOURS)]}
+                 "colour": n % COLOURS}
                 for n, r in enumerate(parts)
             ]  # fmt: skip
             columns.append({"label": label, "segments": segments, "total": total})
-        legend = [{"label": r.breakdown, "colour": COLOURS[n % len(COLOURS)]}
+        legend = [{"label": r.breakdown, "colour": n % COLOURS}
                   for n, r in enumerate(parts)]  # fmt: skip
         return {"kind": "shares", "columns": columns, "legend": legend}
     if kind == "flow":
@@ -149,8 +151,8 @@ def _chart(indicator_id, rows, card):
         new = rows[0]
         top = max([v or 0 for v in new.quarters + resolved.quarters] + [1])
         bars = [{"label": label,
-                 "pairs": [("New", new.quarters[i] or 0, COLOURS[0]),
-                           ("Resolved", resolved.quarters[i] or 0, COLOURS[1])]}
+                 "pairs": [("New", new.quarters[i] or 0, 0),
+                           ("Resolved", resolved.quarters[i] or 0, 1)]}
                 for i, label in enumerate(labels)]  # fmt: skip
         for bar in bars:
             bar["pairs"] = [(name, value, colour, round(100 * value / top, 1))

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -132,6 +133,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "axes",
+    "csp",
     "cme_tracker.core",
     "cases",
     "referrals",
@@ -141,6 +143,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "cme_tracker.core.middleware.ServiceUnavailableWithoutTheDatabase",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -168,12 +171,31 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "cme_tracker.core.context_processors.service",
                 "cases.context_processors.notifications",
             ],
         },
     },
 ]
+
+# A strict content security policy on every response: scripts and styles only from this
+# server, an inline script only with the response's nonce, no inline style, no plugins, no
+# <base>, never framed, forms posted only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 # Widgets render from the project's templates too (cases/widgets/...).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

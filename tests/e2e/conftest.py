@@ -43,6 +43,21 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def page(page):
+    """Every browser test's page, failing the test on any content security policy violation
+    the browser reports (Chromium logs each to the console)."""
+    violations = []
+
+    def heard(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in (message.text):
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", heard)
+    yield page
+    assert not violations, "\n".join(violations)
+
+
+@pytest.fixture
 def people(transactional_db):
     load_reference_data()
 
