@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cases import views as case_views
+from cme_tracker.core import second_factor_views
 from cme_tracker.core import views as core_views
 
 admin.site.site_header = "CME tracker administration"
@@ -13,6 +14,15 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("sign-in/", auth_views.LoginView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/code/", second_factor_views.code, name="sign_in_code"),
+    path("sign-in/recovery-code/", second_factor_views.recovery, name="sign_in_recovery"),
+    path("sign-in/set-up/", second_factor_views.set_up, name="set_up_app"),
+    path("account/sign-in-security/", second_factor_views.security, name="security"),
+    path(
+        "account/sign-in-security/recovery-codes/",
+        second_factor_views.replace_recovery_codes,
+        name="replace_recovery_codes",
+    ),  # fmt: skip
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),

@@ -156,6 +156,11 @@ def demo_loaded() -> bool:
     return Child.objects.filter(child_ref__startswith=DEMO_CHILD_PREFIX).exists()
 
 
+def is_demo_user(user) -> bool:
+    """A demo sign-in, which may skip the second factor locally (``CME_MFA_SKIPPED_FOR``)."""
+    return user.get_username() in {username for username, *_ in DEMO_USERS}
+
+
 def ensure_demo_users() -> list:
     """The demo sign-ins, one or more per role. Only the demo loader creates them."""
     User = get_user_model()

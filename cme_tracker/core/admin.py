@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
-from . import accounts
+from . import accounts, second_factor
 from .models import AccountChange, JobRun, OutboxMessage, User
 
 
@@ -31,6 +31,16 @@ class UserAdmin(ListedLookupsOnly, DjangoUserAdmin):
 
     list_display = ["username", "first_name", "last_name", "email", "is_active", "role_names"]
     list_filter = ["is_active", "groups"]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description="Reset sign-in security (they set up their app again)",
+                  permissions=["change"])  # fmt: skip
+    def reset_second_factor(self, request, queryset):
+        people = [user for user in queryset if accounts.may_change(request.user, user)]
+        for user in people:
+            second_factor.reset(request.user, user)
+        self.message_user(request, f"Sign-in security reset for {len(people)} people. Each "
+                          "sets up an authenticator app at their next sign-in.")  # fmt: skip
 
     @admin.display(description="Roles")
     def role_names(self, user):

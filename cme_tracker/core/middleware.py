@@ -1,11 +1,14 @@
 import logging
 import time
+from urllib.parse import urlencode
 
 import psycopg
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
@@ -73,3 +76,29 @@ class ServiceUnavailableWithoutTheDatabase:
             logger.warning("database unreachable: answered 503 for %s", request.path)
             return unavailable()
         return None
+
+
+class SecondFactorRequired:
+    """A session signed in with a password alone reaches nothing but the second step of
+    signing in (and signing out) until it shows a code (``second_factor.required``)."""
+
+    OPEN = ("/sign-in/", "/sign-out/", "/static/", "/healthz", "/oidc/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(self.OPEN)
+            and not user.is_verified()
+        ):
+            from . import second_factor
+
+            if second_factor.required(request):
+                step = "sign_in_code" if second_factor.app_device(user) else "set_up_app"
+                query = urlencode({"next": request.get_full_path()})
+                return redirect(f"{reverse(step)}?{query}")
+        return self.get_response(request)

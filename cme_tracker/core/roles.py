@@ -72,6 +72,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "core.view_outboxmessage",
         "core.view_accountchange",
         "cases.view_accesslogentry",
+        # Failed sign-ins (cme_tracker/core/throttle.py): seen, and cleared to lift a refusal.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accessfailurelog",
+        "axes.view_accesslog",
         "auth.view_group",
         "cases.import_cases",
         "reports.change_indicatortarget",

@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
+from cme_tracker.core.http import proxy_networks
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -36,9 +38,11 @@ CME_LOCAL_AUTHORITY = env.str("CME_LOCAL_AUTHORITY", default="Demo Borough Counc
 # Officers may also change colleagues' cases (not sensitive ones they have no need to know);
 # History marks each such change. Off: officers change only their own (see cases.access).
 CME_TEAM_WIDE_WORKING = env.bool("CME_TEAM_WIDE_WORKING", default=False)
-# How many proxies (each adding to X-Forwarded-For) stand in front of the web server; the
-# access log records the address the outermost one saw. 0: the server's own view.
-CME_TRUSTED_PROXIES = env.int("CME_TRUSTED_PROXIES", default=0)
+# The proxies in front of the web server (addresses or networks), each adding the address it
+# saw to X-Forwarded-For. Only a request from one of them is believed about its client's
+# address (the access log, sign-in throttling); none: every request is its own address.
+CME_TRUSTED_PROXIES = env.list("CME_TRUSTED_PROXIES", default=[])
+proxy_networks(CME_TRUSTED_PROXIES)  # refuse a wrong entry at start-up, saying which
 # Uploaded files of cases are untrusted: the largest upload taken, the most rows one file
 # may hold, and how far a workbook (.xlsx, a zip) may expand when opened.
 CME_UPLOAD_MAX_MB = env.int("CME_UPLOAD_MAX_MB", default=20)
@@ -134,6 +138,9 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "cme_tracker.core",
     "cases",
     "referrals",
@@ -149,6 +156,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cme_tracker.core.middleware.SecondFactorRequired",
     "cme_tracker.core.middleware.SessionKeptAlive",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "cme_tracker.core.middleware.NoStoreForSignedInUsers",
@@ -205,15 +214,38 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "cme_tracker.core.backends.OneQueryModelBackend",
 ]
-# Five wrong passwords for a username from one address lock that sign-in for 15 minutes
-# (not the whole office behind one address); an administrator can unlock it sooner in the
-# admin (Access attempts) or with `manage.py axes_reset_username`.
+# Sign-in throttling (cme_tracker/core/throttle.py): five wrong passwords in a row for a
+# username slow it (30 seconds, doubling with each further failure, at most 15 minutes);
+# 20 failures from one client address within 15 minutes refuse that address's sign-ins for
+# 15 minutes. Administrators see and clear the attempts in the admin (Access attempts), or
+# with `manage.py axes_reset_username`.
+AXES_HANDLER = "cme_tracker.core.throttle.SignInThrottle"
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = timedelta(days=1)  # failures are forgotten a day after the last
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a refused try is not counted
+AXES_CLIENT_IP_CALLABLE = "cme_tracker.core.http.client_address"
+AXES_LOCKOUT_CALLABLE = "cme_tracker.core.throttle.refused_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+CME_SIGN_IN_LONGEST_WAIT = timedelta(
+    minutes=env.int("CME_SIGN_IN_LONGEST_WAIT_MINUTES", default=15)
+)
+CME_SIGN_IN_FAILURES_PER_ADDRESS = env.int("CME_SIGN_IN_FAILURES_PER_ADDRESS", default=20)
+CME_SIGN_IN_ADDRESS_WINDOW = timedelta(minutes=15)
+# Multi-factor sign-in (cme_tracker/core/second_factor.py): a code from an authenticator app,
+# or a recovery code, after the password. Required for everyone unless turned off here;
+# CME_MFA_SKIPPED_FOR names a test of a user who may skip it (local demo sign-ins only).
+CME_MFA_REQUIRED = env.bool("CME_MFA_REQUIRED", default=True)
+CME_MFA_TRUST_IDENTITY_PROVIDER = env.bool("CME_MFA_TRUST_IDENTITY_PROVIDER", default=False)
+CME_MFA_SKIPPED_FOR = ""
+OTP_TOTP_ISSUER = env.str("CME_LOCAL_AUTHORITY", default="Demo Borough Council") + " CME"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, 1, 2, 4... seconds before the next
+
+# Axes warns when its lockout is not keyed on the address: the address limit is the
+# throttle's own, and keying axes on it would let a good sign-in from an address clear
+# that address's failures.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

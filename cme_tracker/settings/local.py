@@ -22,3 +22,6 @@ DATABASES, DATABASE_ROLES = local_databases(DATA_DIR)
 vars().update(redis_dependent_settings(REDIS_URL or embedded.redis_url(DATA_DIR)))
 
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+
+# Demo sign-ins skip the second factor on this machine (README); anyone else is asked.
+CME_MFA_SKIPPED_FOR = env.str("CME_MFA_SKIPPED_FOR", default="demo.loader.is_demo_user")

@@ -139,19 +139,37 @@ def test_an_ordinary_case_writes_nothing(client, manager):
 
 
 @pytest.mark.parametrize(
-    ("proxies", "forwarded", "expected"),
+    ("proxies", "remote", "forwarded", "expected"),
     [
-        (0, "203.0.113.9", "10.0.0.1"),  # no proxy trusted: what the server saw
-        (1, "203.0.113.9", "203.0.113.9"),  # the proxy's word for the client
-        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client wrote the first itself
-        (2, "198.51.100.1, 203.0.113.9", "198.51.100.1"),
-        (1, "not an address", "10.0.0.1"),
-        (2, "203.0.113.9", "10.0.0.1"),  # fewer hops than proxies: not to be believed
+        ([], "10.0.0.1", "203.0.113.9", "10.0.0.1"),  # no proxy trusted: what the server saw
+        (["10.0.0.1"], "10.0.0.1", "203.0.113.9", "203.0.113.9"),  # the proxy's word
+        (["10.0.0.0/24"], "10.0.0.1", "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the
+        # client wrote the first itself
+        (["10.0.0.1", "10.0.1.0/24"], "10.0.0.1", "198.51.100.1, 10.0.1.7", "198.51.100.1"),
+        (["10.0.0.1"], "10.0.0.1", "not an address", "10.0.0.1"),
+        (["10.0.0.1"], "10.0.0.1", "", "10.0.0.1"),
+        (["10.0.0.1"], "192.0.2.50", "203.0.113.9", "192.0.2.50"),  # not from the proxy: a
+        # client's own header is not believed
+        (["10.0.0.1", "10.0.0.2"], "10.0.0.1", "10.0.0.2", "10.0.0.2"),  # only proxies: the
+        # last one is as far as it goes
+        (["2001:db8::/32"], "2001:db8::1", "203.0.113.9", "203.0.113.9"),
     ],
 )
-def test_the_client_address_behind_trusted_proxies(rf, settings, proxies, forwarded, expected):
+def test_the_client_address_behind_trusted_proxies(
+    rf, settings, proxies, remote, forwarded, expected
+):
     from cme_tracker.core.http import client_address
 
     settings.CME_TRUSTED_PROXIES = proxies
-    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_address(request) == expected
+
+
+@pytest.mark.parametrize("entry", ["1", "2", "proxy.example", "10.0.0.300"])
+def test_a_trusted_proxy_that_is_not_an_address_is_refused_naming_it(entry):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from cme_tracker.core.http import proxy_networks
+
+    with pytest.raises(ImproperlyConfigured, match=f'"{entry}" is not an address or network'):
+        proxy_networks(["10.0.0.1", entry])

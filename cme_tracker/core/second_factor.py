@@ -1,0 +1,142 @@
+"""Multi-factor sign-in: a password, then a code from an authenticator app (TOTP), or one of
+ten single-use recovery codes. django-otp keeps the devices and checks the codes: a code
+is good for its 30 seconds and one step either side, never twice (``last_t``), and wrong
+codes slow the next try (its throttling). This module says who needs it and records each
+change to it, in the account changes, attributed.
+
+Who needs it: everyone, when ``CME_MFA_REQUIRED`` (the default). Locally the demo sign-ins
+may skip it (``CME_MFA_SKIPPED_FOR`` names the demo's test of a user; production refuses
+it). A session signed in through
+the council's identity provider counts as verified when ``CME_MFA_TRUST_IDENTITY_PROVIDER``
+says the provider asked for a second factor itself.
+"""
+
+from __future__ import annotations
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.utils.module_loading import import_string
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import AccountChange
+
+RECOVERY_CODES = 10
+APP = "Authenticator app"
+RECOVERY = "Recovery codes"
+SIGNED_IN_BY_PROVIDER = "cme_signed_in_by_provider"  # a session key, set at single sign-on
+
+
+def required(request) -> bool:
+    """Whether this signed-in session must show a second factor before anything else."""
+    user = request.user
+    if not settings.CME_MFA_REQUIRED:
+        return False
+    if settings.CME_MFA_TRUST_IDENTITY_PROVIDER and request.session.get(SIGNED_IN_BY_PROVIDER):
+        return False
+    skipped = settings.CME_MFA_SKIPPED_FOR
+    return not (skipped and import_string(skipped)(user))
+
+
+def app_device(user) -> TOTPDevice | None:
+    """The user's authenticator app, once set up."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def unconfirmed_device(user) -> TOTPDevice:
+    """The app being set up: kept until confirmed, so a reload shows the same key."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name=APP, confirmed=False)
+
+
+def qr_code(device: TOTPDevice) -> str:
+    """The key as a QR code, an SVG data URI (an image: the content security policy allows
+    no inline markup it would need)."""
+    return segno.make(device.config_url, error="m").svg_data_uri(scale=4, border=2)
+
+
+def key_words(device: TOTPDevice) -> str:
+    """The key to type in, in groups of four."""
+    from base64 import b32encode
+
+    key = b32encode(device.bin_key).decode()
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def _record(actor, user, change: str) -> None:
+    AccountChange.objects.create(actor=actor, user=user, changes={"second factor": [None, change]})
+
+
+def confirm_app(request, device: TOTPDevice, code: str) -> list[str] | None:
+    """Finish setting up the app with a code from it: the session is then verified, and the
+    new recovery codes are returned to be shown once. None: the code was wrong."""
+    if device.user_id != request.user.pk or not device.verify_token(_digits(code)):
+        return None
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(request.user)
+        _record(request.user, request.user, "authenticator app set up")
+    _verified(request, device)
+    return codes
+
+
+def check_app_code(request, code: str) -> bool:
+    """A code from the app, for this session: True, and the session is verified."""
+    device = app_device(request.user)
+    if device is None or not device.verify_token(_digits(code)):
+        return False
+    _verified(request, device)
+    return True
+
+
+def use_recovery_code(request, code: str) -> int | None:
+    """A recovery code, used up: how many are left (the session is verified), or None."""
+    device = StaticDevice.objects.filter(user=request.user, name=RECOVERY).first()
+    token = code.strip().replace(" ", "").replace("-", "").lower()
+    if device is None or not token or not device.verify_token(token):
+        return None
+    _record(request.user, request.user, "recovery code used")
+    _verified(request, device)
+    return device.token_set.count()
+
+
+def new_recovery_codes(request) -> list[str]:
+    """Replace the signed-in user's recovery codes (the old ones stop working)."""
+    with transaction.atomic():
+        codes = _new_recovery_codes(request.user)
+        _record(request.user, request.user, "recovery codes replaced")
+    return codes
+
+
+def recovery_codes_left(user) -> int:
+    return StaticToken.objects.filter(device__user=user, device__name=RECOVERY).count()
+
+
+def reset(actor, user) -> None:
+    """Remove someone's app and recovery codes (an administrator, for someone who lost their
+    phone): they set up a new app at their next sign-in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        _record(actor, user, "second factor reset")
+
+
+def _new_recovery_codes(user) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY)
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return [f"{code[:4]}-{code[4:]}" for code in codes]
+
+
+def _digits(code: str) -> str:
+    return "".join(code.split())
+
+
+def _verified(request, device) -> None:
+    request.session.cycle_key()  # a new session id for the stronger sign-in
+    otp_login(request, device)
