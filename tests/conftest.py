@@ -112,3 +112,12 @@ def head_of_service(db):
 @pytest.fixture
 def administrator(db):
     return _user_with_role(roles.ADMINISTRATOR, is_staff=True)
+
+
+@pytest.fixture(scope="session")
+def iam_configuration(iam_configuration):
+    """pytest-iam's provider (Canaille), signing ID tokens with RS256 as Microsoft Entra ID
+    does (its generated key names no algorithm, and Canaille would pick RS512)."""
+    for key in iam_configuration["CANAILLE_OIDC"]["ACTIVE_JWKS"]:
+        key["alg"] = "RS256"
+    return iam_configuration

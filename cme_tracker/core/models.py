@@ -9,6 +9,12 @@ from django.utils import timezone
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their role (a group)."""
 
+    sso_subject = models.CharField(
+        "single sign-on subject", max_length=255, blank=True, default="",
+        help_text="Who the council's identity provider says this is (issuer and subject); "
+        "blank for an account that signs in with a password.",
+    )  # fmt: skip
+
     class Meta:
         ordering = ["first_name", "last_name", "username"]
         constraints = [
@@ -16,7 +22,10 @@ class User(AbstractUser):
                 Lower("email"),
                 condition=~models.Q(email=""),
                 name="user_email_unique_when_present",
-            )
+            ),
+            models.UniqueConstraint(
+                "sso_subject", condition=~models.Q(sso_subject=""), name="user_sso_subject_unique"
+            ),
         ]
 
     def __str__(self):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import segno
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import transaction
 from django.utils.module_loading import import_string
 from django_otp import login as otp_login
@@ -26,7 +27,11 @@ from .models import AccountChange
 RECOVERY_CODES = 10
 APP = "Authenticator app"
 RECOVERY = "Recovery codes"
-SIGNED_IN_BY_PROVIDER = "cme_signed_in_by_provider"  # a session key, set at single sign-on
+SINGLE_SIGN_ON = "cme_tracker.core.single_sign_on.CouncilSignOn"
+
+
+def signed_in_by_provider(request) -> bool:
+    return request.session.get(BACKEND_SESSION_KEY) == SINGLE_SIGN_ON
 
 
 def required(request) -> bool:
@@ -34,7 +39,7 @@ def required(request) -> bool:
     user = request.user
     if not settings.CME_MFA_REQUIRED:
         return False
-    if settings.CME_MFA_TRUST_IDENTITY_PROVIDER and request.session.get(SIGNED_IN_BY_PROVIDER):
+    if settings.CME_MFA_TRUST_IDENTITY_PROVIDER and signed_in_by_provider(request):
         return False
     skipped = settings.CME_MFA_SKIPPED_FOR
     return not (skipped and import_string(skipped)(user))

@@ -25,7 +25,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from . import accounts
+from . import accounts, roles
 
 logger = logging.getLogger("cme_tracker.sign_in")
 
@@ -34,9 +34,17 @@ def enabled() -> bool:
     return bool(settings.OIDC_RP_CLIENT_ID)
 
 
+_ROLES = {
+    "officer": roles.CME_OFFICER,
+    "manager": roles.TEAM_MANAGER,
+    "head_of_service": roles.HEAD_OF_SERVICE,
+    "administrator": roles.ADMINISTRATOR,
+}
+
+
 def role_groups() -> dict[str, str]:
     """The provider's group for each role that has one."""
-    return {role: group for role, group in settings.CME_OIDC_ROLE_GROUPS.items() if group}
+    return {_ROLES[key]: group for key, group in settings.CME_OIDC_ROLE_GROUPS.items() if group}
 
 
 def roles_for(claims: dict) -> set[str]:
@@ -60,15 +68,19 @@ class CouncilSignOn(OIDCAuthenticationBackend):
     def create_user(self, claims):
         username = (claims.get("preferred_username") or claims.get("email") or "")[:150]
         username = username or f"sso-{claims['sub']}"[:150]
-        if self.UserModel.objects.filter(username__iexact=username).exists():
+        email = claims.get("email", "")
+        taken = self.UserModel.objects.filter(username__iexact=username)
+        if email:
+            taken = taken | self.UserModel.objects.filter(email__iexact=email)
+        if taken.exists():
             logger.warning(
-                "single sign-on refused: the provider's user has the username of an existing "
-                "account, which it does not take over"
+                "single sign-on refused: the provider's user has the username or email of an "
+                "existing account, which single sign-on does not take over"
             )
-            raise SuspiciousOperation("username held by another account")
+            raise SuspiciousOperation("username or email held by another account")
         with transaction.atomic():
             user = self.UserModel.objects.create_user(
-                username, email=claims.get("email", ""), sso_subject=_subject(claims),
+                username, email=email, sso_subject=_subject(claims),
                 first_name=claims.get("given_name", "")[:150],
                 last_name=claims.get("family_name", "")[:150],
             )  # fmt: skip
@@ -92,7 +104,7 @@ def _set_roles(user, claims: dict) -> None:
     before = accounts.access_of(user)
     wanted = roles_for(claims)
     user.groups.set(Group.objects.filter(name__in=wanted))
-    staff = "Administrator" in wanted or user.is_superuser
+    staff = roles.ADMINISTRATOR in wanted or user.is_superuser
     if user.is_staff != staff:
         user.is_staff = staff
         user.save(update_fields=["is_staff"])

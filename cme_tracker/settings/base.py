@@ -13,6 +13,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from cme_tracker.core.http import proxy_networks
+from cme_tracker.core.oidc_discovery import discovered
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -141,6 +142,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "mozilla_django_oidc",
     "cme_tracker.core",
     "cases",
     "referrals",
@@ -158,6 +160,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "cme_tracker.core.middleware.SecondFactorRequired",
+    "mozilla_django_oidc.middleware.SessionRefresh",
     "cme_tracker.core.middleware.SessionKeptAlive",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "cme_tracker.core.middleware.NoStoreForSignedInUsers",
@@ -213,6 +216,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "cme_tracker.core.backends.OneQueryModelBackend",
+    "cme_tracker.core.single_sign_on.CouncilSignOn",
 ]
 # Sign-in throttling (cme_tracker/core/throttle.py): five wrong passwords in a row for a
 # username slow it (30 seconds, doubling with each further failure, at most 15 minutes);
@@ -241,6 +245,41 @@ CME_MFA_TRUST_IDENTITY_PROVIDER = env.bool("CME_MFA_TRUST_IDENTITY_PROVIDER", de
 CME_MFA_SKIPPED_FOR = ""
 OTP_TOTP_ISSUER = env.str("CME_LOCAL_AUTHORITY", default="Demo Borough Council") + " CME"
 OTP_TOTP_THROTTLE_FACTOR = 1  # after a wrong code, 1, 2, 4... seconds before the next
+
+# Single sign-on with the council's identity provider (cme_tracker/core/single_sign_on.py,
+# mozilla-django-oidc): on when CME_OIDC_CLIENT_ID is set. The endpoints are read from the
+# issuer's discovery document unless given. Each role names the provider's group that holds
+# it; someone in none of them signs in with no role.
+CME_OIDC_ISSUER = env.str("CME_OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env.str("CME_OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("CME_OIDC_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = discovered(
+    CME_OIDC_ISSUER, "authorization_endpoint", env.str("CME_OIDC_AUTHORIZATION_ENDPOINT", "")
+)
+OIDC_OP_TOKEN_ENDPOINT = discovered(
+    CME_OIDC_ISSUER, "token_endpoint", env.str("CME_OIDC_TOKEN_ENDPOINT", "")
+)
+OIDC_OP_USER_ENDPOINT = discovered(
+    CME_OIDC_ISSUER, "userinfo_endpoint", env.str("CME_OIDC_USERINFO_ENDPOINT", "")
+)
+OIDC_OP_JWKS_ENDPOINT = discovered(CME_OIDC_ISSUER, "jwks_uri", env.str("CME_OIDC_JWKS_URI", ""))
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env.str("CME_OIDC_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+# A single sign-on session is checked with the provider again after this long (a leaver the
+# provider has disabled is then signed out).
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 15 * 60
+OIDC_AUTHENTICATE_CLASS = "cme_tracker.core.single_sign_on_views.SignOnStart"
+OIDC_CALLBACK_CLASS = "cme_tracker.core.single_sign_on_views.SignOnReturn"
+LOGIN_REDIRECT_URL_FAILURE = "/sign-in/?single-sign-on=failed"
+CME_OIDC_GROUPS_CLAIM = env.str("CME_OIDC_GROUPS_CLAIM", default="groups")
+CME_OIDC_ROLE_GROUPS = {
+    "officer": env.str("CME_OIDC_GROUP_OFFICER", default=""),
+    "manager": env.str("CME_OIDC_GROUP_MANAGER", default=""),
+    "head_of_service": env.str("CME_OIDC_GROUP_HEAD_OF_SERVICE", default=""),
+    "administrator": env.str("CME_OIDC_GROUP_ADMINISTRATOR", default=""),
+}
 
 # Axes warns when its lockout is not keyed on the address: the address limit is the
 # throttle's own, and keying axes on it would let a good sign-in from an address clear
