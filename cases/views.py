@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from cme_tracker.core import http
 from referrals import selectors as referral_selectors
+from schools import selectors as school_selectors
 
 from . import access, letters, paging, selectors, services
 from .errors import CaseError, StaleEdit
@@ -136,7 +137,9 @@ def _siblings_for(request, episode, action: Action) -> list[Episode]:
 def caseload(request):
     """Home: an officer's own open cases, or the team's for managers and the head of service."""
     if not request.user.has_perm("cases.view_episode"):
-        return render(request, "core/home.html", {"summary": None})
+        if request.user.has_perm("schools.send_notices"):
+            return redirect("schools:home")  # a school user's home is the portal
+        return render(request, "core/home.html")
     team = request.user.has_perm("cases.allocate_episode") or request.user.has_perm(
         "reports.view_reports"
     )
@@ -276,6 +279,7 @@ def episode_detail(request, episode):
             family=access.family_shown(request.user, episode, selectors.family_details(episode)),
             referrals=referral_selectors.referrals_for_case(episode),
             pending=pending,
+            suggestions=school_selectors.suggestions_for(episode),
             tab="summary",
         ),
     )
@@ -553,6 +557,7 @@ def sensitivity_lift(request, episode):
 # Notifications -------------------------------------------------------------------------------
 
 
+@permission_required("cases.view_episode", raise_exception=True)
 def notifications(request):
     """The signed-in person's alerts, newest first; unread ones stand out."""
     page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(
@@ -562,6 +567,7 @@ def notifications(request):
 
 
 @require_POST
+@permission_required("cases.view_episode", raise_exception=True)
 def notifications_read(request):
     count = services.notifications_mark_read(user=request.user)
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from cases import views as case_views
 from cme_tracker.core import second_factor_views
 from cme_tracker.core import views as core_views
+from cme_tracker.core.sign_in import SignIn
 
 admin.site.site_header = "CME tracker administration"
 admin.site.site_title = "CME tracker"
@@ -12,8 +13,16 @@ admin.site.site_title = "CME tracker"
 urlpatterns = [
     path("", case_views.caseload, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("sign-in/", auth_views.LoginView.as_view(), name="login"),
+    path("sign-in/", SignIn.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "sign-in/set-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/set_password.html",
+            success_url="/sign-in/?password-set=1",
+        ),
+        name="set_password",
+    ),  # fmt: skip
     path("sign-in/code/", second_factor_views.code, name="sign_in_code"),
     path("sign-in/recovery-code/", second_factor_views.recovery, name="sign_in_recovery"),
     path("sign-in/set-up/", second_factor_views.set_up, name="set_up_app"),
@@ -26,6 +35,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reports.urls")),
+    path("school/", include("schools.urls")),
     path("oidc/", include("mozilla_django_oidc.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,28 +2,34 @@
 bounded memory and time, and anything wrong with it is a plain-English problem, not a crash.
 
 A workbook (.xlsx) is a zip of XML. Its sizes are checked before it is opened: the zip's own
-record of how large each part expands to (which reading it enforces), the strings it shares
-between cells (which openpyxl holds in memory), and its rows, counted in the raw XML at the
-speed of decompression. XML is parsed with defusedxml, so entity tricks are refused too. A
-CSV is read a line at a time. Both stop at the row and column limits.
+record of how large each part expands to (which reading it enforces), the parts openpyxl
+holds in memory whole (everything but the sheets it streams: shared text, styles), and its
+rows, counted in the raw XML at the speed of decompression. XML is parsed with defusedxml, so
+entity tricks are refused too. A CSV is read a line at a time. Both stop at the row and
+column limits.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
+from defusedxml import DefusedXmlException, ElementTree
 from django.conf import settings
 
 from cme_tracker.core.spreadsheets import csv_value
 
 MAX_COLUMNS = 200  # the format has 23; a row wider than this is not a file of cases
 MAX_CELL = 10_000  # characters in one cell; a column's own limit is checked with the row
-SHARED_STRINGS_MAX = 64 * 1024 * 1024  # bytes of XML: openpyxl keeps every shared string
+# Bytes of XML in the parts openpyxl holds in memory whole (shared text, styles...), which
+# take many times their size once parsed.
+HELD_MAX = 32 * 1024 * 1024
 _CHUNK = 1024 * 1024
 
 
@@ -128,6 +134,12 @@ def _xlsx_rows(source) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
 
 
+# What a damaged or crafted zip can raise while it is read: a broken stream (zlib), a method
+# or encryption zipfile does not do, a missing part, malformed XML.
+_UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error,
+               NotImplementedError, RuntimeError, KeyError, ElementTree.ParseError,
+               DefusedXmlException)  # fmt: skip
+
 _DAMAGED = (
     "the workbook cannot be read: it may be damaged, or not really an Excel (.xlsx) file. "
     "Open it in Excel and save it again, or save it as CSV"
@@ -154,19 +166,17 @@ def _check_workbook(source) -> None:
                     f"it expands to {_megabytes(expanded)} when opened; the most this tracker "
                     f"opens is {_megabytes(limit)}. Save it as CSV, or split it"
                 )
+            streamed = _streamed_sheets(archive)
+            held = sum(part.file_size for part in parts if part.filename not in streamed)
+            if held > HELD_MAX:
+                raise FileProblem(
+                    f"its text, styles and other parts take {_megabytes(held)} when opened; "
+                    f"the most this tracker opens is {_megabytes(HELD_MAX)}. Save it as CSV"
+                )
             for part in parts:
-                if part.filename.endswith("sharedStrings.xml") and part.file_size > (
-                    SHARED_STRINGS_MAX
-                ):
-                    raise FileProblem(
-                        f"its text takes {_megabytes(part.file_size)} when opened; the most "
-                        f"this tracker opens is {_megabytes(SHARED_STRINGS_MAX)}. Save it as CSV"
-                    )
-                if part.filename.startswith("xl/worksheets/") and _rows_in(archive, part) > (
-                    max_rows() + 1
-                ):
+                if part.filename in streamed and _rows_in(archive, part) > max_rows() + 1:
                     raise _too_many_rows()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError) as error:
+    except _UNREADABLE as error:
         raise FileProblem(_DAMAGED) from error
     finally:
         if not isinstance(source, str | Path):
@@ -177,6 +187,26 @@ def _check_workbook(source) -> None:
 # follow a tag's name. Each is five bytes long.
 _ROW_TAGS = [start + end for start in (b"<row", b":row") for end in (b" ", b">", b"/", b"\n",
              b"\r", b"\t")]  # fmt: skip
+
+
+_SHEET_NAME = re.compile(r"xl/worksheets/sheet\d+\.xml")
+_SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def _streamed_sheets(archive: zipfile.ZipFile) -> set[str]:
+    """The parts openpyxl reads a row at a time: sheets by both their name and their declared
+    type. Everything else (shared text, styles, anything a crafted file declares) it holds
+    in memory whole, so those count against ``HELD_MAX``."""
+    manifest = archive.getinfo("[Content_Types].xml")
+    if manifest.file_size > 1024 * 1024:
+        raise FileProblem(_DAMAGED)
+    root = ElementTree.fromstring(archive.read(manifest))
+    declared = {
+        element.get("PartName", "").lstrip("/")
+        for element in root
+        if element.tag.endswith("Override") and element.get("ContentType") == _SHEET_TYPE
+    }
+    return {name for name in declared if _SHEET_NAME.fullmatch(name)}
 
 
 def _rows_in(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:

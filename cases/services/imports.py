@@ -64,12 +64,14 @@ def _rows_in(record: CaseImport) -> int | None:
 def import_run(import_id: int) -> CaseImport | None:
     """Run a queued import once, however often the task is delivered: an import another
     worker is running, or one that has finished, is left alone (None). A worker killed
-    part-way leaves the import running with nothing written, and the task delivered again
-    runs it from the start."""
+    part-way leaves the import running with nothing written; the task delivered again then
+    marks it stopped rather than run it again, since what killed the worker (a file too
+    large for its memory, say) would kill the next one too."""
     with transaction.atomic():
         record = CaseImport.objects.select_for_update().get(pk=import_id)
         if record.status in (CaseImport.Status.FINISHED, CaseImport.Status.FAILED):
             return None
+        ran_before = record.status == CaseImport.Status.RUNNING
         record.status = CaseImport.Status.RUNNING
         record.save(update_fields=["status"])
     try:
@@ -79,6 +81,17 @@ def import_run(import_id: int) -> CaseImport | None:
             record.refresh_from_db()
             if record.status != CaseImport.Status.RUNNING:
                 return None
+            if ran_before:
+                logger.warning("import %s stopped: its worker ended while running it", record.pk)
+                report = Report(file_name=record.file_name, dry_run=record.dry_run)
+                report.error(_WORKER_ENDED)
+                CaseImport.objects.filter(pk=record.pk).update(
+                    status=CaseImport.Status.FAILED, finished_at=clock.now(),
+                    report=dataclasses.asdict(report),
+                )  # fmt: skip
+                record.refresh_from_db()
+                _delete_file(record)
+                return record
             report = _run(record)
             record.report = dataclasses.asdict(report)
             record.status = CaseImport.Status.FINISHED
@@ -93,6 +106,12 @@ def import_run(import_id: int) -> CaseImport | None:
         record.refresh_from_db()
     _delete_file(record)
     return record
+
+
+_WORKER_ENDED = (
+    "the import stopped part-way: the background worker running it ended. Nothing was "
+    "imported. Try again; if it stops again, save the file as CSV or split it into smaller files"
+)
 
 
 def _run(record: CaseImport) -> Report:

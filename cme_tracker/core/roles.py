@@ -7,7 +7,10 @@ CME_OFFICER = "CME officer"
 TEAM_MANAGER = "Team manager"
 HEAD_OF_SERVICE = "Head of service"
 ADMINISTRATOR = "Administrator"
-ROLES = [CME_OFFICER, TEAM_MANAGER, HEAD_OF_SERVICE, ADMINISTRATOR]
+# Staff at a school, who send the council notices through the portal for their own
+# schools (schools.SchoolMembership) and see nothing else.
+SCHOOL_USER = "School user"
+ROLES = [CME_OFFICER, TEAM_MANAGER, HEAD_OF_SERVICE, ADMINISTRATOR, SCHOOL_USER]
 
 _CASE_RECORDS = ["child", "family", "carer", "address", "episode", "enquiry"]
 _REFERENCE_DATA = [
@@ -43,6 +46,7 @@ _OFFICER = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
+    SCHOOL_USER: ["schools.send_notices"],
     CME_OFFICER: _OFFICER,
     TEAM_MANAGER: [
         *_OFFICER,
@@ -56,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.authorise_removal_from_roll",
         "cases.import_cases",
         "reports.view_reports",
+        "schools.invite_school_users",
     ],
     HEAD_OF_SERVICE: [
         *_READ_ALL,
@@ -78,6 +83,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "axes.view_accessfailurelog",
         "axes.view_accesslog",
         "auth.view_group",
+        # School users and their schools (the portal).
+        "schools.view_schoolmembership",
+        "schools.add_schoolmembership",
+        "schools.delete_schoolmembership",
+        "schools.view_newpupilnotice",
+        "schools.invite_school_users",
         "cases.import_cases",
         "reports.change_indicatortarget",
         "reports.view_indicatortarget",

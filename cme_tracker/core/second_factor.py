@@ -50,10 +50,21 @@ def app_device(user) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def unconfirmed_device(user) -> TOTPDevice:
-    """The app being set up: kept until confirmed, so a reload shows the same key."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-    return device or TOTPDevice.objects.create(user=user, name=APP, confirmed=False)
+SETTING_UP = "cme_setting_up_device"  # the session's own unconfirmed device
+
+
+def unconfirmed_device(request) -> TOTPDevice:
+    """The app this session is setting up: its own key, kept in this session until it is
+    confirmed (a reload shows the same key). Never another session's: someone who had only
+    the password could otherwise read the key the owner is about to confirm."""
+    user = request.user
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=False, pk=request.session.get(SETTING_UP, 0)
+    ).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=APP, confirmed=False)
+        request.session[SETTING_UP] = device.pk
+    return device
 
 
 def qr_code(device: TOTPDevice) -> str:
@@ -80,7 +91,9 @@ def confirm_app(request, device: TOTPDevice, code: str) -> list[str] | None:
     if device.user_id != request.user.pk or not device.verify_token(_digits(code)):
         return None
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+        # Any other key, confirmed or being set up elsewhere, stops working.
+        TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+        request.session.pop(SETTING_UP, None)
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(request.user)

@@ -56,7 +56,7 @@ def set_up(request):
         if request.user.is_verified():
             return redirect("security")
         return redirect(f"{reverse('sign_in_code')}?{urlencode({'next': _next(request)})}")
-    device = second_factor.unconfirmed_device(request.user)
+    device = second_factor.unconfirmed_device(request)
     form = CodeForm(request.POST or None)
     if form.is_valid():
         codes = second_factor.confirm_app(request, device, form.cleaned_data["code"])

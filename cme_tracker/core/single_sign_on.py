@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 
+import requests
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import SuspiciousOperation
@@ -59,6 +60,34 @@ def roles_for(claims: dict) -> set[str]:
 class CouncilSignOn(OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend, matching by subject and mapping groups to roles."""
 
+    def authenticate(self, request, **kwargs):
+        """Only the sign-on callback, with the nonce it keeps, is a single sign-on. Django
+        asks every backend about every sign-in, and the library's would otherwise act on any
+        request carrying ``code`` and ``state`` (a password sign-in's address included),
+        fail, and hide the failed password from throttling."""
+        match = getattr(request, "resolver_match", None)
+        if (
+            not enabled()
+            or match is None
+            or match.url_name != "oidc_authentication_callback"
+            or "nonce" not in kwargs
+        ):
+            return None
+        try:
+            return super().authenticate(request, **kwargs)
+        except requests.RequestException as error:
+            logger.warning("single sign-on could not finish: %s", type(error).__name__)
+            return None
+
+    def get_userinfo(self, access_token, id_token, payload):
+        """The provider's answer about the person, with the groups from the signed ID token
+        where it has them (Entra puts groups there, not in its userinfo)."""
+        claims = dict(super().get_userinfo(access_token, id_token, payload))
+        name = settings.CME_OIDC_GROUPS_CLAIM
+        if name in payload:
+            claims[name] = payload[name]
+        return claims
+
     def verify_claims(self, claims):
         return bool(claims.get("sub"))
 
@@ -66,9 +95,9 @@ class CouncilSignOn(OIDCAuthenticationBackend):
         return self.UserModel.objects.filter(sso_subject=_subject(claims))
 
     def create_user(self, claims):
-        username = (claims.get("preferred_username") or claims.get("email") or "")[:150]
+        username = str(claims.get("preferred_username") or claims.get("email") or "")[:150]
         username = username or f"sso-{claims['sub']}"[:150]
-        email = claims.get("email", "")
+        email = str(claims.get("email") or "")
         taken = self.UserModel.objects.filter(username__iexact=username)
         if email:
             taken = taken | self.UserModel.objects.filter(email__iexact=email)
@@ -81,8 +110,8 @@ class CouncilSignOn(OIDCAuthenticationBackend):
         with transaction.atomic():
             user = self.UserModel.objects.create_user(
                 username, email=email, sso_subject=_subject(claims),
-                first_name=claims.get("given_name", "")[:150],
-                last_name=claims.get("family_name", "")[:150],
+                first_name=str(claims.get("given_name") or "")[:150],
+                last_name=str(claims.get("family_name") or "")[:150],
             )  # fmt: skip
             user.set_unusable_password()
             user.save(update_fields=["password"])

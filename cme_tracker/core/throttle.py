@@ -7,11 +7,14 @@ Two limits, because each alone fails someone:
   ``CME_SIGN_IN_LONGEST_WAIT``. A colleague (or anyone) typing wrong passwords for someone
   costs its owner seconds, while guessing gets a few tries an hour. The failures are
   forgotten a day after the last (``AXES_COOLOFF_TIME``), or at a successful sign-in.
-- **A client address** that fails ``CME_SIGN_IN_FAILURES_PER_ADDRESS`` times within
-  ``CME_SIGN_IN_ADDRESS_WINDOW`` is refused every sign-in, right or wrong, until the window
-  has passed since its last failure: spraying many usernames gets nowhere. The address is
-  the client's own behind the configured proxies (``http.client_address``), so one
-  office's proxy does not throttle the office.
+- **A client address** from which ``CME_SIGN_IN_FAILURES_PER_ADDRESS`` different usernames
+  fail within ``CME_SIGN_IN_ADDRESS_WINDOW`` is refused every sign-in, right or wrong, until
+  the window has passed since its last failure: spraying many usernames gets nowhere, while
+  one person's stale saved password, however often it fails, counts once.
+- A browser its owner has signed in with passes the username's pause (``known_browser``).
+
+The address is the client's own behind the configured proxies (``http.client_address``), so
+one office's proxy does not throttle the office.
 
 While refused, attempts are not counted (``AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT``
 off), so hammering does not lengthen the wait. Each refusal that begins is logged.
@@ -19,6 +22,7 @@ off), so hammering does not lengthen the wait. Each refusal that begins is logge
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import operator
@@ -31,7 +35,8 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Max, Q, Sum
+from django.core import signing
+from django.db.models import Count, Max, Q, Sum
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -79,19 +84,52 @@ def refusal(request, credentials=None, now: datetime | None = None) -> Refusal |
     if not parts:
         return None
     aggregates = {}
-    for name, where in parts.items():
-        aggregates[f"{name}_failures"] = Sum("failures_since_start", filter=where)
-        aggregates[f"{name}_last"] = Max("attempt_time", filter=where)
+    if "user" in parts:
+        aggregates["user_failures"] = Sum("failures_since_start", filter=parts["user"])
+        aggregates["user_last"] = Max("attempt_time", filter=parts["user"])
+    if "address" in parts:  # how many usernames failed from here lately, not how often
+        aggregates["address_failures"] = Count("username", distinct=True, filter=parts["address"])
+        aggregates["address_last"] = Max("attempt_time", filter=parts["address"])
     either = reduce(operator.or_, parts.values())
     seen = AccessAttempt.objects.filter(either).aggregate(**aggregates)
     found = []
     user_failures = seen.get("user_failures") or 0
-    if user_failures and (until := seen["user_last"] + wait_after(user_failures)) > now:
+    until = seen["user_last"] + wait_after(user_failures) if user_failures else now
+    if until > now and not known_browser(request, username):
         found.append(Refusal("username", user_failures, until))
     address_failures = seen.get("address_failures") or 0
     if address_failures >= settings.CME_SIGN_IN_FAILURES_PER_ADDRESS:
         found.append(Refusal("address", address_failures, seen["address_last"] + window))
     return max(found, key=lambda refused: refused.until, default=None)
+
+
+# A browser someone has signed in with before passes their username's pause (never the
+# address limit): a colleague's wrong passwords do not keep its owner out. The cookie names
+# the username only as a signed digest, and a wrong password with it takes it away.
+KNOWN_BROWSER = "cme_known_browser"
+KNOWN_FOR = timedelta(days=90)
+_SIGNER = signing.TimestampSigner(salt="cme_tracker.core.throttle.known_browser")
+
+
+def _digest(username: str) -> str:
+    return hashlib.sha256(username.casefold().encode()).hexdigest()[:32]
+
+
+def known_browser(request, username: str | None) -> bool:
+    cookie = request.COOKIES.get(KNOWN_BROWSER, "")
+    if not username or not cookie:
+        return False
+    try:
+        return _SIGNER.unsign(cookie, max_age=KNOWN_FOR) == _digest(username)
+    except signing.BadSignature:
+        return False
+
+
+def remember_browser(response, username: str) -> None:
+    response.set_cookie(
+        KNOWN_BROWSER, _SIGNER.sign(_digest(username)), max_age=int(KNOWN_FOR.total_seconds()),
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )  # fmt: skip
 
 
 class SignInThrottle(AxesDatabaseHandler):
@@ -118,7 +156,7 @@ def _log(request, credentials, refused: Refusal) -> None:
     wait = refused.wait_words(timezone.now())
     if refused.by == "address":
         logger.warning(
-            "sign-in refused from address %s for %s after %d failures in %d minutes",
+            "sign-in refused from address %s for %s after %d usernames failed in %d minutes",
             request.axes_ip_address, wait, refused.failures,
             settings.CME_SIGN_IN_ADDRESS_WINDOW.total_seconds() // 60,
         )  # fmt: skip

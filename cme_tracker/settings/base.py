@@ -147,6 +147,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "reports",
+    "schools",
     "demo",
 ]
 
@@ -366,6 +367,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ["schedule"],
         # The day's case changes counted overnight, so the morning's first scorecard is quick.
         "schedule": crontab(hour=6, minute=0),
+    },
+    "new-pupil-notices": {
+        "task": "schools.tasks.match_waiting_notices",
+        # New-pupil notices no case matched, tried against the cases opened since.
+        "schedule": crontab(minute=15),
     },
     "outbox-sweep": {
         "task": "cme_tracker.core.tasks.publish_outbox",

@@ -237,3 +237,19 @@ def test_only_the_person_who_ran_an_import_sees_it(client, manager, administrato
         assert "Lakatos family.csv" not in page and "Your recent imports" not in page
     client.force_login(manager)
     assert "History imported" in client.get(response.url).content.decode()
+
+
+def test_an_import_whose_worker_died_is_marked_stopped_not_run_again(client, manager):
+    """A worker killed part-way (by a file too large for its memory, say) leaves the import
+    running; delivered again, the task marks it stopped and says why, rather than run the
+    file into the next worker."""
+    record = imports.import_queue(upload=upload(sibling_rows()), by=manager, dry_run=False,
+                                  skip_invalid=False)  # fmt: skip
+    CaseImport.objects.filter(pk=record.pk).update(status=CaseImport.Status.RUNNING)
+    import_cases.apply(args=[record.pk])
+    record.refresh_from_db()
+    assert record.status == CaseImport.Status.FAILED and not record.file
+    assert not Episode.objects.exists()
+    client.force_login(manager)
+    html = client.get(reverse("cases:cases_import_run", args=[record.pk])).content.decode()
+    assert "The import stopped part-way: the background worker running it ended" in html

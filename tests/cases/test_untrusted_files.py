@@ -276,10 +276,35 @@ def test_a_workbook_whose_shared_text_is_huge_is_refused(tmp_path):
     path = workbook_with(tmp_path / "text.xlsx", {"xl/sharedStrings.xml": strings})
     result = read_in_a_child(path)
     assert (
-        "its text takes 70 MB when opened; the most this tracker opens is 64 MB"
-        in (result["problem"])
-    )
+        "its text, styles and other parts take 70 MB when opened; the most this tracker opens "
+        "is 32 MB"
+    ) in result["problem"]
     assert result["peak_mb"] < 150
+
+
+def test_huge_styles_are_refused_whatever_the_sheets_say(tmp_path):
+    styles = [b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">',
+              *(b"<numFmts>" + b" " * 1_048_000 + b"</numFmts>" for _ in range(100)),
+              b"</styleSheet>"]  # fmt: skip
+    path = workbook_with(tmp_path / "styles.xlsx", {"xl/styles.xml": styles})
+    assert path.stat().st_size < 2 * 1024 * 1024
+    result = read_in_a_child(path)
+    assert "its text, styles and other parts take 100 MB" in result["problem"]
+    assert result["peak_mb"] < 150
+
+
+def test_a_sheet_whose_compressed_data_is_broken_is_called_damaged(tmp_path):
+    path = workbook_with(tmp_path / "broken.xlsx", {})
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        part = archive.getinfo("xl/worksheets/sheet1.xml")
+    start = part.header_offset + 30 + len(part.filename) + len(part.extra)
+    for offset in range(start + 2, start + min(part.compress_size, 40)):
+        data[offset] ^= 0xFF  # scramble the deflated bytes, keep the zip's directory
+    path.write_bytes(bytes(data))
+    report = run(path)
+    assert "the workbook cannot be read: it may be damaged" in errors(report)
+    assert nothing_imported(report)
 
 
 def test_rows_are_counted_exactly_across_the_reader_s_chunks(tmp_path):

@@ -256,3 +256,19 @@ def test_no_address_but_the_sign_in_steps_is_open_to_a_password_alone(client, ma
             response = method(address)
             assert response.status_code == 302, (address, response.status_code)
             assert response.url.startswith(reverse("set_up_app")), address
+
+
+def test_each_session_sets_up_its_own_key_and_only_it_is_kept(client, officer, clock):
+    """Someone with only the password cannot read the key the owner is setting up."""
+    intruder = Client()
+    sign_in_with_password(intruder, officer)
+    theirs = re.search(r'<code class="cme-key">([A-Z2-7 ]+)</code>',
+                       intruder.get(reverse("set_up_app")).content.decode()).group(1)  # fmt: skip
+    secret, _ = set_up_app(client, officer, START)
+    assert base64.b32encode(secret).decode() != theirs.replace(" ", "")
+    stolen = base64.b32decode(theirs.replace(" ", ""))
+    clock.shift(dt.timedelta(minutes=1))
+    sign_in_with_password(intruder, officer)
+    later = START + dt.timedelta(minutes=1)
+    assert intruder.post(reverse("sign_in_code"), {"code": totp(stolen, later)}).status_code == 400
+    assert intruder.get("/cases/").status_code == 302

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
 
 from tests.core.factories import UserFactory
@@ -25,8 +26,9 @@ def clock():
 
 
 def sign_in(client, username, password, address="192.0.2.10", forwarded=None):
-    """Sign in from a client address (directly, or through the proxy when ``forwarded``)."""
-    client.logout()
+    """Sign in from a client address (directly, or through the proxy when ``forwarded``),
+    signed out first as a browser would be: its other cookies kept."""
+    client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
     extra = {"REMOTE_ADDR": address}
     if forwarded:
         extra = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": forwarded}
@@ -142,7 +144,8 @@ def test_every_refusal_that_begins_is_logged_without_the_typed_username(
         "(from address 192.0.2.10)"
     ) in lines
     assert (
-        "sign-in refused from address 203.0.113.9 for 15 minutes after 20 failures in 15 minutes"
+        "sign-in refused from address 203.0.113.9 for 15 minutes after 20 usernames failed in 15 "
+        "minutes"
     ) in lines
     assert len(lines) == 2  # tries while refused are not new refusals
     assert not any("secret-typed" in r.getMessage() or "wrong" in r.getMessage()
@@ -189,3 +192,43 @@ def test_someone_without_an_account_is_throttled_the_same_way(client, clock):
     for _ in range(5):
         sign_in(client, "ghost", "guess")
     assert "Sign-in is paused for this account" in sign_in(client, "ghost", "x").content.decode()
+
+
+def test_a_sign_in_address_carrying_code_and_state_is_throttled_like_any_other(client, officer):
+    """Single sign-on's backend acts only on its own callback: a password sign-in whose
+    address carries ?code=&state= is an ordinary sign-in, counted and paused."""
+    address = reverse("login") + "?code=x&state=y"
+    client.raise_request_exception = False
+    for _ in range(4):
+        response = client.post(address, {"username": officer.username, "password": "wrong"})
+        assert response.status_code == 200
+    assert client.post(address, {"username": officer.username, "password": "x"}).status_code == 429
+    assert client.post(
+        address, {"username": officer.username, "password": PASSWORD}
+    ).status_code == (429)
+
+
+def test_one_stale_password_failing_all_day_does_not_pause_the_office(client, officer, clock):
+    for _ in range(40):  # a phone with an old saved password, retrying
+        sign_in(client, "old.phone", "stale", address="203.0.113.9")
+        clock.shift(dt.timedelta(minutes=16))
+    assert signed_in(sign_in(client, officer.username, PASSWORD, address="203.0.113.9"))
+
+
+def test_the_owner_s_own_browser_passes_a_pause_a_colleague_caused(client, officer, clock):
+    from django.test import Client
+
+    assert signed_in(sign_in(client, officer.username, PASSWORD))  # the owner's browser
+    colleague = Client()
+    for _ in range(12):
+        clock.shift(dt.timedelta(minutes=16))
+        sign_in(colleague, officer.username, "guess", address="192.0.2.77")
+    assert sign_in(colleague, officer.username, PASSWORD, address="192.0.2.77").status_code == 429
+    assert signed_in(sign_in(client, officer.username, PASSWORD))  # the owner: straight in
+    assert sign_in(colleague, officer.username, PASSWORD, address="192.0.2.77").status_code == (
+        302  # and signing in cleared the failures
+    )
+    from cme_tracker.core.throttle import KNOWN_BROWSER
+
+    assert sign_in(client, officer.username, "typo").status_code == 200
+    assert client.cookies[KNOWN_BROWSER].value == ""  # a wrong password takes the cookie away

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import NewPupilNotice, SchoolMembership
+
+
+@admin.register(SchoolMembership)
+class SchoolMembershipAdmin(admin.ModelAdmin):
+    """Which schools a school user acts for (managers and administrators manage these)."""
+
+    list_display = ["user", "school", "added_at"]
+    list_filter = ["school"]
+    autocomplete_fields = ["user", "school"]
+    readonly_fields = ["added_by", "added_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.added_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(NewPupilNotice)
+class NewPupilNoticeAdmin(admin.ModelAdmin):
+    list_display = ["reference", "school", "sent_at", "status"]
+    list_filter = ["status"]
+    readonly_fields = [f.name for f in NewPupilNotice._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,67 @@
+"""A school tells the council of a new pupil, and the officer looking for that child closes
+the case from the school's notice, in Chromium, each page checked with axe-core."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.models import Episode
+from cme_tracker.core import roles
+from schools.models import SchoolMembership
+from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
+from tests.core.factories import UserFactory
+from tests.e2e.forms import fill_date
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+
+@pytest.fixture
+def setting(people):
+    school = SchoolFactory(name="Riverside Academy", urn=990201)
+    teacher = UserFactory(username="riverside.office", first_name="Ola", last_name="Bello")
+    teacher.groups.add(Group.objects.get(name=roles.SCHOOL_USER))
+    SchoolMembership.objects.create(user=teacher, school=school)
+    child = ChildFactory(forename="Muhammad", surname="Khan",
+                         date_of_birth=datetime.date(2015, 3, 3))  # fmt: skip
+    referred = timezone.localdate() - datetime.timedelta(days=40)
+    return EpisodeFactory(child=child, allocated_officer=people["officer"], referral_date=referred)
+
+
+def test_a_school_sends_a_new_pupil_and_the_officer_closes_the_case(journey, setting):
+    page = journey.page
+    journey.sign_in("riverside.office")
+    expect(page.get_by_role("heading", name="Your notices")).to_be_visible()
+    expect(page.get_by_role("link", name="Caseload")).to_have_count(0)  # the portal's own menu
+    journey.check_accessibility()
+    page.get_by_role("link", name="Tell us about a new pupil").first.click()
+    journey.check_accessibility()
+    page.get_by_role("button", name="Send the notice").click()  # nothing filled in
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the pupil's first name")
+    journey.check_accessibility()
+    page.get_by_label("First name").fill("Mohammed")
+    page.get_by_label("Last name").fill("Khan")
+    fill_date(page, "id_date_of_birth", datetime.date(2015, 3, 3))
+    fill_date(page, "id_admitted_on", timezone.localdate() - datetime.timedelta(days=2))
+    page.get_by_role("button", name="Send the notice").click()
+    expect(page.get_by_role("heading", name="Notice sent")).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_role("link", name="See your notices").click()
+    expect(page.get_by_text("Being checked by the council")).to_be_visible()
+    journey.sign_out()
+
+    journey.sign_in("officer")
+    journey.go(f"/cases/{setting.pk}/")
+    expect(page.get_by_role("heading", name="A school may have found this child")).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_role("button", name="Close the case: found in school").click()
+    expect(page.get_by_text("Case closed: found in school at Riverside Academy.")).to_be_visible()
+    journey.check_accessibility()
+    episode = Episode.objects.get(pk=setting.pk)
+    assert not episode.is_open and episode.destination_school.name == "Riverside Academy"
+    journey.sign_out()
+
+    journey.sign_in("riverside.office")
+    expect(page.get_by_text("The council was looking for this child: thank you")).to_be_visible()

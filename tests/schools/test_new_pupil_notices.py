@@ -1,0 +1,224 @@
+"""Schools tell the council of new pupils through the portal; each notice is matched against
+the open cases (UPN, else date of birth and a similar name), a match is a suggested closure
+the case's officer confirms or rejects, and nothing closes by itself. A school user sees
+only their own schools' notices, and no case, child or figure."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from cases.models import ClosureOutcome, Episode
+from cases.upn import expected_check_letter
+from cme_tracker.core import roles
+from schools import services
+from schools.models import NewPupilNotice, SchoolMembership
+from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
+from tests.core.factories import UserFactory
+from tests.core.test_second_factor import every_address
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def upn(serial: int) -> str:
+    body = f"999200025{serial:03d}"
+    return expected_check_letter("A" + body) + body
+
+
+@pytest.fixture
+def riverside():
+    return SchoolFactory(name="Riverside Academy", urn=990201)
+
+
+@pytest.fixture
+def school_user(riverside):
+    user = UserFactory(username="head.of.year")
+    user.groups.add(Group.objects.get(name=roles.SCHOOL_USER))
+    SchoolMembership.objects.create(user=user, school=riverside)
+    return user
+
+
+@pytest.fixture
+def missing(officer):
+    """A child the team is looking for: Muhammad Khan, born 3 March 2015."""
+    child = ChildFactory(forename="Muhammad", surname="Khan", upn=upn(7),
+                         date_of_birth=datetime.date(2015, 3, 3))  # fmt: skip
+    return EpisodeFactory(child=child, allocated_officer=officer,
+                          referral_date=datetime.date(2026, 9, 1))  # fmt: skip
+
+
+def notice_data(**changes):
+    data = {
+        "forename": "Mohammed", "surname": "Khan",
+        "date_of_birth_0": "3", "date_of_birth_1": "3", "date_of_birth_2": "2015",
+        "upn": "", "admitted_on_0": "16", "admitted_on_1": "11", "admitted_on_2": "2026",
+    }  # fmt: skip
+    data.update(changes)
+    return data
+
+
+def send(client, school_user, riverside, **changes):
+    client.force_login(school_user)
+    return client.post(reverse("schools:new_pupil"), {"school": riverside.pk,
+                                                      **notice_data(**changes)})  # fmt: skip
+
+
+def test_a_new_pupil_matching_an_open_case_by_name_and_birth_is_suggested(
+    client, school_user, riverside, missing
+):
+    response = send(client, school_user, riverside)  # Mohammed, as the school spells it
+    assert response.status_code == 200 and "Notice sent" in response.content.decode()
+    notice = NewPupilNotice.objects.get()
+    assert notice.status == NewPupilNotice.Status.SUGGESTED and notice.episode == missing
+    assert notice.match_reason == "Same date of birth and a similar name"
+    assert Episode.objects.get(pk=missing.pk).is_open  # nothing closes by itself
+
+
+def test_a_new_pupil_matching_by_upn_is_suggested_whatever_the_name(
+    client, school_user, riverside, missing
+):
+    send(client, school_user, riverside, forename="Adam", surname="Smith", upn=upn(7),
+         date_of_birth_2="2014")  # fmt: skip
+    notice = NewPupilNotice.objects.get()
+    assert notice.episode == missing and notice.match_reason == "Same UPN"
+
+
+def test_the_officer_confirms_and_the_case_closes_found_in_school(
+    client, school_user, riverside, missing, officer
+):
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    client.force_login(officer)
+    page = client.get(reverse("cases:detail", args=[missing.pk])).content.decode()
+    assert "A school may have found this child" in page and "Riverside Academy" in page
+    client.post(reverse("schools:confirm", args=[notice.pk]))
+    episode = Episode.objects.get(pk=missing.pk)
+    assert not episode.is_open
+    assert episode.closure_outcome == ClosureOutcome.objects.get(code="FOUND_SCHOOL_THIS_LA")
+    assert episode.destination_school == riverside
+    assert episode.closed_on == datetime.date(2026, 11, 16)
+    assert episode.closure_details["start_date"] == "2026-11-16"
+    notice.refresh_from_db()
+    assert notice.status == NewPupilNotice.Status.CONFIRMED and notice.decided_by == officer
+    client.force_login(school_user)  # the school sees the outcome, never the case
+    home = client.get(reverse("schools:home")).content.decode()
+    assert "The council was looking for this child: thank you" in home
+    assert missing.reference not in home
+
+
+def test_the_officer_rejects_and_the_case_stays_open_and_is_not_suggested_again(
+    client, school_user, riverside, missing, officer
+):
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    client.force_login(officer)
+    client.post(reverse("schools:reject", args=[notice.pk]))
+    assert Episode.objects.get(pk=missing.pk).is_open
+    notice.refresh_from_db()
+    assert notice.status == NewPupilNotice.Status.REJECTED
+    send(client, school_user, riverside)  # the same pupil again
+    assert NewPupilNotice.objects.latest("pk").status == NewPupilNotice.Status.UNMATCHED
+    client.force_login(officer)
+    assert "A school may have found" not in client.get(
+        reverse("cases:detail", args=[missing.pk])).content.decode()  # fmt: skip
+
+
+def test_only_someone_who_may_close_the_case_decides(
+    client, school_user, riverside, missing, head_of_service
+):
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    for person in (school_user, head_of_service):
+        client.force_login(person)
+        response = client.post(reverse("schools:confirm", args=[notice.pk]))
+        assert response.status_code in (302, 403)
+    assert Episode.objects.get(pk=missing.pk).is_open
+    assert NewPupilNotice.objects.get().status == NewPupilNotice.Status.SUGGESTED
+
+
+def test_an_unmatched_notice_is_tried_again_then_kept_thirty_days(
+    client, school_user, riverside, officer
+):
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    assert notice.status == NewPupilNotice.Status.UNMATCHED
+    child = ChildFactory(
+        forename="Muhammed", surname="Khan", date_of_birth=datetime.date(2015, 3, 3)
+    )
+    opened = EpisodeFactory(child=child)
+    assert services.waiting_notices_match() == {"matched": 1, "expired": 0}
+    notice.refresh_from_db()
+    assert notice.episode == opened
+    send(client, school_user, riverside, forename="Zara", surname="Ali")
+    sent = NewPupilNotice.objects.latest("pk").sent_at  # the database's clock
+    with time_machine.travel(sent + datetime.timedelta(days=30, minutes=1)):
+        assert services.waiting_notices_match() == {"matched": 0, "expired": 1}
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"forename": ""}, "Enter the pupil&#x27;s first name"),
+    ({"surname": "\u200b"}, "Last name must contain at least one letter"),
+    ({"admitted_on_2": "2014"}, "The date of admission must be after the date of birth"),
+    ({"admitted_on_2": "2027"}, "must be today or in the past"),
+    ({"upn": "A999200025001"}, "The UPN"),
+])  # fmt: skip
+def test_the_form_says_what_is_wrong_and_saves_nothing(
+    client, school_user, riverside, changes, message
+):
+    response = send(client, school_user, riverside, **changes)
+    html = response.content.decode()
+    assert response.status_code == 400 and "There is a problem" in html
+    assert message in html, html[html.find("govuk-error-summary") :][:800]
+    assert not NewPupilNotice.objects.exists()
+
+
+def test_a_school_user_cannot_send_for_another_school(client, school_user):
+    other = SchoolFactory(name="Hillside School", urn=990202)
+    response = send(client, school_user, other)
+    assert response.status_code == 400
+    assert not NewPupilNotice.objects.exists()
+
+
+def test_a_school_user_sees_only_their_own_schools_notices(client, school_user, riverside):
+    other = SchoolFactory(name="Hillside School", urn=990202)
+    colleague = UserFactory(username="hillside.office")
+    colleague.groups.add(Group.objects.get(name=roles.SCHOOL_USER))
+    SchoolMembership.objects.create(user=colleague, school=other)
+    send(client, colleague, other, forename="Hidden", surname="Pupil")
+    theirs = NewPupilNotice.objects.get()
+    client.force_login(school_user)
+    assert "Hidden" not in client.get(reverse("schools:home")).content.decode()
+    assert client.get(reverse("schools:notice", args=[theirs.pk])).status_code == 404
+
+
+def test_a_school_user_reaches_nothing_but_the_portal(client, school_user, missing):
+    client.raise_request_exception = False
+    client.force_login(school_user)
+    assert client.get("/").url == reverse("schools:home")
+    portal = client.get(reverse("schools:home")).content.decode()
+    assert "Caseload" not in portal and "Find a case" not in portal
+    reached = []
+    for address in sorted(set(every_address())):
+        if address.startswith(("/school/", "/sign-", "/static/", "/healthz", "/oidc/",
+                               "/account/", "/admin/login/", "/admin/logout/")) or (
+            address == "/"
+        ):  # fmt: skip
+            continue  # their own pages, signing in and out, and the admin's sign-in page
+        for method in (client.get, client.post):
+            response = method(address)
+            if response.status_code < 400 and not (
+                response.status_code == 302 and "/admin/login/" in response.url
+            ):
+                reached.append((address, method.__name__, response.status_code))
+            assert "Khan" not in response.content.decode(), address
+    assert reached == [], reached
