@@ -1,5 +1,7 @@
 """The scorecard on screen and as downloads, for managers and the head of service."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cme_tracker.core.http import BadParameter
+from schools import selectors as school_selectors
 
 from . import selectors, services
 from .exports import (
@@ -92,9 +95,11 @@ def scorecard_download(request, format):
 @permission_required("reports.view_reports", raise_exception=True)
 def caseload_page(request):
     today = timezone.localdate()
-    return render(
-        request, "reports/caseload.html", {"aging": selectors.caseload_aging(today), "today": today}
-    )
+    year_start = date(current_financial_year(today), 4, 1)
+    return render(request, "reports/caseload.html", {
+        "aging": selectors.caseload_aging(today), "today": today,
+        "school_finds": school_selectors.school_finds(today, year_start),
+    })  # fmt: skip
 
 
 def _line(row, card) -> dict:

@@ -5,6 +5,7 @@ from django import forms
 from cases.fields import SchoolField, UPNField
 from cases.names import name_validator
 from cme_tracker.core.forms import DateField, GovukForm
+from cme_tracker.core.uploads import too_large
 
 
 class NewPupilNoticeForm(GovukForm):
@@ -52,3 +53,19 @@ class InviteForm(GovukForm):
                         "invalid": "Enter an email address like name@school.sch.uk"},
     )  # fmt: skip
     school = SchoolField(label="School", noun="school they work at")
+
+
+class NoticeFileForm(GovukForm):
+    file = forms.FileField(
+        label="File of new pupils", help_text="CSV (UTF-8) or Excel (.xlsx), a row per pupil, "
+        "with the columns forename, surname, date_of_birth, admitted_on and, if you have it, upn",
+        error_messages={"required": "Choose the file to send"},
+    )  # fmt: skip
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The file must be a CSV or an Excel (.xlsx) file")
+        if problem := too_large(upload):
+            raise forms.ValidationError(problem)
+        return upload

@@ -1,7 +1,14 @@
 """Reads for the school portal and for the officers who act on its notices. A school user's
 reads go through ``schools_of``: they see their own schools' notices and nothing else."""
 
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+
 from cases.models import School
+from cases.working_days import working_days_between
 
 from .models import NewPupilNotice, SchoolMembership
 
@@ -35,3 +42,29 @@ def school_users():
     return SchoolMembership.objects.select_related("user", "school").order_by(
         "school__name", "user__last_name", "user__first_name"
     )
+
+
+@dataclass
+class SchoolFinds:
+    """For caseload aging: suggested closures waiting for an officer (those waiting longer
+    than ``CME_SUGGESTION_FLAG_WORKING_DAYS`` flagged), and the cases closed this financial
+    year because a school's new-pupil notice found the child."""
+
+    waiting: list  # (notice, working days waiting, flagged)
+    found_this_year: int
+
+
+def school_finds(today: date, year_start: date) -> SchoolFinds:
+    limit = settings.CME_SUGGESTION_FLAG_WORKING_DAYS
+    waiting = []
+    for notice in (
+        NewPupilNotice.objects.filter(status=NewPupilNotice.Status.SUGGESTED)
+        .select_related("school", "episode", "episode__allocated_officer")
+        .order_by("sent_at")[:50]
+    ):
+        days = working_days_between(timezone.localtime(notice.sent_at).date(), today)
+        waiting.append((notice, days, days > limit))
+    found = NewPupilNotice.objects.filter(
+        status=NewPupilNotice.Status.CONFIRMED, episode__closed_on__gte=year_start
+    ).count()
+    return SchoolFinds(waiting=waiting, found_this_year=found)

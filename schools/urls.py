@@ -6,6 +6,7 @@ app_name = "schools"
 urlpatterns = [
     path("", views.portal_home, name="home"),
     path("new-pupil/", views.new_pupil, name="new_pupil"),
+    path("new-pupils-file/", views.new_pupils_file, name="new_pupils_file"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("users/", views.school_users, name="users"),
     path("suggestions/<int:pk>/confirm/", views.suggestion_decide, {"decision": "confirm"},

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from cases.errors import CaseError
 
 from . import invitations, selectors, services
-from .forms import InviteForm, NewPupilNoticeForm
+from .forms import InviteForm, NewPupilNoticeForm, NoticeFileForm
 from .models import NewPupilNotice
+from .notice_files import notices_from_file
 
 SENDS = "schools.send_notices"
 
@@ -85,3 +86,22 @@ def school_users(request):
     return render(request, "schools/users.html", {
         "form": form, "memberships": selectors.school_users(),
     }, status=400 if form.errors else 200)  # fmt: skip
+
+
+@permission_required(SENDS, raise_exception=True)
+def new_pupils_file(request):
+    """Several new pupils at once, from a file: all sent, or none and every problem named."""
+    if not selectors.schools_of(request.user).exists():
+        raise Http404("You have no school to send notices for")
+    form = NoticeFileForm(request.POST or None, request.FILES or None)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        outcome = notices_from_file(upload.file, upload.name, by=request.user)
+        if not outcome.errors:
+            return render(request, "schools/sent_file.html", {"notices": outcome.sent})
+        problems = outcome.errors
+    status = 400 if form.errors or problems else 200
+    return render(request, "schools/new_pupils_file.html",
+                  {"form": form, "problems": problems[:200], "count": len(problems)},
+                  status=status)  # fmt: skip

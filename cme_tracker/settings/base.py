@@ -282,6 +282,10 @@ CME_OIDC_ROLE_GROUPS = {
     "administrator": env.str("CME_OIDC_GROUP_ADMINISTRATOR", default=""),
 }
 
+# A suggested closure from a school's new-pupil notice waiting longer than this for its
+# officer is flagged to managers on caseload aging.
+CME_SUGGESTION_FLAG_WORKING_DAYS = env.int("CME_SUGGESTION_FLAG_WORKING_DAYS", default=5)
+
 # Axes warns when its lockout is not keyed on the address: the address limit is the
 # throttle's own, and keying axes on it would let a good sign-in from an address clear
 # that address's failures.

@@ -48,7 +48,11 @@ def test_a_school_sends_a_new_pupil_and_the_officer_closes_the_case(journey, set
     page.get_by_role("button", name="Send the notice").click()
     expect(page.get_by_role("heading", name="Notice sent")).to_be_visible()
     journey.check_accessibility()
-    page.get_by_role("link", name="See your notices").click()
+    page.get_by_role("link", name="Send a file of new pupils").click()
+    page.get_by_role("button", name="Send the file").click()  # no file chosen
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the file to send")
+    journey.check_accessibility()
+    page.get_by_role("link", name="Your notices").click()
     expect(page.get_by_text("Being checked by the council")).to_be_visible()
     journey.sign_out()
 

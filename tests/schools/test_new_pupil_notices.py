@@ -11,50 +11,17 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from cases.models import ClosureOutcome, Episode
-from cases.upn import expected_check_letter
 from cme_tracker.core import roles
 from schools import services
 from schools.models import NewPupilNotice, SchoolMembership
 from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
 from tests.core.factories import UserFactory
 from tests.core.test_second_factor import every_address
+from tests.schools.conftest import upn
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-def upn(serial: int) -> str:
-    body = f"999200025{serial:03d}"
-    return expected_check_letter("A" + body) + body
-
-
-@pytest.fixture
-def riverside():
-    return SchoolFactory(name="Riverside Academy", urn=990201)
-
-
-@pytest.fixture
-def school_user(riverside):
-    user = UserFactory(username="head.of.year")
-    user.groups.add(Group.objects.get(name=roles.SCHOOL_USER))
-    SchoolMembership.objects.create(user=user, school=riverside)
-    return user
-
-
-@pytest.fixture
-def missing(officer):
-    """A child the team is looking for: Muhammad Khan, born 3 March 2015."""
-    child = ChildFactory(forename="Muhammad", surname="Khan", upn=upn(7),
-                         date_of_birth=datetime.date(2015, 3, 3))  # fmt: skip
-    return EpisodeFactory(child=child, allocated_officer=officer,
-                          referral_date=datetime.date(2026, 9, 1))  # fmt: skip
 
 
 def notice_data(**changes):
@@ -222,3 +189,24 @@ def test_a_school_user_reaches_nothing_but_the_portal(client, school_user, missi
                 reached.append((address, method.__name__, response.status_code))
             assert "Khan" not in response.content.decode(), address
     assert reached == [], reached
+
+
+def test_caseload_aging_counts_the_finds_and_flags_matches_left_waiting(
+    client, school_user, riverside, missing, officer, manager
+):
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    client.force_login(manager)
+    page = client.get(reverse("reports:caseload")).content.decode()
+    assert "Matches waiting for an officer" in page and missing.reference in page
+    assert "waiting too long" not in page
+    later = notice.sent_at + datetime.timedelta(days=14)  # ten working days on
+    with time_machine.travel(later, tick=False):
+        client.force_login(manager)  # a new day's session
+        assert "waiting too long" in client.get(reverse("reports:caseload")).content.decode()
+    client.force_login(officer)
+    client.post(reverse("schools:confirm", args=[notice.pk]))
+    client.force_login(manager)
+    page = client.get(reverse("reports:caseload")).content.decode()
+    assert "1 case closed this financial year because a school told us" in page
+    assert "No matches are waiting for an officer" in page
