@@ -2,7 +2,7 @@
 reads go through ``schools_of``: they see their own schools' notices and nothing else."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -68,3 +68,28 @@ def school_finds(today: date, year_start: date) -> SchoolFinds:
         status=NewPupilNotice.Status.CONFIRMED, episode__closed_on__gte=year_start
     ).count()
     return SchoolFinds(waiting=waiting, found_this_year=found)
+
+
+QUEUE_SIZE = 25
+
+
+def notices_to_look_at() -> list[tuple]:
+    """New-pupil notices no case was matched to, still kept (30 days), each with the open
+    cases the duplicate check finds for it: none, or several for an officer to choose from."""
+    from cases.selectors import duplicate_candidates
+
+    since = timezone.now() - timedelta(days=30)
+    queue = []
+    for notice in (
+        NewPupilNotice.objects.filter(status=NewPupilNotice.Status.UNMATCHED, sent_at__gte=since)
+        .select_related("school")
+        .order_by("sent_at")[:QUEUE_SIZE]
+    ):
+        candidates = [
+            candidate for candidate in duplicate_candidates(
+                forename=notice.forename, surname=notice.surname,
+                date_of_birth=notice.date_of_birth, upn=notice.upn,
+            ) if candidate.open_episode is not None
+        ]  # fmt: skip
+        queue.append((notice, candidates))
+    return queue

@@ -60,6 +60,30 @@ def notice_match(notice: NewPupilNotice) -> bool:
     return True
 
 
+@transaction.atomic
+def notice_suggest(*, notice: NewPupilNotice, episode: Episode, by) -> NewPupilNotice:
+    """An officer picks, from the cases the duplicate check found for an unmatched notice,
+    the one it is: that case then shows the suggested closure, to confirm or reject."""
+    notice = NewPupilNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != NewPupilNotice.Status.UNMATCHED:
+        raise CaseError("This notice has already been matched or decided.")
+    found = {
+        candidate.open_episode.pk: candidate.reason for candidate in duplicate_candidates(
+            forename=notice.forename, surname=notice.surname,
+            date_of_birth=notice.date_of_birth, upn=notice.upn,
+        ) if candidate.open_episode is not None
+    }  # fmt: skip
+    if episode.pk not in found:
+        raise CaseError("That case is not one the duplicate check finds for this pupil.")
+    if not access.may(by, access.Action.CLOSE, episode):
+        raise CaseError("You cannot close this case.")
+    notice.status = NewPupilNotice.Status.SUGGESTED
+    notice.episode = episode
+    notice.match_reason = found[episode.pk]
+    notice.save(update_fields=["status", "episode", "match_reason"])
+    return notice
+
+
 def waiting_notices_match() -> dict:
     """Try unmatched notices against the cases opened since (beat runs this hourly); after
     30 days a notice is no longer tried."""

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from cases.errors import CaseError
+from cases.models import Episode
 
 from . import invitations, selectors, services
 from .forms import InviteForm, NewPupilNoticeForm, NoticeFileForm
@@ -105,3 +106,22 @@ def new_pupils_file(request):
     return render(request, "schools/new_pupils_file.html",
                   {"form": form, "problems": problems[:200], "count": len(problems)},
                   status=status)  # fmt: skip
+
+
+@permission_required("cases.close_episode", raise_exception=True)
+def queue(request):
+    """Officers' list of new pupils from schools that no case was matched to."""
+    return render(request, "schools/queue.html", {"queue": selectors.notices_to_look_at()})
+
+
+@require_POST
+@permission_required("cases.close_episode", raise_exception=True)
+def suggest(request, pk):
+    notice = get_object_or_404(NewPupilNotice, pk=pk)
+    episode = get_object_or_404(Episode, pk=request.POST.get("episode") or 0)
+    try:
+        services.notice_suggest(notice=notice, episode=episode, by=request.user)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect("schools:queue")
+    return redirect("cases:detail", episode.pk)

@@ -57,6 +57,9 @@ def test_a_school_sends_a_new_pupil_and_the_officer_closes_the_case(journey, set
     journey.sign_out()
 
     journey.sign_in("officer")
+    page.get_by_role("link", name="New pupils").click()
+    expect(page.get_by_role("heading", name="New pupils from schools")).to_be_visible()
+    journey.check_accessibility()
     journey.go(f"/cases/{setting.pk}/")
     expect(page.get_by_role("heading", name="A school may have found this child")).to_be_visible()
     journey.check_accessibility()

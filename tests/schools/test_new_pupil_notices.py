@@ -210,3 +210,25 @@ def test_caseload_aging_counts_the_finds_and_flags_matches_left_waiting(
     page = client.get(reverse("reports:caseload")).content.decode()
     assert "1 case closed this financial year because a school told us" in page
     assert "No matches are waiting for an officer" in page
+
+
+def test_when_two_cases_look_like_the_pupil_an_officer_chooses_from_the_queue(
+    client, school_user, riverside, missing, manager, head_of_service
+):
+    twin = EpisodeFactory(child=ChildFactory(forename="Muhammed", surname="Khan",
+                                             date_of_birth=datetime.date(2015, 3, 3)))  # fmt: skip
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    assert notice.status == NewPupilNotice.Status.UNMATCHED  # two look alike: nobody guesses
+    client.force_login(head_of_service)
+    assert client.get(reverse("schools:queue")).status_code == 403
+    client.force_login(manager)
+    page = client.get(reverse("schools:queue")).content.decode()
+    assert missing.reference in page and twin.reference in page
+    other = EpisodeFactory()
+    client.post(reverse("schools:suggest", args=[notice.pk]), {"episode": other.pk})
+    assert NewPupilNotice.objects.get().status == NewPupilNotice.Status.UNMATCHED
+    response = client.post(reverse("schools:suggest", args=[notice.pk]), {"episode": twin.pk})
+    assert response.url == reverse("cases:detail", args=[twin.pk])
+    assert "A school may have found this child" in client.get(response.url).content.decode()
+    assert NewPupilNotice.objects.get().episode == twin
