@@ -56,12 +56,17 @@ def names_match(forename: str, surname: str, other_forename: str, other_surname:
 def name_problem(name: str) -> str | None:
     """Why text cannot be a name, or None. A name of only spaces, zero-width characters or
     punctuation cannot be read, searched or matched, so it needs a letter, in any script."""
-    categories = [unicodedata.category(char) for char in name]
-    if "Cc" in categories:  # a tab, a line break, a NUL...
+    if _CONTROL.search(name):  # a tab, a line break, a NUL... (Unicode's Cc, exactly)
         return "must not contain control characters such as tabs or line breaks"
-    if not any(category.startswith("L") for category in categories):
+    if _ASCII_LETTER.search(name):  # most names, found without looking at every character
+        return None
+    if not any(unicodedata.category(char).startswith("L") for char in name):
         return "must contain at least one letter"
     return None
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
 
 
 def name_validator(label: str):
