@@ -5,7 +5,10 @@ suggested closure or rejects it. Nothing closes by itself."""
 
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import access
@@ -13,7 +16,7 @@ from cases.errors import CaseError
 from cases.models import ClosureOutcome, Episode
 from cases.selectors import duplicate_candidates
 from cases.services.closure import episode_close
-from cme_tracker.core import clock
+from cme_tracker.core import clock, outbox
 
 from .models import NewPupilNotice
 from .selectors import schools_of
@@ -135,3 +138,20 @@ def _decided(notice: NewPupilNotice, by, status) -> None:
     notice.decided_by = by
     notice.decided_at = clock.now()
     notice.save(update_fields=["status", "decided_by", "decided_at"])
+    outbox.enqueue("schools.tasks.tell_school", notice.pk)  # with the decision, or not at all
+
+
+def school_told(notice_id: int) -> bool:
+    """Email the school user who sent a notice that it has an outcome: its reference and a
+    link to the portal, never the child's details (the outbox's task: safe to run twice)."""
+    notice = NewPupilNotice.objects.select_related("sent_by").filter(pk=notice_id).first()
+    if notice is None or not notice.sent_by.is_active or not notice.sent_by.email:
+        return False
+    link = settings.SITE_URL.rstrip("/") + reverse("schools:notice", args=[notice.pk])
+    EmailMessage(
+        subject=f"Notice {notice.reference}: the council has looked at it",
+        body=(f"The council's children missing education team has looked at notice "
+              f"{notice.reference}. See what happened: {link}\n"),
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[notice.sent_by.email],
+    ).send()  # fmt: skip
+    return True

@@ -20,3 +20,10 @@ def send_invitation(self, user_id: int, school_id: int) -> bool:
     with jobs.recorded("send_invitation", trigger="outbox", task_id=self.request.id) as run:
         run.counts = {"sent": invitation_send(user_id, school_id)}
     return run.counts["sent"]
+
+
+@shared_task(bind=True)
+def tell_school(self, notice_id: int) -> bool:
+    with jobs.recorded("tell_school", trigger="outbox", task_id=self.request.id) as run:
+        run.counts = {"sent": services.school_told(notice_id)}
+    return run.counts["sent"]

@@ -232,3 +232,26 @@ def test_when_two_cases_look_like_the_pupil_an_officer_chooses_from_the_queue(
     assert response.url == reverse("cases:detail", args=[twin.pk])
     assert "A school may have found this child" in client.get(response.url).content.decode()
     assert NewPupilNotice.objects.get().episode == twin
+
+
+def test_the_school_is_emailed_a_reference_and_a_link_when_its_notice_is_decided(
+    client, school_user, riverside, missing, officer
+):
+    from django.core import mail
+
+    from cme_tracker.core.models import OutboxMessage
+    from schools.tasks import tell_school
+
+    school_user.email = "office@riverside.sch.uk"
+    school_user.save()
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    client.force_login(officer)
+    client.post(reverse("schools:confirm", args=[notice.pk]))
+    [message] = OutboxMessage.objects.filter(task="schools.tasks.tell_school")
+    tell_school.apply(args=message.args)
+    [email] = mail.outbox
+    assert email.to == ["office@riverside.sch.uk"] and notice.reference in email.subject
+    assert f"/school/notices/{notice.pk}/" in email.body
+    for secret in ("Khan", "Mohammed", "2015", missing.reference):
+        assert secret not in email.body + email.subject
