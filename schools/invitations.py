@@ -73,3 +73,23 @@ def invitation_send(user_id: int, school_id: int) -> bool:
     EmailMessage(subject="Your account on the children missing education service", body=body,
                  from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email]).send()  # fmt: skip
     return True
+
+
+@transaction.atomic
+def school_user_remove(*, by, membership: SchoolMembership) -> bool:
+    """Take a school from a school user (someone who left, or moved school). With no school
+    left, the account is deactivated, recorded as any change to what someone may do.
+    True when the account was deactivated."""
+    if not by.has_perm(INVITES):
+        raise CaseError("You cannot manage school users.")
+    user = membership.user
+    if set(user.groups.values_list("name", flat=True)) != {roles.SCHOOL_USER}:
+        raise CaseError("Only a school user's schools are managed here.")
+    membership.delete()
+    if SchoolMembership.objects.filter(user=user).exists():
+        return False
+    before = accounts.access_of(user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    accounts.account_change_record(actor=by, user=user, before=before)
+    return True

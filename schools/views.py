@@ -125,3 +125,20 @@ def suggest(request, pk):
         messages.error(request, str(error))
         return redirect("schools:queue")
     return redirect("cases:detail", episode.pk)
+
+
+@require_POST
+@permission_required(invitations.INVITES, raise_exception=True)
+def school_user_remove(request, pk):
+    from .models import SchoolMembership
+
+    membership = get_object_or_404(SchoolMembership.objects.select_related("user", "school"), pk=pk)
+    try:
+        closed = invitations.school_user_remove(by=request.user, membership=membership)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        who, school = membership.user.get_full_name(), membership.school.name
+        messages.success(request, f"{who} no longer sends notices for {school}."
+                         + (" Their account is deactivated." if closed else ""))  # fmt: skip
+    return redirect("schools:users")

@@ -115,3 +115,35 @@ def test_the_form_names_what_is_missing(client, manager):
     for message in ["Enter their first name", "Enter an email address like",
                     "Enter the school they work at"]:  # fmt: skip
         assert message in html
+
+
+def test_a_manager_removes_a_school_and_the_last_one_deactivates_the_account(
+    client, manager, riverside
+):
+    invite(client, manager, riverside)
+    hillside = SchoolFactory(name="Hillside School", urn=990202)
+    invite(client, manager, hillside)
+    user = User.objects.get(email="a.teacher@riverside.sch.uk")
+    first, second = SchoolMembership.objects.filter(user=user).order_by("pk")
+    client.post(reverse("schools:remove_user", args=[first.pk]))
+    user.refresh_from_db()
+    assert user.is_active and list(SchoolMembership.objects.filter(user=user)) == [second]
+    response = client.post(reverse("schools:remove_user", args=[second.pk]), follow=True)
+    assert "Their account is deactivated" in response.content.decode()
+    user.refresh_from_db()
+    assert not user.is_active
+    change = AccountChange.objects.filter(user=user).latest("pk")
+    assert change.actor == manager and change.changes["is_active"] == {
+        "before": True,
+        "after": False,
+    }
+
+
+def test_only_school_users_schools_are_managed_here(client, manager, officer, riverside):
+    membership = SchoolMembership.objects.create(user=officer, school=riverside)
+    client.force_login(manager)
+    client.post(reverse("schools:remove_user", args=[membership.pk]))
+    officer.refresh_from_db()
+    assert officer.is_active and SchoolMembership.objects.filter(pk=membership.pk).exists()
+    client.force_login(officer)
+    assert client.post(reverse("schools:remove_user", args=[membership.pk])).status_code == 403
