@@ -98,7 +98,7 @@ def caseload_page(request):
     year_start = date(current_financial_year(today), 4, 1)
     return render(request, "reports/caseload.html", {
         "aging": selectors.caseload_aging(today), "today": today,
-        "school_finds": school_selectors.school_finds(today, year_start),
+        "school_finds": school_selectors.school_finds(request.user, today, year_start),
     })  # fmt: skip
 
 

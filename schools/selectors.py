@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from cases import access
 from cases.models import School
 from cases.working_days import working_days_between
 
@@ -50,20 +51,23 @@ class SchoolFinds:
     than ``CME_SUGGESTION_FLAG_WORKING_DAYS`` flagged), and the cases closed this financial
     year because a school's new-pupil notice found the child."""
 
-    waiting: list  # (notice, working days waiting, flagged)
+    waiting: list  # (notice, its school or None if withheld, working days waiting, flagged)
     found_this_year: int
 
 
-def school_finds(today: date, year_start: date) -> SchoolFinds:
+def school_finds(user, today: date, year_start: date) -> SchoolFinds:
+    """The school of a sensitive case's match is left out (None) for someone without need
+    to know: a refuge's child's new school is exactly what must not spread."""
     limit = settings.CME_SUGGESTION_FLAG_WORKING_DAYS
     waiting = []
     for notice in (
         NewPupilNotice.objects.filter(status=NewPupilNotice.Status.SUGGESTED)
-        .select_related("school", "episode", "episode__allocated_officer")
+        .select_related("school", "episode__allocated_officer", "episode__child__family")
         .order_by("sent_at")[:50]
     ):
         days = working_days_between(timezone.localtime(notice.sent_at).date(), today)
-        waiting.append((notice, days, days > limit))
+        school = notice.school if access.shows_sensitive(user, notice.episode) else None
+        waiting.append((notice, school, days, days > limit))
     found = NewPupilNotice.objects.filter(
         status=NewPupilNotice.Status.CONFIRMED, episode__closed_on__gte=year_start
     ).count()
@@ -73,9 +77,11 @@ def school_finds(today: date, year_start: date) -> SchoolFinds:
 QUEUE_SIZE = 25
 
 
-def notices_to_look_at() -> list[tuple]:
+def notices_to_look_at(user) -> list[tuple]:
     """New-pupil notices no case was matched to, still kept (30 days), each with the open
-    cases the duplicate check finds for it: none, or several for an officer to choose from."""
+    cases the duplicate check finds for it: none, or several for an officer to choose from.
+    A sensitive case is offered only to someone who needs to know: otherwise the row would
+    tell them which school a sensitive child has joined."""
     from cases.selectors import duplicate_candidates
 
     since = timezone.now() - timedelta(days=30)
@@ -90,6 +96,7 @@ def notices_to_look_at() -> list[tuple]:
                 forename=notice.forename, surname=notice.surname,
                 date_of_birth=notice.date_of_birth, upn=notice.upn,
             ) if candidate.open_episode is not None
+            and access.shows_sensitive(user, candidate.open_episode)
         ]  # fmt: skip
         queue.append((notice, candidates))
     return queue

@@ -78,7 +78,7 @@ def notice_suggest(*, notice: NewPupilNotice, episode: Episode, by) -> NewPupilN
     }  # fmt: skip
     if episode.pk not in found:
         raise CaseError("That case is not one the duplicate check finds for this pupil.")
-    if not access.may(by, access.Action.CLOSE, episode):
+    if not access.may(by, access.Action.CLOSE, episode) or not access.shows_sensitive(by, episode):
         raise CaseError("You cannot close this case.")
     notice.status = NewPupilNotice.Status.SUGGESTED
     notice.episode = episode
@@ -104,7 +104,9 @@ def _decidable(notice: NewPupilNotice, by) -> Episode:
     notice = NewPupilNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NewPupilNotice.Status.SUGGESTED:
         raise CaseError("This notice has already been decided.")
-    if not access.may(by, access.Action.CLOSE, notice.episode):
+    if not access.may(by, access.Action.CLOSE, notice.episode) or not access.shows_sensitive(
+        by, notice.episode
+    ):
         raise CaseError("You cannot close this case.")
     return notice
 

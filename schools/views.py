@@ -111,7 +111,8 @@ def new_pupils_file(request):
 @permission_required("cases.close_episode", raise_exception=True)
 def queue(request):
     """Officers' list of new pupils from schools that no case was matched to."""
-    return render(request, "schools/queue.html", {"queue": selectors.notices_to_look_at()})
+    return render(request, "schools/queue.html",
+                  {"queue": selectors.notices_to_look_at(request.user)})  # fmt: skip
 
 
 @require_POST

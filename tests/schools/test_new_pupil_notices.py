@@ -255,3 +255,52 @@ def test_the_school_is_emailed_a_reference_and_a_link_when_its_notice_is_decided
     assert f"/school/notices/{notice.pk}/" in email.body
     for secret in ("Khan", "Mohammed", "2015", missing.reference):
         assert secret not in email.body + email.subject
+
+
+def test_a_sensitive_case_s_match_names_its_school_only_to_those_who_need_to_know(
+    client, school_user, riverside, missing, officer, head_of_service, manager
+):
+    missing.is_sensitive = True
+    missing.save()
+    other = UserFactory(username="other.officer")
+    other.groups.add(Group.objects.get(name=roles.CME_OFFICER))
+    send(client, school_user, riverside)
+    case_page = reverse("cases:detail", args=[missing.pk])
+    for denied in (other, head_of_service):
+        client.force_login(denied)
+        html = client.get(case_page).content.decode()
+        assert "A school may have found this child" in html
+        assert "Riverside Academy" not in html and "Mohammed" not in html
+        assert "Close the case: found in school" not in html
+    notice = NewPupilNotice.objects.get()
+    client.force_login(other)
+    client.post(reverse("schools:confirm", args=[notice.pk]))
+    assert Episode.objects.get(pk=missing.pk).is_open
+    client.force_login(head_of_service)
+    aging = client.get(reverse("reports:caseload")).content.decode()
+    assert "Hidden: sensitive case" in aging and "Riverside Academy" not in aging
+    for allowed in (officer, manager):
+        client.force_login(allowed)
+        assert "Riverside Academy" in client.get(case_page).content.decode()
+    assert "Riverside Academy" in client.get(reverse("reports:caseload")).content.decode()
+
+
+def test_the_queue_offers_a_sensitive_case_only_to_those_who_need_to_know(
+    client, school_user, riverside, missing, manager
+):
+    missing.is_sensitive = True
+    missing.save()
+    twin = EpisodeFactory(child=ChildFactory(forename="Muhammed", surname="Khan",
+                                             date_of_birth=datetime.date(2015, 3, 3)))  # fmt: skip
+    send(client, school_user, riverside)
+    notice = NewPupilNotice.objects.get()
+    other = UserFactory(username="other.officer")
+    other.groups.add(Group.objects.get(name=roles.CME_OFFICER))
+    client.force_login(other)
+    page = client.get(reverse("schools:queue")).content.decode()
+    assert twin.reference in page and missing.reference not in page
+    client.post(reverse("schools:suggest", args=[notice.pk]), {"episode": missing.pk})
+    assert NewPupilNotice.objects.get().status == NewPupilNotice.Status.UNMATCHED
+    client.force_login(manager)
+    page = client.get(reverse("schools:queue")).content.decode()
+    assert twin.reference in page and missing.reference in page
