@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from .models import Area, School
+from .names import name_validator
 from .upn import upn_problem
 
 
@@ -122,3 +123,12 @@ class AreaField(forms.ModelChoiceField):
 
     def label_from_instance(self, area):
         return f"{area.label} ({area.locality.label})"
+
+
+def name_field(label: str, whose: str) -> forms.CharField:
+    """A first or last name as intake asks it: 100 characters, a letter at least, and a
+    blank one named: "Enter the child's first name"."""
+    return forms.CharField(
+        label=label, max_length=100, validators=[name_validator(label)],
+        error_messages={"required": f"Enter the {whose}'s {label.lower()}"},
+    )  # fmt: skip

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cme_tracker.core import roles
 from cme_tracker.core.forms import DateField, GovukForm, GovukModelForm
-from cme_tracker.core.uploads import too_large
+from cme_tracker.core.uploads import spreadsheet_problem
 
 from .fields import SchoolField
 from .models import Address, Carer, ClosureOutcome, EnquiryType, Episode, OpenToService
@@ -379,9 +379,7 @@ class CaseImportForm(GovukForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("The file must be a CSV or an Excel (.xlsx) file")
-        if problem := too_large(upload):
+        if problem := spreadsheet_problem(upload):
             raise ValidationError(problem)
         return upload
 

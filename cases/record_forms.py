@@ -5,10 +5,9 @@ from django import forms
 
 from cme_tracker.core.forms import DateField, GovukForm
 
-from .fields import AreaField, PostcodeField, UPNField
+from .fields import AreaField, PostcodeField, UPNField, name_field
 from .forms import VersionedForm
 from .models import Ethnicity, Gender, SENStatus
-from .names import name_validator
 from .services.corrections import ADDRESS_FIELDS, CARER_FIELDS, CHILD_FIELDS
 
 YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
@@ -17,14 +16,8 @@ YES_NO_NOT_KNOWN = [("yes", "Yes"), ("no", "No"), ("", "Not known")]
 class ChildFields(GovukForm):
     """Who the child is, as intake asks it."""
 
-    forename = forms.CharField(
-        label="First name", max_length=100, validators=[name_validator("First name")],
-        error_messages={"required": "Enter the child's first name"},
-    )  # fmt: skip
-    surname = forms.CharField(
-        label="Last name", max_length=100, validators=[name_validator("Last name")],
-        error_messages={"required": "Enter the child's last name"},
-    )  # fmt: skip
+    forename = name_field("First name", "child")
+    surname = name_field("Last name", "child")
     preferred_name = forms.CharField(label="Known as (optional)", max_length=100, required=False)
     date_of_birth = DateField(label="Date of birth", help_text="For example, 15 6 2014")
     gender = forms.ChoiceField(

@@ -2,10 +2,9 @@
 
 from django import forms
 
-from cases.fields import SchoolField, UPNField
-from cases.names import name_validator
+from cases.fields import SchoolField, UPNField, name_field
 from cme_tracker.core.forms import DateField, GovukForm
-from cme_tracker.core.uploads import too_large
+from cme_tracker.core.uploads import spreadsheet_problem
 
 
 class NewPupilNoticeForm(GovukForm):
@@ -13,14 +12,8 @@ class NewPupilNoticeForm(GovukForm):
         label="School", queryset=None, empty_label=None,
         error_messages={"required": "Choose the school the pupil joined"},
     )  # fmt: skip
-    forename = forms.CharField(
-        label="First name", max_length=100, validators=[name_validator("First name")],
-        error_messages={"required": "Enter the pupil's first name"},
-    )  # fmt: skip
-    surname = forms.CharField(
-        label="Last name", max_length=100, validators=[name_validator("Last name")],
-        error_messages={"required": "Enter the pupil's last name"},
-    )  # fmt: skip
+    forename = name_field("First name", "pupil")
+    surname = name_field("Last name", "pupil")
     date_of_birth = DateField(label="Date of birth", help_text="For example, 15 6 2014")
     upn = UPNField(label="UPN (if you have it)")
     admitted_on = DateField(label="Date of admission", help_text="The day the pupil's name "
@@ -64,8 +57,6 @@ class NoticeFileForm(GovukForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise forms.ValidationError("The file must be a CSV or an Excel (.xlsx) file")
-        if problem := too_large(upload):
+        if problem := spreadsheet_problem(upload):
             raise forms.ValidationError(problem)
         return upload

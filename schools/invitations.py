@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from cases.errors import CaseError
-from cme_tracker.core import accounts, outbox, roles
+from cme_tracker.core import accounts, http, outbox, roles
 
 from .models import SchoolMembership
 
@@ -58,10 +58,10 @@ def invitation_send(user_id: int, school_id: int) -> bool:
     school = School.objects.filter(pk=school_id).first()
     if user is None or school is None or not user.email:
         return False
-    link = settings.SITE_URL.rstrip("/") + reverse("set_password", kwargs={
+    link = http.site_link(reverse("set_password", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
-    })  # fmt: skip
+    }))  # fmt: skip
     days = settings.PASSWORD_RESET_TIMEOUT // 86400
     body = (
         f"You have been given an account for {school.name} on the {settings.CME_LOCAL_AUTHORITY} "

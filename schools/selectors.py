@@ -82,8 +82,6 @@ def notices_to_look_at(user) -> list[tuple]:
     cases the duplicate check finds for it: none, or several for an officer to choose from.
     A sensitive case is offered only to someone who needs to know: otherwise the row would
     tell them which school a sensitive child has joined."""
-    from cases.selectors import duplicate_candidates
-
     since = timezone.now() - timedelta(days=30)
     queue = []
     for notice in (
@@ -91,12 +89,20 @@ def notices_to_look_at(user) -> list[tuple]:
         .select_related("school")
         .order_by("sent_at")[:QUEUE_SIZE]
     ):
-        candidates = [
-            candidate for candidate in duplicate_candidates(
-                forename=notice.forename, surname=notice.surname,
-                date_of_birth=notice.date_of_birth, upn=notice.upn,
-            ) if candidate.open_episode is not None
-            and access.shows_sensitive(user, candidate.open_episode)
-        ]  # fmt: skip
+        candidates = [candidate for candidate in open_candidates(notice)
+                      if access.shows_sensitive(user, candidate.open_episode)]  # fmt: skip
         queue.append((notice, candidates))
     return queue
+
+
+def open_candidates(notice: NewPupilNotice) -> list:
+    """The open cases the duplicate check (the UPN, else the date of birth and a similar
+    name) finds for a notice's pupil, as ``cases.selectors.Candidate``s."""
+    from cases.selectors import duplicate_candidates
+
+    return [
+        candidate for candidate in duplicate_candidates(
+            forename=notice.forename, surname=notice.surname,
+            date_of_birth=notice.date_of_birth, upn=notice.upn,
+        ) if candidate.open_episode is not None
+    ]  # fmt: skip

@@ -1,7 +1,6 @@
 """Writes for school notices: a school sends a new-pupil notice, the tracker matches it to an
-open case by the duplicate check's rules (``cases.selectors.duplicate_candidates``: the
-UPN, else the date of birth and a similar name), and the case's officer confirms the
-suggested closure or rejects it. Nothing closes by itself."""
+open case by the duplicate check's rules (``selectors.open_candidates``), and the case's
+officer confirms the suggested closure or rejects it. Nothing closes by itself."""
 
 from datetime import timedelta
 
@@ -14,12 +13,11 @@ from django.utils import timezone
 from cases import access
 from cases.errors import CaseError
 from cases.models import ClosureOutcome, Episode
-from cases.selectors import duplicate_candidates
 from cases.services.closure import episode_close
-from cme_tracker.core import clock, outbox
+from cme_tracker.core import clock, http, outbox
 
 from .models import NewPupilNotice
-from .selectors import schools_of
+from .selectors import open_candidates, schools_of
 
 KEPT_UNMATCHED = timedelta(days=30)
 FOUND_IN_SCHOOL = "FOUND_SCHOOL_THIS_LA"
@@ -47,13 +45,8 @@ def notice_match(notice: NewPupilNotice) -> bool:
             date_of_birth=notice.date_of_birth, status=NewPupilNotice.Status.REJECTED,
         ).values_list("episode_id", flat=True)
     )  # fmt: skip
-    candidates = [
-        candidate for candidate in duplicate_candidates(
-            forename=notice.forename, surname=notice.surname,
-            date_of_birth=notice.date_of_birth, upn=notice.upn,
-        )
-        if candidate.open_episode is not None and candidate.open_episode.pk not in rejected
-    ]  # fmt: skip
+    candidates = [candidate for candidate in open_candidates(notice)
+                  if candidate.open_episode.pk not in rejected]  # fmt: skip
     if len(candidates) != 1:
         return False
     notice.status = NewPupilNotice.Status.SUGGESTED
@@ -70,12 +63,7 @@ def notice_suggest(*, notice: NewPupilNotice, episode: Episode, by) -> NewPupilN
     notice = NewPupilNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != NewPupilNotice.Status.UNMATCHED:
         raise CaseError("This notice has already been matched or decided.")
-    found = {
-        candidate.open_episode.pk: candidate.reason for candidate in duplicate_candidates(
-            forename=notice.forename, surname=notice.surname,
-            date_of_birth=notice.date_of_birth, upn=notice.upn,
-        ) if candidate.open_episode is not None
-    }  # fmt: skip
+    found = {candidate.open_episode.pk: candidate.reason for candidate in open_candidates(notice)}
     if episode.pk not in found:
         raise CaseError("That case is not one the duplicate check finds for this pupil.")
     if not access.may(by, access.Action.CLOSE, episode) or not access.shows_sensitive(by, episode):
@@ -149,7 +137,7 @@ def school_told(notice_id: int) -> bool:
     notice = NewPupilNotice.objects.select_related("sent_by").filter(pk=notice_id).first()
     if notice is None or not notice.sent_by.is_active or not notice.sent_by.email:
         return False
-    link = settings.SITE_URL.rstrip("/") + reverse("schools:notice", args=[notice.pk])
+    link = http.site_link(reverse("schools:notice", args=[notice.pk]))
     EmailMessage(
         subject=f"Notice {notice.reference}: the council has looked at it",
         body=(f"The council's children missing education team has looked at notice "

@@ -68,8 +68,8 @@ def _checked(number: int, cells: list[str]) -> list[str]:
         raise FileProblem(
             f"line {number} has {len(cells):,} columns; at most {MAX_COLUMNS} are read"
         )
-    if max(map(len, cells), default=0) > MAX_CELL:
-        longest = max(map(len, cells))
+    longest = max(map(len, cells), default=0)
+    if longest > MAX_CELL:
         raise FileProblem(
             f"line {number} has a value {longest:,} characters long; "
             f"no value may be longer than {MAX_CELL:,}"

@@ -63,6 +63,11 @@ def _is_proxy(address: str, networks: tuple) -> bool:
     return any(found in network for network in networks)
 
 
+def site_link(path: str) -> str:
+    """An address for an email: the site's own (``SITE_URL``) and ``path``."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
 def page(request) -> str:
     """The page's address without its query string (which may hold a searched-for name)."""
     return request.path

@@ -13,6 +13,8 @@ says the provider asked for a second factor itself.
 
 from __future__ import annotations
 
+from base64 import b32encode
+
 import segno
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
@@ -75,8 +77,6 @@ def qr_code(device: TOTPDevice) -> str:
 
 def key_words(device: TOTPDevice) -> str:
     """The key to type in, in groups of four."""
-    from base64 import b32encode
-
     key = b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 

@@ -20,25 +20,27 @@ logger = logging.getLogger("cme_tracker.sign_in")
 UNREACHABLE = (requests.RequestException, ImproperlyConfigured, KeyError, ValueError)
 
 
-@method_decorator(login_not_required, name="dispatch")
-class SignOnStart(OIDCAuthenticationRequestView):
+class _Polite:
+    """Not found while single sign-on is off; back at the sign-in page when the provider
+    cannot be reached. ``step`` names the step for the log."""
+
+    step = ""
+
     def get(self, request):
         if not single_sign_on.enabled():
             raise Http404("Single sign-on is not set up")
         try:
             return super().get(request)
         except UNREACHABLE as error:
-            logger.warning("single sign-on could not start: %s", type(error).__name__)
+            logger.warning("single sign-on could not %s: %s", self.step, type(error).__name__)
             return HttpResponseRedirect(self.get_settings("LOGIN_REDIRECT_URL_FAILURE"))
 
 
 @method_decorator(login_not_required, name="dispatch")
-class SignOnReturn(OIDCAuthenticationCallbackView):
-    def get(self, request):
-        if not single_sign_on.enabled():
-            raise Http404("Single sign-on is not set up")
-        try:
-            return super().get(request)
-        except UNREACHABLE as error:
-            logger.warning("single sign-on could not finish: %s", type(error).__name__)
-            return self.login_failure()
+class SignOnStart(_Polite, OIDCAuthenticationRequestView):
+    step = "start"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SignOnReturn(_Polite, OIDCAuthenticationCallbackView):
+    step = "finish"

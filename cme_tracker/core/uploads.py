@@ -36,3 +36,10 @@ def too_large(upload) -> str | None:
         f"The file is {upload.size / (1024 * 1024):,.1f} MB: it must be "
         f"{settings.CME_UPLOAD_MAX_MB} MB or smaller. Split it into smaller files"
     )
+
+
+def spreadsheet_problem(upload) -> str | None:
+    """What is wrong with an upload of a CSV or XLSX file before it is read, or None."""
+    if not upload.name.lower().endswith((".csv", ".xlsx")):
+        return "The file must be a CSV or an Excel (.xlsx) file"
+    return too_large(upload)

@@ -3,25 +3,13 @@
 import datetime
 
 import pytest
-import time_machine
 from django.contrib.auth.models import Group
 
-from cases.upn import expected_check_letter
 from cme_tracker.core import roles
 from schools.models import SchoolMembership
 from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
+from tests.cases.test_bulk_import import frozen_today, upn  # noqa: F401 (a fixture, a helper)
 from tests.core.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2026, 11, 23, 12, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-def upn(serial: int) -> str:
-    body = f"999200025{serial:03d}"
-    return expected_check_letter("A" + body) + body
 
 
 @pytest.fixture
