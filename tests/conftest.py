@@ -114,6 +114,17 @@ def administrator(db):
     return _user_with_role(roles.ADMINISTRATOR, is_staff=True)
 
 
+@pytest.fixture
+def school_user(db):
+    """Someone at a school, sending notices for it through the portal."""
+    from schools.models import SchoolMembership
+    from tests.cases.factories import SchoolFactory
+
+    user = _user_with_role(roles.SCHOOL_USER)
+    SchoolMembership.objects.create(user=user, school=SchoolFactory())
+    return user
+
+
 @pytest.fixture(scope="session")
 def iam_configuration(iam_configuration):
     """pytest-iam's provider (Canaille), signing ID tokens with RS256 as Microsoft Entra ID

@@ -35,26 +35,30 @@ def page(client, user, name, *args, method="get", data=None):
 
 
 ACTIONS = {
-    # action: (url name, needs the episode, officer, manager, head of service, administrator)
-    "list": ("cases:list", False, 200, 200, 200, 200),
-    "view": ("cases:detail", True, 200, 200, 200, 200),
-    "history": ("cases:history", True, 200, 200, 200, 200),
+    # action: (url name, needs the episode, officer, manager, head of service, administrator,
+    # school user: every other address is tried for them in tests/schools)
+    "list": ("cases:list", False, 200, 200, 200, 200, 403),
+    "view": ("cases:detail", True, 200, 200, 200, 200, 403),
+    "history": ("cases:history", True, 200, 200, 200, 200, 403),
     # Case work on this unallocated case: see tests/cases/test_record_scope.py for the rest.
-    "add enquiry": ("cases:enquiry_add", True, 403, 200, 403, 403),
-    "allocate": ("cases:allocate", True, 403, 200, 403, 403),
-    "removal from roll": ("cases:removal_from_roll", True, 403, 200, 403, 403),
-    "approve closures": ("cases:closures_pending", False, 403, 200, 403, 403),
-    "new referral": ("referrals:new", False, 200, 200, 403, 403),
+    "add enquiry": ("cases:enquiry_add", True, 403, 200, 403, 403, 403),
+    "allocate": ("cases:allocate", True, 403, 200, 403, 403, 403),
+    "removal from roll": ("cases:removal_from_roll", True, 403, 200, 403, 403, 403),
+    "approve closures": ("cases:closures_pending", False, 403, 200, 403, 403, 403),
+    "new referral": ("referrals:new", False, 200, 200, 403, 403, 403),
+    "school portal": ("schools:home", False, 403, 403, 403, 403, 200),
+    "new pupils queue": ("schools:queue", False, 200, 200, 403, 403, 403),
+    "school users": ("schools:users", False, 403, 200, 403, 200, 403),
 }
 
 
 @pytest.mark.parametrize("action", ACTIONS)
 def test_permission_matrix(
-    action, client, episode, officer, manager, head_of_service, administrator
+    action, client, episode, officer, manager, head_of_service, administrator, school_user
 ):
     name, needs_episode, *expected = ACTIONS[action]
     args = [episode.pk] if needs_episode else []
-    people = [officer, manager, head_of_service, administrator]
+    people = [officer, manager, head_of_service, administrator, school_user]
     assert [page(client, who, name, *args).status_code for who in people] == expected
 
 
