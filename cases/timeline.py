@@ -50,6 +50,7 @@ TITLES = {
     "enquiry.completed": "Enquiry response recorded",
     "closure.proposed": "Closure as enquiries exhausted proposed",
     "closure.rejected": "Closure not approved",
+    "deletion_notice.attached": "School's deletion notice added",
 }
 
 FIELD_LABELS = {
@@ -116,6 +117,10 @@ def _free_text(event: Event) -> list[str]:
     if event.verb in ("episode.reopened", "closure.rejected", "sensitivity.marked",
                       "sensitivity.lifted"):  # fmt: skip
         return [payload.get("reason") or payload.get("note") or ""]
+    if event.verb == "deletion_notice.attached":  # the school is withheld like any other
+        return [f"Notice {payload.get('notice')} from {payload.get('school')}: deleted from its "
+                f"register {gov_date(payload.get('deleted_on'))}, ground "
+                f"({payload.get('ground')})"]  # fmt: skip
     return []
 
 

@@ -20,6 +20,7 @@ from cases.school_age import (
     is_compulsory_school_age,
 )
 from cme_tracker.core.forms import DateField, GovukForm
+from schools.models import DeletionNotice
 
 from .models import ReferralSource
 
@@ -49,6 +50,12 @@ class ReferralForm(GovukForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reason for the referral"},
     )
+    deletion_notice = forms.ModelChoiceField(
+        queryset=DeletionNotice.objects.filter(status=DeletionNotice.Status.RECEIVED),
+        required=False, widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "The school's deletion notice this referral was made "
+                        "from has been dealt with since: check the deletion notices"},
+    )  # fmt: skip
     last_school = SchoolField(label="Last school", required=False, noun="last school")
     left_school_on = DateField(label="Date the children left the last school", required=False)
 

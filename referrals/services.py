@@ -143,7 +143,9 @@ def referral_intake(
     # Decided before anything is written, so a case this referral opens gives no one a way in.
     may_take = [case.get("allocate_to_me") and _may_take(by, entry, known_family)
                 for entry in children]  # fmt: skip
-    record = referral_record(by=by, **{k: v for k, v in referral.items() if k != "left_school_on"})
+    notice = referral.get("deletion_notice")
+    kept = {k: v for k, v in referral.items() if k not in ("left_school_on", "deletion_notice")}
+    record = referral_record(by=by, **kept)
     carers = [carer] if carer else []
     # Someone without need to know a sensitive family adds to its record but moves nothing: the
     # address they give is kept undated (a report, not a move), so the family's known address
@@ -200,4 +202,9 @@ def referral_intake(
         result.opened.append(episode)
         if case.get("allocate_to_me") and not takes:
             result.left_for_manager.append(episode)
+    if notice is not None:  # a school's deletion notice: triaged into this case, or not at all
+        from schools.deletion_services import deletion_case_opened
+
+        deletion_case_opened(notice=notice, referral=record,
+                             episode=(result.opened + result.attached)[0], by=by)  # fmt: skip
     return result

@@ -6,7 +6,9 @@ from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from cases import selectors as case_selectors
+from cases.errors import CaseError
 from cases.models import Child
+from cme_tracker.core.http import BadParameter
 
 from . import selectors, services
 from .forms import CaseDetailsForm, ChildFormSet, FamilyForm, ReferralForm
@@ -18,13 +20,32 @@ SHOWN = "pending_referrals_shown"
 KEPT = 5  # the newest this many waiting referrals are kept
 
 
-def _bind(data=None):
+def _bind(data=None, initial=None):
+    initial = initial or {}
     return {
-        "referral": ReferralForm(data, prefix="referral"),
-        "children": ChildFormSet(data, prefix="child"),
-        "family": FamilyForm(data, prefix="family"),
-        "case": CaseDetailsForm(data, prefix="case"),
-    }
+        "referral": ReferralForm(data, prefix="referral", initial=initial.get("referral")),
+        "children": ChildFormSet(data, prefix="child",
+                                 initial=[initial["child"]] if "child" in initial else None),
+        "family": FamilyForm(data, prefix="family", initial=initial.get("family")),
+        "case": CaseDetailsForm(data, prefix="case", initial=initial.get("case")),
+    }  # fmt: skip
+
+
+def _from_deletion_notice(request) -> dict | None:
+    """A referral started from a school's deletion notice: its answers, to check and save."""
+    from schools.deletion_selectors import referral_initial
+    from schools.models import DeletionNotice
+
+    pk = request.GET.get("deletion_notice", "")
+    if not pk:
+        return None
+    if not pk.isdigit():
+        raise BadParameter("The deletion notice in the address must be a number")
+    notice = get_object_or_404(DeletionNotice.objects.select_related("school", "ground",
+                                                                     "sent_by"), pk=pk)  # fmt: skip
+    if notice.status != DeletionNotice.Status.RECEIVED:
+        raise BadParameter(f"Deletion notice {notice.reference} has been dealt with already")
+    return referral_initial(notice)
 
 
 def _valid(forms) -> bool:
@@ -63,7 +84,7 @@ def referral_new(request):
     if request.method == "GET" and request.GET.get("edit"):
         pending = _pending(request, request.GET["edit"])
         data = _as_query(pending) if pending else None
-    forms = _bind(data)
+    forms = _bind(data, initial=_from_deletion_notice(request) if data is None else None)
     if request.method == "POST" and _valid(forms):
         token = str(forms["referral"].cleaned_data["form_token"])
         saved = selectors.referral_saved_from(token)
@@ -233,6 +254,10 @@ def _save(request, forms, entries, token: str, pending: dict, family_choice: str
         messages.error(request, str(error))
         _keep(request, token, pending)
         return redirect("referrals:check", token=token)
+    except CaseError as error:  # e.g. its deletion notice was triaged meanwhile: nothing saved
+        messages.error(request, str(error))
+        _forget(request, token)
+        return redirect("referrals:new")
     _report(request, result)
     return redirect((result.opened + result.attached)[0])
 

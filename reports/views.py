@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cme_tracker.core.http import BadParameter
+from schools import deletion_selectors
 from schools import selectors as school_selectors
 
 from . import selectors, services
@@ -99,6 +101,8 @@ def caseload_page(request):
     return render(request, "reports/caseload.html", {
         "aging": selectors.caseload_aging(today), "today": today,
         "school_finds": school_selectors.school_finds(request.user, today, year_start),
+        "deletions": deletion_selectors.waiting_deletions(today),
+        "deletion_flag_days": settings.CME_DELETION_NOTICE_FLAG_WORKING_DAYS,
     })  # fmt: skip
 
 

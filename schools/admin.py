@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import NewPupilNotice, SchoolMembership
+from cme_tracker.core.admin import ReadOnlyAdmin, ReferenceItemAdmin
+
+from .models import DeletionGround, DeletionNotice, NewPupilNotice, SchoolMembership
 
 
 @admin.register(SchoolMembership)
@@ -29,3 +31,19 @@ class NewPupilNoticeAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DeletionGround)
+class DeletionGroundAdmin(ReferenceItemAdmin):
+    """The regulation 9(1) grounds: an administrator completes each one's wording from the
+    regulation as made and ticks it checked (README, "Grounds for deletion")."""
+
+    list_display = ["code", "label", "wording_checked", "needs", "joint_enquiries", "is_active"]
+    list_editable = ["is_active"]
+    list_filter = ["wording_checked", "is_active"]
+
+
+@admin.register(DeletionNotice)
+class DeletionNoticeAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "school", "sent_at", "ground", "status"]
+    list_filter = ["status"]

@@ -1,10 +1,14 @@
 """The school portal's forms, with the same field rules as intake (names, dates, UPN)."""
 
+from crispy_forms_gds.layout import Fieldset, Layout, Size
 from django import forms
 
-from cases.fields import SchoolField, UPNField, name_field
+from cases.fields import PostcodeField, SchoolField, UPNField, name_field
+from cases.models import Gender
 from cme_tracker.core.forms import DateField, GovukForm
 from cme_tracker.core.uploads import spreadsheet_problem
+
+from .grounds import asked_only, ground_problems
 
 
 class NewPupilNoticeForm(GovukForm):
@@ -60,3 +64,128 @@ class NoticeFileForm(GovukForm):
         if problem := spreadsheet_problem(upload):
             raise forms.ValidationError(problem)
         return upload
+
+
+class GroundChoice(forms.ModelChoiceField):
+    def label_from_instance(self, ground):
+        return f"({ground.code}) {ground.label}"
+
+
+class DeletionNoticeForm(GovukForm):
+    """Regulation 13(4): the pupil, the parents they normally live with, where they went if
+    known, the date of deletion and its regulation 9(1) ground, with what the ground needs
+    (``grounds.ground_problems``)."""
+
+    school = forms.ModelChoiceField(
+        label="School", queryset=None, empty_label=None,
+        error_messages={"required": "Choose the school that deleted the pupil"},
+    )  # fmt: skip
+    forename = name_field("First name", "pupil")
+    surname = name_field("Last name", "pupil")
+    date_of_birth = DateField(label="Date of birth", help_text="For example, 15 6 2014")
+    upn = UPNField(label="UPN (if you have it)")
+    gender = forms.ChoiceField(
+        label="Sex, as on your admission register", choices=Gender.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the pupil's sex, or Not known"},
+    )  # fmt: skip
+    address_line_1 = forms.CharField(
+        label="Pupil's address line 1", max_length=200,
+        error_messages={"required": "Enter the first line of the pupil's address"},
+    )  # fmt: skip
+    address_line_2 = forms.CharField(label="Address line 2 (optional)", max_length=200,
+                                     required=False)  # fmt: skip
+    town = forms.CharField(label="Town or city", max_length=100, required=False)
+    postcode = PostcodeField(label="Postcode")
+    parent_name = forms.CharField(
+        label="Full name of a parent the pupil normally lives with", max_length=200,
+        error_messages={"required": "Enter the full name of a parent the pupil lives with"},
+    )  # fmt: skip
+    parent_address = forms.CharField(
+        label="Their address, if not the pupil's", max_length=400, required=False
+    )
+    parent_phone = forms.CharField(
+        label="Their emergency phone number", max_length=40,
+        error_messages={"required": "Enter a phone number the parent can be reached on in an "
+                        "emergency"},
+    )  # fmt: skip
+    second_parent_name = forms.CharField(label="Full name of another parent they live with "
+                                         "(optional)", max_length=200, required=False)  # fmt: skip
+    second_parent_address = forms.CharField(label="Their address, if not the pupil's",
+                                            max_length=400, required=False)  # fmt: skip
+    second_parent_phone = forms.CharField(label="Their emergency phone number", max_length=40,
+                                          required=False)  # fmt: skip
+    deleted_on = DateField(label="Date of deletion", help_text="The day the pupil's name came "
+                           "off your admission register, for example, 27 11 2026")  # fmt: skip
+    ground = GroundChoice(
+        label="Ground for deletion (regulation 9(1))", queryset=None, widget=forms.RadioSelect,
+        empty_label=None, error_messages={"required": "Choose the ground for the deletion"},
+    )  # fmt: skip
+    destination_school = SchoolField(
+        label="School the pupil is now registered at, if it is one of ours", required=False,
+        noun="school the pupil is now registered at",
+    )  # fmt: skip
+    destination_elsewhere = forms.CharField(
+        label="Or a school or local authority elsewhere", max_length=200, required=False,
+        help_text="For example, Hillside Academy, Leeds",
+    )  # fmt: skip
+    new_address = forms.CharField(label="New address, if the family told you", max_length=400,
+                                  required=False)  # fmt: skip
+    leave_ended_on = DateField(label="Last day of the leave of absence", required=False,
+                               help_text="Ground (h) only")  # fmt: skip
+    absence_started_on = DateField(label="First day of continuous absence", required=False,
+                                   help_text="Ground (i) only")  # fmt: skip
+    conditions_met = forms.BooleanField(
+        label="I confirm the ground's conditions are met: the pupil has not attended, no "
+        "absence in the period was authorised, and we have no reasonable grounds to believe "
+        "the pupil is unable to attend because of sickness or an unavoidable cause",
+        required=False, help_text="Grounds (h) and (i) only",
+    )  # fmt: skip
+    joint_enquiries = forms.CharField(
+        label="The enquiries the school and the council made together to find the child",
+        widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text="Grounds (h) and (i) only: who did what, and when",
+    )  # fmt: skip
+
+    def __init__(self, *args, schools, grounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].queryset = grounds
+        self.fields["school"].queryset = schools
+        only = list(schools[:2])
+        if len(only) == 1:  # one school: nothing to choose
+            self.fields["school"].initial = only[0].pk
+            self.fields["school"].widget = forms.HiddenInput()
+        self.helper.layout = Layout(
+            "school",
+            Fieldset(*PUPIL, legend="The pupil", legend_size=Size.MEDIUM),
+            Fieldset(*PARENTS, legend="Parents", legend_size=Size.MEDIUM),
+            Fieldset("deleted_on", "ground", legend="The deletion", legend_size=Size.MEDIUM),
+            Fieldset(*DESTINATION, legend="Where the pupil went, if you know",
+                     legend_size=Size.MEDIUM),
+            Fieldset(*JOINT, legend="For grounds (h) and (i)", legend_size=Size.MEDIUM),
+        )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        born, deleted, ground = (data.get(name) for name in ("date_of_birth", "deleted_on",
+                                                              "ground"))  # fmt: skip
+        if born and deleted and deleted < born:
+            self.add_error("deleted_on", "The date of deletion must be after the date of birth")
+        if data.get("second_parent_name") and not data.get("second_parent_phone"):
+            self.add_error("second_parent_phone", "Enter an emergency phone number for the "
+                           "other parent")  # fmt: skip
+        if ground is not None:
+            for name, problem in ground_problems(ground, data).items():
+                if name not in self.errors:
+                    self.add_error(name, problem)
+            data = asked_only(ground, data)
+        data.pop("conditions_met", None)
+        return data
+
+
+PUPIL = ("forename", "surname", "date_of_birth", "upn", "gender", "address_line_1",
+         "address_line_2", "town", "postcode")  # fmt: skip
+PARENTS = ("parent_name", "parent_address", "parent_phone", "second_parent_name",
+           "second_parent_address", "second_parent_phone")  # fmt: skip
+DESTINATION = ("destination_school", "destination_elsewhere", "new_address")
+JOINT = ("leave_ended_on", "absence_started_on", "conditions_met", "joint_enquiries")

@@ -16,7 +16,7 @@ from cases.models import ClosureOutcome, Episode
 from cases.services.closure import episode_close
 from cme_tracker.core import clock, http, outbox
 
-from .models import NewPupilNotice
+from .models import DeletionNotice, NewPupilNotice
 from .selectors import open_candidates, schools_of
 
 KEPT_UNMATCHED = timedelta(days=30)
@@ -131,13 +131,18 @@ def _decided(notice: NewPupilNotice, by, status) -> None:
     outbox.enqueue("schools.tasks.tell_school", notice.pk)  # with the decision, or not at all
 
 
-def school_told(notice_id: int) -> bool:
+NOTICE_KINDS = {"new_pupil": (NewPupilNotice, "schools:notice"),
+                "deletion": (DeletionNotice, "schools:deletion")}  # fmt: skip
+
+
+def school_told(notice_id: int, kind: str = "new_pupil") -> bool:
     """Email the school user who sent a notice that it has an outcome: its reference and a
     link to the portal, never the child's details (the outbox's task: safe to run twice)."""
-    notice = NewPupilNotice.objects.select_related("sent_by").filter(pk=notice_id).first()
+    model, page = NOTICE_KINDS[kind]
+    notice = model.objects.select_related("sent_by").filter(pk=notice_id).first()
     if notice is None or not notice.sent_by.is_active or not notice.sent_by.email:
         return False
-    link = http.site_link(reverse("schools:notice", args=[notice.pk]))
+    link = http.site_link(reverse(page, args=[notice.pk]))
     EmailMessage(
         subject=f"Notice {notice.reference}: the council has looked at it",
         body=(f"The council's children missing education team has looked at notice "

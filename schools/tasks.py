@@ -23,7 +23,7 @@ def send_invitation(self, user_id: int, school_id: int) -> bool:
 
 
 @shared_task(bind=True)
-def tell_school(self, notice_id: int) -> bool:
+def tell_school(self, notice_id: int, kind: str = "new_pupil") -> bool:
     with jobs.recorded("tell_school", trigger="outbox", task_id=self.request.id) as run:
-        run.counts = {"sent": services.school_told(notice_id)}
+        run.counts = {"sent": services.school_told(notice_id, kind)}
     return run.counts["sent"]

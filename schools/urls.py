@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import deletion_views, views
 
 app_name = "schools"
 urlpatterns = [
@@ -8,6 +8,14 @@ urlpatterns = [
     path("new-pupil/", views.new_pupil, name="new_pupil"),
     path("new-pupils-file/", views.new_pupils_file, name="new_pupils_file"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
+    path("deletion/", deletion_views.deletion_new, name="deletion_new"),
+    path("deletions/<int:pk>/", deletion_views.deletion_detail, name="deletion"),
+    path("deletion-notices/", deletion_views.deletions_queue, name="deletions_queue"),
+    path("deletion-notices/<int:pk>/", deletion_views.deletion_triage, name="deletion_triage"),
+    path("deletion-notices/<int:pk>/attach/", deletion_views.deletion_attach,
+         name="deletion_attach"),
+    path("deletion-notices/<int:pk>/no-concern/", deletion_views.deletion_no_concern,
+         name="deletion_no_concern"),
     path("users/", views.school_users, name="users"),
     path("users/<int:pk>/remove/", views.school_user_remove, name="remove_user"),
     path("queue/", views.queue, name="queue"),

@@ -21,9 +21,12 @@ SENDS = "schools.send_notices"
 
 @permission_required(SENDS, raise_exception=True)
 def portal_home(request):
-    notices = selectors.notices_for(request.user)[:100]
+    from .deletion_selectors import deletion_notices_for
+
     return render(request, "schools/home.html", {
-        "notices": notices, "schools": selectors.schools_of(request.user),
+        "notices": selectors.notices_for(request.user)[:100],
+        "deletions": deletion_notices_for(request.user)[:100],
+        "schools": selectors.schools_of(request.user),
     })  # fmt: skip
 
 

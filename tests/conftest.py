@@ -85,6 +85,7 @@ def load_reference_data():
     ):
         import_module(module).load(apps, None)
     import_module("cases.migrations.0019_dfe_reason_categories").categories(apps, None)
+    import_module("schools.migrations.0003_deletion_grounds").load(apps, None)  # after 0019
     roles.sync_roles()
 
 

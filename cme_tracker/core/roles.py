@@ -26,6 +26,7 @@ _REFERENCE_DATA = [
     "cases.area",
     "cases.school",
     "referrals.referralsource",
+    "schools.deletionground",
 ]
 _READ_ALL = (
     [f"cases.view_{m}" for m in _CASE_RECORDS]
@@ -43,6 +44,7 @@ _OFFICER = [
     "cases.close_episode",
     "referrals.add_referral",
     "referrals.change_referral",
+    "schools.triage_deletion_notices",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -285,6 +285,9 @@ CME_OIDC_ROLE_GROUPS = {
 # A suggested closure from a school's new-pupil notice waiting longer than this for its
 # officer is flagged to managers on caseload aging.
 CME_SUGGESTION_FLAG_WORKING_DAYS = env.int("CME_SUGGESTION_FLAG_WORKING_DAYS", default=5)
+# A school's deletion notice not triaged within this many working days is flagged to managers.
+CME_DELETION_NOTICE_FLAG_WORKING_DAYS = env.int("CME_DELETION_NOTICE_FLAG_WORKING_DAYS",
+                                                default=2)  # fmt: skip
 
 # Axes warns when its lockout is not keyed on the address: the address limit is the
 # throttle's own, and keying axes on it would let a good sign-in from an address clear

@@ -48,6 +48,8 @@ ACTIONS = {
     "new referral": ("referrals:new", False, 200, 200, 403, 403, 403),
     "school portal": ("schools:home", False, 403, 403, 403, 403, 200),
     "new pupils queue": ("schools:queue", False, 200, 200, 403, 403, 403),
+    "deletion notices queue": ("schools:deletions_queue", False, 200, 200, 403, 403, 403),
+    "send a deletion notice": ("schools:deletion_new", False, 403, 403, 403, 403, 200),
     "school users": ("schools:users", False, 403, 200, 403, 200, 403),
 }
 

@@ -1,0 +1,80 @@
+"""Writes for deletion notices: a school sends one; an officer triages it into one of three
+outcomes (a case opened from it, the notice attached to an open case, or no children missing
+education concern with the reason). Each outcome is attributed, and tells the school that
+there is one, never what the case is."""
+
+from django.db import transaction
+
+from cases import access
+from cases.errors import CaseError
+from cases.services.events import event_record
+from cme_tracker.core import clock, outbox
+
+from .models import DeletionNotice
+from .selectors import schools_of
+
+FIELDS = [field.name for field in DeletionNotice._meta.fields]
+
+
+@transaction.atomic
+def deletion_notice_send(*, by, school, **details) -> DeletionNotice:
+    """A school user tells the council of a deletion from one of their schools' registers."""
+    if not schools_of(by).filter(pk=school.pk).exists():
+        raise CaseError("You can only send notices for your own school.")
+    unknown = set(details) - set(FIELDS)
+    if unknown:
+        raise TypeError(f"not a deletion notice's field: {', '.join(sorted(unknown))}")
+    return DeletionNotice.objects.create(school=school, sent_by=by, **details)
+
+
+def _waiting(notice: DeletionNotice) -> DeletionNotice:
+    notice = DeletionNotice.objects.select_for_update().get(pk=notice.pk)
+    if notice.status != DeletionNotice.Status.RECEIVED:
+        raise CaseError(f"Notice {notice.reference} has already been dealt with.")
+    return notice
+
+
+def _decided(notice: DeletionNotice, by, status, **outcome) -> DeletionNotice:
+    for name, value in outcome.items():
+        setattr(notice, name, value)
+    notice.status = status
+    notice.decided_by = by
+    notice.decided_at = clock.now()
+    notice.save(update_fields=["status", "decided_by", "decided_at", *outcome])
+    outbox.enqueue("schools.tasks.tell_school", notice.pk, "deletion")
+    return notice
+
+
+@transaction.atomic
+def deletion_case_opened(*, notice: DeletionNotice, referral, episode, by) -> DeletionNotice:
+    """A case was opened (or joined) by a referral made from this notice (``referral_intake``
+    calls this in its own transaction, so the two stand or fall together)."""
+    notice = _waiting(notice)
+    return _decided(notice, by, DeletionNotice.Status.CASE_OPENED, episode=episode,
+                    referral=referral)  # fmt: skip
+
+
+@transaction.atomic
+def deletion_attach(*, notice: DeletionNotice, episode, by) -> DeletionNotice:
+    """The notice is about a child whose case is open already: it goes on that case."""
+    notice = _waiting(notice)
+    if episode.status != "OPEN":
+        raise CaseError(f"Case {episode.reference} is closed: open a case from the notice.")
+    if not access.may(by, access.Action.EDIT, episode) or not access.shows_sensitive(by, episode):
+        raise CaseError(f"You cannot add to case {episode.reference}.")
+    event_record(actor=by, verb="deletion_notice.attached", episode=episode, payload={
+        "notice": notice.reference, "school": notice.school.name, "ground": notice.ground.code,
+        "deleted_on": notice.deleted_on,
+    })  # fmt: skip
+    return _decided(notice, by, DeletionNotice.Status.ATTACHED, episode=episode)
+
+
+@transaction.atomic
+def deletion_no_concern(*, notice: DeletionNotice, reason: str, by) -> DeletionNotice:
+    """Checked, and the child is not missing education (for example, the destination school
+    confirmed the pupil is on its roll): the reason is kept, and the school told only that."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CaseError("Say why there is no children missing education concern.")
+    notice = _waiting(notice)
+    return _decided(notice, by, DeletionNotice.Status.NO_CONCERN, no_concern_reason=reason)

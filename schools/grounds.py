@@ -1,0 +1,91 @@
+"""What each regulation 9(1) ground needs with a deletion notice: the one place these rules
+live, for the portal's form and for a school's file alike.
+
+School days are not known here (each school has its own term dates), so the tracker checks
+what it can: that at least 10 (or 20) working days lie between the dates, since there are
+never fewer working days than school days. The school also confirms the ground's conditions
+are met, and says what enquiries were made with the council."""
+
+from datetime import date, timedelta
+
+from cases.working_days import working_days_between
+
+from .models import DeletionGround
+
+Needs = DeletionGround.Needs
+
+LEAVE_DAYS = 10  # regulation 9(1)(h): not back within 10 school days after the leave
+ABSENCE_DAYS = 20  # regulation 9(1)(i): continuously absent for 20 school days
+
+# The fields each kind of ground asks for, besides the fields every notice has.
+ASKS = {
+    Needs.NEW_SCHOOL: ("destination_school", "destination_elsewhere"),
+    Needs.MOVED: ("new_address", "destination_school", "destination_elsewhere"),
+    Needs.LEAVE: ("leave_ended_on", "conditions_met", "joint_enquiries"),
+    Needs.ABSENCE: ("absence_started_on", "conditions_met", "joint_enquiries"),
+}
+# Only these are dropped for a ground that does not ask for them: where the pupil went, if
+# known, is worth keeping whatever the ground (regulation 8(3)).
+ASKED = {"leave_ended_on", "absence_started_on", "conditions_met", "joint_enquiries"}
+
+
+def ground_problems(ground: DeletionGround, data: dict) -> dict[str, str]:
+    """Each problem with what ``data`` gives for ``ground``, by field name (empty if none)."""
+    problems = {}
+    deleted = data.get("deleted_on")
+    if ground.needs == Needs.NEW_SCHOOL and not (
+        data.get("destination_school") or data.get("destination_elsewhere")
+    ):
+        problems["destination_school"] = (
+            f"Ground ({ground.code}) needs the school the pupil is now registered at: enter it "
+            "here, or under a school elsewhere"
+        )
+    if ground.needs == Needs.LEAVE:
+        problems |= _days_since(data.get("leave_ended_on"), deleted, "leave_ended_on",
+                                "the last day of the leave of absence", LEAVE_DAYS,
+                                after=True)  # fmt: skip
+    if ground.needs == Needs.ABSENCE:
+        problems |= _days_since(data.get("absence_started_on"), deleted, "absence_started_on",
+                                "the first day of continuous absence", ABSENCE_DAYS,
+                                after=False)  # fmt: skip
+    if ground.needs in (Needs.LEAVE, Needs.ABSENCE) and not data.get("conditions_met"):
+        problems["conditions_met"] = (
+            f"Confirm the conditions of ground ({ground.code}) are met, or choose another ground"
+        )
+    if ground.joint_enquiries and not (data.get("joint_enquiries") or "").strip():
+        problems["joint_enquiries"] = (
+            f"Ground ({ground.code}) needs the enquiries the school and the council made "
+            "together to find the child: say what they were"
+        )
+    return problems
+
+
+def _days_since(start: date | None, deleted: date | None, field: str, noun: str, days: int,
+                *, after: bool) -> dict[str, str]:  # fmt: skip
+    """``days`` school days from ``start`` (the day after it when ``after``) to the day
+    before the deletion."""
+    if start is None:
+        return {field: f"Enter {noun}"}
+    if deleted is None:
+        return {}
+    if start >= deleted:
+        return {field: f"{noun[0].upper()}{noun[1:]} must be before the date of deletion"}
+    counted = working_days_between(start if after else start - timedelta(days=1),
+                                   deleted - timedelta(days=1))  # fmt: skip
+    if counted < days:
+        return {field: (
+            f"The deletion must come at least {days} school days after "
+            f"{'the leave ended' if after else 'the absence began'}: there are only {counted} "
+            f"working days from {start:%-d %B %Y} to the day before {deleted:%-d %B %Y}"
+        )}  # fmt: skip
+    return {}
+
+
+def asked_only(ground: DeletionGround, data: dict) -> dict:
+    """``data`` without the answers ``ground`` does not ask for (kept blank, not kept wrong)."""
+    kept = set(ASKS.get(ground.needs, ()))
+    if ground.joint_enquiries:
+        kept.add("joint_enquiries")
+    blank = {"leave_ended_on": None, "absence_started_on": None, "conditions_met": False}
+    return {key: (value if key not in ASKED or key in kept else blank.get(key, ""))
+            for key, value in data.items()}  # fmt: skip

@@ -1,0 +1,8 @@
+"""What schools tell the council through the tracker, and which schools a school user acts
+for. A school user sees only their own schools' notices, and never a case (selectors)."""
+
+from .deletions import DeletionGround, DeletionNotice
+from .memberships import SchoolMembership
+from .new_pupils import NewPupilNotice
+
+__all__ = ["DeletionGround", "DeletionNotice", "NewPupilNotice", "SchoolMembership"]
