@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -33,7 +34,7 @@ def _bind(data=None, initial=None):
 
 def _from_deletion_notice(request) -> dict | None:
     """A referral started from a school's deletion notice: its answers, to check and save."""
-    from schools.deletion_selectors import referral_initial
+    from schools.deletion_selectors import referral_initial, withheld_from
     from schools.models import DeletionNotice
 
     pk = request.GET.get("deletion_notice", "")
@@ -45,6 +46,8 @@ def _from_deletion_notice(request) -> dict | None:
                                                                      "sent_by"), pk=pk)  # fmt: skip
     if notice.status != DeletionNotice.Status.RECEIVED:
         raise BadParameter(f"Deletion notice {notice.reference} has been dealt with already")
+    if withheld_from(request.user, notice):
+        raise PermissionDenied("The case's officer or a manager deals with this notice")
     return referral_initial(notice)
 
 

@@ -74,6 +74,14 @@ def triage_options(user, notice: DeletionNotice) -> list[dict]:
     return options
 
 
+def withheld_from(user, notice: DeletionNotice, options: list[dict] | None = None) -> bool:
+    """Whether the notice may be about a sensitive child whose case ``user`` has no need to
+    know: its address, parents and destination are then not shown to them, and they cannot
+    triage it (the case's officer or a manager does)."""
+    options = triage_options(user, notice) if options is None else options
+    return any(not option["shown"] for option in options)
+
+
 def referral_initial(notice: DeletionNotice) -> dict:
     """The new-referral form's first answers from a notice, form by form (the officer checks
     them and saves): the referral from the school, the pupil, the parent and the address."""

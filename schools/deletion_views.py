@@ -6,6 +6,7 @@ open case, or as no concern. Thin: reads in ``deletion_selectors``, writes in
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -70,7 +71,7 @@ class NoConcernForm(GovukForm):
 
 def _triage_page(request, notice, no_concern=None, status=200):
     options = deletion_selectors.triage_options(request.user, notice)
-    withheld = any(not option["shown"] for option in options)
+    withheld = deletion_selectors.withheld_from(request.user, notice, options)
     return render(request, "schools/deletion_triage.html", {
         "notice": notice, "options": options, "withheld": withheld,
         "no_concern": no_concern or NoConcernForm(prefix="no_concern"),
@@ -109,6 +110,8 @@ def deletion_attach(request, pk):
 @permission_required(TRIAGES, raise_exception=True)
 def deletion_no_concern(request, pk):
     notice = _notice(pk)
+    if deletion_selectors.withheld_from(request.user, notice):
+        raise PermissionDenied("The case's officer or a manager deals with this notice")
     form = NoConcernForm(request.POST, prefix="no_concern")
     if not form.is_valid():
         return _triage_page(request, notice, no_concern=form, status=400)

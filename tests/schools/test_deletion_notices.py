@@ -339,9 +339,14 @@ def test_a_sensitive_childs_notice_shows_no_address_to_those_without_need_to_kno
                            {"episode": episode.pk}, follow=True)  # fmt: skip
     assert DeletionNotice.objects.get().status == DeletionNotice.Status.RECEIVED
     assert "not one the duplicate check finds" in response.content.decode()
+    prefilled = reverse("referrals:new") + f"?deletion_notice={notice.pk}"
+    assert client.get(prefilled).status_code == 403  # the address is not in a form either
+    no_concern = reverse("schools:deletion_no_concern", args=[notice.pk])
+    assert client.post(no_concern, {"no_concern-reason": "Not ours"}).status_code == 403
     client.force_login(manager)
     page = client.get(reverse("schools:deletion_triage", args=[notice.pk])).content.decode()
     assert "12 Canal Street" in page and f"Add the notice to {episode.reference}" in page
+    assert "12 Canal Street" in client.get(prefilled).content.decode()
 
 
 def test_notices_left_waiting_are_flagged_to_managers(client, manager, notice):
