@@ -17,7 +17,8 @@ from cases.models import Episode
 from cme_tracker.core.forms import GovukForm
 
 from . import deletion_selectors, deletion_services, selectors
-from .forms import DeletionNoticeForm
+from .deletion_files import KNOWN, REQUIRED, deletions_from_file
+from .forms import DeletionFileForm, DeletionNoticeForm
 from .models import DeletionGround, DeletionNotice
 
 SENDS = "schools.send_notices"
@@ -40,6 +41,27 @@ def deletion_new(request):
             return render(request, "schools/sent.html", {"notice": notice, "deletion": True})
     return render(request, "schools/deletion_new.html", {"form": form, "grounds": grounds},
                   status=400 if form.errors else 200)  # fmt: skip
+
+
+@permission_required(SENDS, raise_exception=True)
+def deletions_file(request):
+    """Several deletions at once, from a file: all sent, or none and every problem named."""
+    if not selectors.schools_of(request.user).exists():
+        raise Http404("You have no school to send notices for")
+    form = DeletionFileForm(request.POST or None, request.FILES or None)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        outcome = deletions_from_file(upload.file, upload.name, by=request.user)
+        if not outcome.errors:
+            return render(request, "schools/sent_file.html",
+                          {"notices": outcome.sent, "deletion": True})  # fmt: skip
+        problems = outcome.errors
+    return render(request, "schools/deletions_file.html", {
+        "form": form, "problems": problems[:200], "count": len(problems),
+        "required": REQUIRED, "optional": [name for name in KNOWN if name not in REQUIRED],
+        "grounds": DeletionGround.objects.filter(is_active=True),
+    }, status=400 if form.errors or problems else 200)  # fmt: skip
 
 
 @permission_required(SENDS, raise_exception=True)

@@ -189,3 +189,14 @@ PARENTS = ("parent_name", "parent_address", "parent_phone", "second_parent_name"
            "second_parent_address", "second_parent_phone")  # fmt: skip
 DESTINATION = ("destination_school", "destination_elsewhere", "new_address")
 JOINT = ("leave_ended_on", "absence_started_on", "conditions_met", "joint_enquiries")
+
+
+class DeletionFileForm(NoticeFileForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = "File of deletions"
+        self.fields[
+            "file"
+        ].help_text = (
+            "CSV (UTF-8) or Excel (.xlsx), a row per deletion. The columns are listed above"
+        )

@@ -37,8 +37,8 @@ def ground_problems(ground: DeletionGround, data: dict) -> dict[str, str]:
         data.get("destination_school") or data.get("destination_elsewhere")
     ):
         problems["destination_school"] = (
-            f"Ground ({ground.code}) needs the school the pupil is now registered at: enter it "
-            "here, or under a school elsewhere"
+            f"Ground ({ground.code}) needs the school the pupil is now registered at (one of "
+            "ours, or one elsewhere)"
         )
     if ground.needs == Needs.LEAVE:
         problems |= _days_since(data.get("leave_ended_on"), deleted, "leave_ended_on",

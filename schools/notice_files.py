@@ -33,56 +33,78 @@ class Outcome:
 
 
 def notices_from_file(source, name: str, *, by) -> Outcome:
-    """Send every row's notice, or none: the problems, by line, when any row has one."""
+    """Send every row's new-pupil notice, or none: the problems, by line, when any row has
+    one."""
+    return read_notices(source, name, by=by, required=REQUIRED, known=KNOWN,
+                        parse_row=_row, send=services.new_pupil_notice_send,
+                        noun="pupils")  # fmt: skip
+
+
+def read_notices(source, name: str, *, by, required, known, parse_row, send, noun: str,
+                 most_rows: int = MOST_ROWS) -> Outcome:  # fmt: skip
+    """A file of notices: its header checked for ``required`` columns, each row read by
+    ``parse_row(line, cells, at, schools, errors)``, and ``send(by=, **row)`` for every row
+    in one transaction, or for none when any row has a problem."""
     outcome = Outcome()
     schools = {school.urn: school for school in schools_of(by)}
     rows = []
     try:
         table = read_table(source, name)
         header = [cell.strip().casefold() for cell in next(table, (0, []))[1]]
-        missing = [column for column in REQUIRED if column not in header]
+        missing = [column for column in required if column not in header]
         if missing:
             raise FileProblem("these columns are missing: " + ", ".join(missing))
         if len(schools) > 1 and "school_urn" not in header:
             raise FileProblem("you send for several schools, so the file needs a school_urn column")
-        at = {column: header.index(column) for column in KNOWN if column in header}
+        at = {column: header.index(column) for column in known if column in header}
         for line, cells in table:
             if not any(cells):
                 continue
-            if len(rows) >= MOST_ROWS:
-                raise FileProblem(f"it has more than {MOST_ROWS:,} pupils: split it")
-            row = _row(line, cells, at, schools, outcome.errors)
+            if len(rows) >= most_rows:
+                raise FileProblem(f"it has more than {most_rows:,} {noun}: split it")
+            row = parse_row(line, cells, at, schools, outcome.errors)
             if row:
                 rows.append(row)
     except FileProblem as problem:
         outcome.errors.append(f"the file cannot be used: {problem}")
     if not rows and not outcome.errors:
-        outcome.errors.append("the file has no pupils in it")
+        outcome.errors.append(f"the file has no {noun} in it")
     if outcome.errors:
         return outcome
     with transaction.atomic():
-        outcome.sent = [services.new_pupil_notice_send(by=by, **row) for row in rows]
+        outcome.sent = [send(by=by, **row) for row in rows]
     return outcome
 
 
-def _row(line: int, cells: list[str], at: dict, schools: dict, errors: list[str]) -> dict | None:
+def cell_reader(cells: list[str], at: dict):
+    """A row's cell by column name: stripped, and blank for a column the file lacks."""
+
     def cell(column: str) -> str:
         position = at.get(column)
         return cells[position].strip() if position is not None and position < len(cells) else ""
 
-    found = len(errors)
-    row = {}
-    for column in ("forename", "surname"):
+    return cell
+
+
+def names_in(line: int, cell, columns, errors: list[str], *, required=True, longest=LONGEST_NAME,
+             row: dict) -> None:  # fmt: skip
+    """Each of ``columns`` a person's name: a letter in it, within ``longest``."""
+    for column in columns:
         text = cell(column)
         if not text:
-            errors.append(f"line {line}, {column}: is blank, and it is required")
-        elif len(text) > LONGEST_NAME:
-            errors.append(f"line {line}, {column}: is longer than {LONGEST_NAME} characters")
+            if required:
+                errors.append(f"line {line}, {column}: is blank, and it is required")
+        elif len(text) > longest:
+            errors.append(f"line {line}, {column}: is longer than {longest} characters")
         elif problem := name_problem(text):
             errors.append(f"line {line}, {column}: {problem}")
         row[column] = text
+
+
+def dates_in(line: int, cell, columns, errors: list[str], *, required=True, row: dict) -> None:
+    """Each of ``columns`` a date no later than today."""
     today = timezone.localdate()
-    for column in ("date_of_birth", "admitted_on"):
+    for column in columns:
         text = cell(column)
         try:
             row[column] = parse_date(text) if text else None
@@ -90,16 +112,21 @@ def _row(line: int, cells: list[str], at: dict, schools: dict, errors: list[str]
             errors.append(f'line {line}, {column} "{text[:20]}": {problem}')
             continue
         if row[column] is None:
-            errors.append(f"line {line}, {column}: is blank, and it is required")
+            if required:
+                errors.append(f"line {line}, {column}: is blank, and it is required")
         elif row[column] > today:
             errors.append(f"line {line}, {column}: is in the future")
-    born, admitted = row.get("date_of_birth"), row.get("admitted_on")
-    if born and admitted and admitted < born:
-        errors.append(f"line {line}, admitted_on: is before the date of birth")
+
+
+def upn_in(line: int, cell, errors: list[str], row: dict) -> None:
     try:
         row["upn"] = parse_upn(cell("upn")) if cell("upn") else ""
     except Problem as problem:
         errors.append(f"line {line}, upn: {problem}")
+
+
+def school_in(line: int, cell, schools: dict, errors: list[str], row: dict) -> None:
+    """The row's school: its ``school_urn``, or the user's one school."""
     urn = cell("school_urn")
     if urn:
         school = schools.get(int(urn)) if urn.isdigit() else None
@@ -110,4 +137,17 @@ def _row(line: int, cells: list[str], at: dict, schools: dict, errors: list[str]
         row["school"] = next(iter(schools.values())) if len(schools) == 1 else None
         if row["school"] is None:
             errors.append(f"line {line}, school_urn: is blank, and you send for several schools")
+
+
+def _row(line: int, cells: list[str], at: dict, schools: dict, errors: list[str]) -> dict | None:
+    cell = cell_reader(cells, at)
+    found = len(errors)
+    row = {}
+    names_in(line, cell, ("forename", "surname"), errors, row=row)
+    dates_in(line, cell, ("date_of_birth", "admitted_on"), errors, row=row)
+    born, admitted = row.get("date_of_birth"), row.get("admitted_on")
+    if born and admitted and admitted < born:
+        errors.append(f"line {line}, admitted_on: is before the date of birth")
+    upn_in(line, cell, errors, row)
+    school_in(line, cell, schools, errors, row)
     return row if len(errors) == found else None

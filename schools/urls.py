@@ -9,6 +9,7 @@ urlpatterns = [
     path("new-pupils-file/", views.new_pupils_file, name="new_pupils_file"),
     path("notices/<int:pk>/", views.notice_detail, name="notice"),
     path("deletion/", deletion_views.deletion_new, name="deletion_new"),
+    path("deletions-file/", deletion_views.deletions_file, name="deletions_file"),
     path("deletions/<int:pk>/", deletion_views.deletion_detail, name="deletion"),
     path("deletion-notices/", deletion_views.deletions_queue, name="deletions_queue"),
     path("deletion-notices/<int:pk>/", deletion_views.deletion_triage, name="deletion_triage"),

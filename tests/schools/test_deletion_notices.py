@@ -79,7 +79,7 @@ def test_every_ground_is_accepted_with_what_it_needs_and_nothing_half_saves(
 def test_a_move_to_another_school_needs_the_school(client, school_user, riverside):
     response = send(client, school_user, riverside, "a")
     assert response.status_code == 400
-    assert "Ground (a) needs the school the pupil is now registered at" in errors(response)
+    assert "Ground (a) needs the school the pupil is now registered at (one of" in errors(response)
     assert not DeletionNotice.objects.exists()
     destination = SchoolFactory(name="Moorside Primary", urn=990301)
     send(client, school_user, riverside, "a", destination_school=str(destination.urn))
