@@ -51,6 +51,7 @@ TITLES = {
     "closure.proposed": "Closure as enquiries exhausted proposed",
     "closure.rejected": "Closure not approved",
     "deletion_notice.attached": "School's deletion notice added",
+    "joint_enquiry.linked": "School's joint enquiry added",
 }
 
 FIELD_LABELS = {
@@ -117,6 +118,9 @@ def _free_text(event: Event) -> list[str]:
     if event.verb in ("episode.reopened", "closure.rejected", "sensitivity.marked",
                       "sensitivity.lifted"):  # fmt: skip
         return [payload.get("reason") or payload.get("note") or ""]
+    if event.verb == "joint_enquiry.linked":
+        return [f"Joint enquiry {payload.get('enquiry')} with {payload.get('school')}, ground "
+                f"({payload.get('ground')})"]  # fmt: skip
     if event.verb == "deletion_notice.attached":  # the school is withheld like any other
         return [f"Notice {payload.get('notice')} from {payload.get('school')}: deleted from its "
                 f"register {gov_date(payload.get('deleted_on'))}, ground "

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cme_tracker.core.http import BadParameter
-from schools import deletion_selectors
+from schools import deletion_selectors, enquiry_selectors
 from schools import selectors as school_selectors
 
 from . import selectors, services
@@ -102,6 +102,7 @@ def caseload_page(request):
         "aging": selectors.caseload_aging(today), "today": today,
         "school_finds": school_selectors.school_finds(request.user, today, year_start),
         "deletions": deletion_selectors.waiting_deletions(today),
+        "enquiries": enquiry_selectors.open_enquiries(today),
         "deletion_flag_days": settings.CME_DELETION_NOTICE_FLAG_WORKING_DAYS,
     })  # fmt: skip
 

@@ -28,13 +28,14 @@ def deletion_notice_for(user, pk: int) -> DeletionNotice:
     return deletion_notices_for(user).get(pk=pk)
 
 
-def known_children(notice: DeletionNotice) -> list:
-    """The children the referral's duplicate check finds for the notice's pupil (the UPN,
-    else the date of birth and a similar name), as ``cases.selectors.Candidate``s."""
+def known_children(pupil) -> list:
+    """The children the referral's duplicate check finds for a notice's (or a joint
+    enquiry's) pupil: the UPN, else the date of birth and a similar name, as
+    ``cases.selectors.Candidate``s."""
     from cases.selectors import duplicate_candidates
 
-    return duplicate_candidates(forename=notice.forename, surname=notice.surname,
-                                date_of_birth=notice.date_of_birth, upn=notice.upn)  # fmt: skip
+    return duplicate_candidates(forename=pupil.forename, surname=pupil.surname,
+                                date_of_birth=pupil.date_of_birth, upn=pupil.upn)  # fmt: skip
 
 
 @dataclass
@@ -59,11 +60,12 @@ def waiting_count() -> int:
     return DeletionNotice.objects.filter(status=DeletionNotice.Status.RECEIVED).count()
 
 
-def triage_options(user, notice: DeletionNotice) -> list[dict]:
-    """Each known child, and whether ``user`` may attach the notice to its open case. A
-    sensitive child's case is offered only to someone with need to know it."""
+def triage_options(user, pupil) -> list[dict]:
+    """Each known child who may be a notice's (or joint enquiry's) pupil, and whether
+    ``user`` may add it to the child's open case. A sensitive child's case is offered only to
+    someone with need to know it."""
     options = []
-    for candidate in known_children(notice):
+    for candidate in known_children(pupil):
         episode = candidate.open_episode
         shown = episode is None or access.shows_sensitive(user, episode)
         options.append({
@@ -74,11 +76,11 @@ def triage_options(user, notice: DeletionNotice) -> list[dict]:
     return options
 
 
-def withheld_from(user, notice: DeletionNotice, options: list[dict] | None = None) -> bool:
-    """Whether the notice may be about a sensitive child whose case ``user`` has no need to
-    know: its address, parents and destination are then not shown to them, and they cannot
-    triage it (the case's officer or a manager does)."""
-    options = triage_options(user, notice) if options is None else options
+def withheld_from(user, pupil, options: list[dict] | None = None) -> bool:
+    """Whether a notice (or joint enquiry) may be about a sensitive child whose case ``user``
+    has no need to know: its address, parents and destination are then not shown to them,
+    and they cannot act on it (the case's officer or a manager does)."""
+    options = triage_options(user, pupil) if options is None else options
     return any(not option["shown"] for option in options)
 
 

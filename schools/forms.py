@@ -200,3 +200,86 @@ class DeletionFileForm(NoticeFileForm):
         ].help_text = (
             "CSV (UTF-8) or Excel (.xlsx), a row per deletion. The columns are listed above"
         )
+
+
+class JointEnquiryForm(GovukForm):
+    """A school starts a joint enquiry with the council before a deletion on (h) or (i)."""
+
+    school = forms.ModelChoiceField(
+        label="School", queryset=None, empty_label=None,
+        error_messages={"required": "Choose the school the pupil is on the roll of"},
+    )  # fmt: skip
+    forename = name_field("First name", "pupil")
+    surname = name_field("Last name", "pupil")
+    date_of_birth = DateField(label="Date of birth", help_text="For example, 15 6 2014")
+    upn = UPNField(label="UPN (if you have it)")
+    address = forms.CharField(
+        label="Last known address", max_length=400,
+        error_messages={"required": "Enter the pupil's last known address"},
+    )  # fmt: skip
+    parent_name = forms.CharField(
+        label="Full name of a parent the pupil normally lives with", max_length=200,
+        error_messages={"required": "Enter the full name of a parent the pupil lives with"},
+    )  # fmt: skip
+    parent_phone = forms.CharField(
+        label="Their phone number", max_length=40,
+        error_messages={"required": "Enter the parent's phone number"},
+    )  # fmt: skip
+    ground = GroundChoice(
+        label="The ground you expect to delete on", queryset=None, widget=forms.RadioSelect,
+        empty_label=None, error_messages={"required": "Choose the ground"},
+    )  # fmt: skip
+    clock_started_on = DateField(
+        label="When the clock started",
+        help_text="For (h), the last day of the leave of absence; for (i), the first day of "
+        "continuous absence",
+    )
+
+    def __init__(self, *args, schools, grounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].queryset = grounds
+        self.fields["school"].queryset = schools
+        only = list(schools[:2])
+        if len(only) == 1:
+            self.fields["school"].initial = only[0].pk
+            self.fields["school"].widget = forms.HiddenInput()
+
+    def clean(self):
+        data = super().clean()
+        born, started = data.get("date_of_birth"), data.get("clock_started_on")
+        if born and started and started < born:
+            self.add_error("clock_started_on", "The date the clock started must be after the "
+                           "date of birth")  # fmt: skip
+        return data
+
+
+class EnquiryStepForm(GovukForm):
+    made_on = DateField(label="Date of the enquiry", help_text="For example, 2 11 2026")
+    made = forms.CharField(
+        label="What was done", max_length=300,
+        help_text="For example, a home visit, a call to the parent, a letter",
+        error_messages={"required": "Say what was done"},
+    )  # fmt: skip
+    found = forms.CharField(label="What it found", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+class ConclusionForm(GovukForm):
+    FOUND, NOT_FOUND = "FOUND", "NOT_FOUND"
+    outcome = forms.ChoiceField(
+        label="The council's conclusion", widget=forms.RadioSelect,
+        choices=[(FOUND, "The child is found, or the school should keep them on roll"),
+                 (NOT_FOUND, "The child cannot be found: authorise the deletion (managers)")],
+        error_messages={"required": "Choose the council's conclusion"},
+    )  # fmt: skip
+    conclusion = forms.CharField(
+        label="What to tell the school", required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The school sees this. Do not write where the child is",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == self.FOUND and not (data.get("conclusion") or "").strip():
+            self.add_error("conclusion", "Say what the council concluded, for the school")
+        return data

@@ -8,7 +8,7 @@ are met, and says what enquiries were made with the council."""
 
 from datetime import date, timedelta
 
-from cases.working_days import working_days_between
+from cases.working_days import add_working_days, working_days_between
 
 from .models import DeletionGround
 
@@ -89,3 +89,14 @@ def asked_only(ground: DeletionGround, data: dict) -> dict:
     blank = {"leave_ended_on": None, "absence_started_on": None, "conditions_met": False}
     return {key: (value if key not in ASKED or key in kept else blank.get(key, ""))
             for key, value in data.items()}  # fmt: skip
+
+
+def earliest_deletion(ground: DeletionGround, started_on: date) -> date | None:
+    """The first day a deletion on ``ground`` may come, counting working days from when the
+    clock started (the leave's last day for (h), the absence's first for (i)): the school's
+    own term dates may make it later, never earlier."""
+    if ground.needs == Needs.LEAVE:
+        return add_working_days(started_on, LEAVE_DAYS + 1)
+    if ground.needs == Needs.ABSENCE:
+        return add_working_days(started_on - timedelta(days=1), ABSENCE_DAYS + 1)
+    return None

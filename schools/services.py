@@ -16,7 +16,7 @@ from cases.models import ClosureOutcome, Episode
 from cases.services.closure import episode_close
 from cme_tracker.core import clock, http, outbox
 
-from .models import DeletionNotice, NewPupilNotice
+from .models import DeletionNotice, JointEnquiry, NewPupilNotice
 from .selectors import open_candidates, schools_of
 
 KEPT_UNMATCHED = timedelta(days=30)
@@ -132,7 +132,8 @@ def _decided(notice: NewPupilNotice, by, status) -> None:
 
 
 NOTICE_KINDS = {"new_pupil": (NewPupilNotice, "schools:notice"),
-                "deletion": (DeletionNotice, "schools:deletion")}  # fmt: skip
+                "deletion": (DeletionNotice, "schools:deletion"),
+                "joint_enquiry": (JointEnquiry, "schools:enquiry")}  # fmt: skip
 
 
 def school_told(notice_id: int, kind: str = "new_pupil") -> bool:

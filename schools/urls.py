@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import deletion_views, views
+from . import deletion_views, enquiry_views, views
 
 app_name = "schools"
 urlpatterns = [
@@ -17,6 +17,18 @@ urlpatterns = [
          name="deletion_attach"),
     path("deletion-notices/<int:pk>/no-concern/", deletion_views.deletion_no_concern,
          name="deletion_no_concern"),
+    path("enquiry/", enquiry_views.enquiry_new, name="enquiry_new"),
+    path("enquiries/<int:pk>/", enquiry_views.enquiry_detail, name="enquiry"),
+    path("enquiries/<int:pk>/step/", enquiry_views.enquiry_school_step, name="enquiry_step"),
+    path("enquiries/<int:pk>/end/", enquiry_views.enquiry_end, name="enquiry_end"),
+    path("enquiries/<int:pk>/letter.pdf", enquiry_views.enquiry_letter, name="enquiry_letter"),
+    path("joint-enquiries/", enquiry_views.enquiries_queue, name="enquiries_queue"),
+    path("joint-enquiries/<int:pk>/", enquiry_views.enquiry_work, name="enquiry_work"),
+    path("joint-enquiries/<int:pk>/step/", enquiry_views.enquiry_council_step,
+         name="enquiry_council_step"),
+    path("joint-enquiries/<int:pk>/link/", enquiry_views.enquiry_link, name="enquiry_link"),
+    path("joint-enquiries/<int:pk>/conclude/", enquiry_views.enquiry_conclude,
+         name="enquiry_conclude"),
     path("users/", views.school_users, name="users"),
     path("users/<int:pk>/remove/", views.school_user_remove, name="remove_user"),
     path("queue/", views.queue, name="queue"),

@@ -22,10 +22,12 @@ SENDS = "schools.send_notices"
 @permission_required(SENDS, raise_exception=True)
 def portal_home(request):
     from .deletion_selectors import deletion_notices_for
+    from .enquiry_selectors import enquiries_for
 
     return render(request, "schools/home.html", {
         "notices": selectors.notices_for(request.user)[:100],
         "deletions": deletion_notices_for(request.user)[:100],
+        "enquiries": enquiries_for(request.user)[:100],
         "schools": selectors.schools_of(request.user),
     })  # fmt: skip
 

@@ -105,7 +105,7 @@ PAGES = [
     ("search by name", "officer", lambda: "/cases/?q=muller", 9),  # the children, then cases
     ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
     ("case page", "manager", _case_page, 11),  # with the schools' suggested closures
-    ("caseload aging", "manager", lambda: "/reports/caseload/", 10),  # + schools: 3
+    ("caseload aging", "manager", lambda: "/reports/caseload/", 11),  # + schools: 4
     # the DfE return's snapshot is a savepoint in a test, and its release: 2
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 12),
     ("scorecard", "manager", lambda: "/reports/scorecard/", 19),

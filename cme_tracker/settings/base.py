@@ -288,6 +288,9 @@ CME_SUGGESTION_FLAG_WORKING_DAYS = env.int("CME_SUGGESTION_FLAG_WORKING_DAYS", d
 # A school's deletion notice not triaged within this many working days is flagged to managers.
 CME_DELETION_NOTICE_FLAG_WORKING_DAYS = env.int("CME_DELETION_NOTICE_FLAG_WORKING_DAYS",
                                                 default=2)  # fmt: skip
+# A joint enquiry with no council enquiry recorded within this many working days is chased.
+CME_JOINT_ENQUIRY_FIRST_STEP_WORKING_DAYS = env.int("CME_JOINT_ENQUIRY_FIRST_STEP_WORKING_DAYS",
+                                                    default=3)  # fmt: skip
 
 # Axes warns when its lockout is not keyed on the address: the address limit is the
 # throttle's own, and keying axes on it would let a good sign-in from an address clear

@@ -50,6 +50,8 @@ ACTIONS = {
     "new pupils queue": ("schools:queue", False, 200, 200, 403, 403, 403),
     "deletion notices queue": ("schools:deletions_queue", False, 200, 200, 403, 403, 403),
     "send a deletion notice": ("schools:deletion_new", False, 403, 403, 403, 403, 200),
+    "joint enquiries": ("schools:enquiries_queue", False, 200, 200, 403, 403, 403),
+    "start a joint enquiry": ("schools:enquiry_new", False, 403, 403, 403, 403, 200),
     "school users": ("schools:users", False, 403, 200, 403, 200, 403),
 }
 

@@ -1,0 +1,109 @@
+"""Writes for joint enquiries: a school starts one before a deletion on (h) or (i); each side
+records its enquiries; the council links the child's case and concludes. Concluding that the
+child cannot be found is a manager's authorisation on the case (``removal_from_roll_authorise``)
+and gives the school its removal-from-roll letter."""
+
+from django.db import transaction
+
+from cases import access
+from cases.errors import CaseError
+from cases.services import removal_from_roll_authorise
+from cases.services.events import event_record
+from cme_tracker.core import clock, outbox
+
+from .models import JointEnquiry, JointEnquiryStep
+from .selectors import schools_of
+
+Side = JointEnquiryStep.Side
+
+
+@transaction.atomic
+def joint_enquiry_start(*, by, school, ground, **details) -> JointEnquiry:
+    if not schools_of(by).filter(pk=school.pk).exists():
+        raise CaseError("You can only start enquiries for your own school.")
+    if not ground.joint_enquiries:
+        raise CaseError(f"Ground ({ground.code}) needs no joint enquiries.")
+    return JointEnquiry.objects.create(school=school, started_by=by, ground=ground, **details)
+
+
+def _open(enquiry: JointEnquiry) -> JointEnquiry:
+    enquiry = JointEnquiry.objects.select_for_update().get(pk=enquiry.pk)
+    if enquiry.status != JointEnquiry.Status.OPEN:
+        raise CaseError(f"Joint enquiry {enquiry.reference} has ended.")
+    return enquiry
+
+
+@transaction.atomic
+def step_record(*, enquiry: JointEnquiry, side: str, by, made_on, made: str, found: str = ""):
+    """One enquiry by the school (a school user of its school) or the council (an officer)."""
+    enquiry = _open(enquiry)
+    if side == Side.SCHOOL and not schools_of(by).filter(pk=enquiry.school_id).exists():
+        raise CaseError("Only the school records the school's enquiries.")
+    if made_on < enquiry.clock_started_on:
+        raise CaseError("An enquiry cannot be dated before the absence or leave it is about.")
+    return JointEnquiryStep.objects.create(enquiry=enquiry, side=side, made_on=made_on,
+                                           made=made, found=found, recorded_by=by)  # fmt: skip
+
+
+@transaction.atomic
+def enquiry_link(*, enquiry: JointEnquiry, episode, by) -> JointEnquiry:
+    """The council's case for the child: where its authorisation, if any, is recorded."""
+    enquiry = _open(enquiry)
+    if not episode.is_open:
+        raise CaseError(f"Case {episode.reference} is closed.")
+    if not access.may(by, access.Action.EDIT, episode) or not access.shows_sensitive(by, episode):
+        raise CaseError(f"You cannot add to case {episode.reference}.")
+    enquiry.episode = episode
+    enquiry.save(update_fields=["episode"])
+    event_record(actor=by, verb="joint_enquiry.linked", episode=episode, payload={
+        "enquiry": enquiry.reference, "school": enquiry.school.name, "ground": enquiry.ground.code,
+    })  # fmt: skip
+    return enquiry
+
+
+def _concluded(enquiry: JointEnquiry, by, status, conclusion: str, tell=True) -> JointEnquiry:
+    enquiry.status = status
+    enquiry.conclusion = conclusion
+    enquiry.concluded_by = by
+    enquiry.concluded_at = clock.now()
+    enquiry.save(update_fields=["status", "conclusion", "concluded_by", "concluded_at"])
+    if tell:
+        outbox.enqueue("schools.tasks.tell_school", enquiry.pk, "joint_enquiry")
+    return enquiry
+
+
+@transaction.atomic
+def enquiry_conclude_found(*, enquiry: JointEnquiry, conclusion: str, by) -> JointEnquiry:
+    """The child is found (or the council has reason to think the school must keep them on
+    roll): what it concluded, for the school."""
+    if not (conclusion or "").strip():
+        raise CaseError("Say what the council concluded, for the school.")
+    return _concluded(_open(enquiry), by, JointEnquiry.Status.FOUND, conclusion.strip())
+
+
+@transaction.atomic
+def enquiry_conclude_not_found(*, enquiry: JointEnquiry, conclusion: str, by) -> JointEnquiry:
+    """The joint enquiries have not found the child: a manager authorises the deletion on
+    the child's case, and the school may download the removal-from-roll letter."""
+    enquiry = _open(enquiry)
+    if enquiry.episode is None:
+        raise CaseError("Add the child's case first: the authorisation is recorded on it.")
+    if not access.may(by, access.Action.AUTHORISE_REMOVAL, enquiry.episode):
+        raise CaseError("Only a manager can authorise a removal from roll.")
+    if not enquiry.steps.filter(side=Side.COUNCIL).exists():
+        raise CaseError("Record the council's own enquiries first.")
+    removal_from_roll_authorise(episode=enquiry.episode, authorised_on=clock.today(),
+                                school=enquiry.school, by=by)  # fmt: skip
+    words = (conclusion or "").strip() or "The child could not be found after joint enquiries."
+    return _concluded(enquiry, by, JointEnquiry.Status.NOT_FOUND, words)
+
+
+@transaction.atomic
+def enquiry_withdraw(*, enquiry: JointEnquiry, by) -> JointEnquiry:
+    """The school ends it (the pupil is back, say)."""
+    enquiry = _open(enquiry)
+    if not schools_of(by).filter(pk=enquiry.school_id).exists():
+        raise CaseError("Only the school can end its enquiry.")
+    return _concluded(
+        enquiry, by, JointEnquiry.Status.WITHDRAWN, "Ended by the school.", tell=False
+    )

@@ -1,0 +1,186 @@
+"""Before a deletion on (h) or (i) the school and the council enquire together: each records
+its enquiries in one place, the school sees only its own side and the council's conclusion,
+and a manager's conclusion that the child cannot be found is the authorisation on the case
+and the school's removal-from-roll letter. The statutory timescales are shown and chased."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.db import DatabaseError, transaction
+from django.urls import reverse
+
+from cases.models import Episode, Event
+from cme_tracker.core import roles
+from cme_tracker.core.models import OutboxMessage
+from schools.models import DeletionGround, JointEnquiry, JointEnquiryStep, SchoolMembership
+from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
+from tests.core.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# The schools tests' clock: Monday 23 November 2026.
+
+
+def date_parts(name, day):
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
+
+
+def start(client, school_user, riverside, ground="i", **changes):
+    client.force_login(school_user)
+    data = {
+        "school": riverside.pk, "forename": "Amelia", "surname": "Nowak", "upn": "",
+        **date_parts("date_of_birth", datetime.date(2014, 5, 9)),
+        "address": "12 Canal Street, Dunmore DB1 4AB", "parent_name": "Ewa Nowak",
+        "parent_phone": "07700 900123", "ground": DeletionGround.objects.get(code=ground).pk,
+        **date_parts("clock_started_on", datetime.date(2026, 11, 2)),
+    }  # fmt: skip
+    data.update(changes)
+    return client.post(reverse("schools:enquiry_new"), data)
+
+
+@pytest.fixture
+def enquiry(client, school_user, riverside):
+    from django.utils import timezone
+
+    start(client, school_user, riverside)
+    enquiry = JointEnquiry.objects.get()
+    JointEnquiry.objects.filter(pk=enquiry.pk).update(started_at=timezone.now())  # tests' clock
+    enquiry.refresh_from_db()
+    return enquiry
+
+
+@pytest.fixture
+def case(officer):
+    child = ChildFactory(forename="Amelia", surname="Nowak",
+                         date_of_birth=datetime.date(2014, 5, 9))  # fmt: skip
+    return EpisodeFactory(child=child, allocated_officer=officer,
+                          referral_date=datetime.date(2026, 11, 10))  # fmt: skip
+
+
+def step(client, user, name, enquiry, made, found="", day=datetime.date(2026, 11, 16)):
+    client.force_login(user)
+    return client.post(reverse(name, args=[enquiry.pk]),
+                       {**date_parts("step-made_on", day), "step-made": made,
+                        "step-found": found})  # fmt: skip
+
+
+def test_only_grounds_needing_joint_enquiries_can_start_one(client, school_user, riverside):
+    response = start(client, school_user, riverside, ground="k")
+    assert response.status_code == 400 and not JointEnquiry.objects.exists()
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_each_side_records_its_enquiries_and_the_school_sees_only_its_own(
+    client, school_user, officer, enquiry
+):
+    assert step(client, school_user, "schools:enquiry_step", enquiry, "Phoned the mother",
+                "No answer, voicemail full").status_code == 302  # fmt: skip
+    council = step(client, officer, "schools:enquiry_council_step", enquiry,
+                   "Council tax records checked", "Account closed 30 October")  # fmt: skip
+    assert council.status_code == 302
+    client.force_login(school_user)
+    school_page = client.get(reverse("schools:enquiry", args=[enquiry.pk])).content.decode()
+    assert "Phoned the mother" in school_page
+    assert "Council tax" not in school_page and "Account closed" not in school_page
+    client.force_login(officer)
+    council_page = client.get(reverse("schools:enquiry_work", args=[enquiry.pk])).content.decode()
+    assert "Phoned the mother" in council_page and "Account closed 30 October" in council_page
+    early = step(client, officer, "schools:enquiry_council_step", enquiry, "Visit",
+                 day=datetime.date(2026, 10, 1))  # fmt: skip
+    assert early.status_code == 400
+    assert "cannot be dated before the absence or leave" in early.content.decode()
+
+
+def test_a_school_cannot_write_the_councils_side_nor_see_another_schools_enquiry(
+    client, school_user, enquiry
+):
+    assert step(client, school_user, "schools:enquiry_council_step", enquiry,
+                "Pretend").status_code == 403  # fmt: skip
+    other = UserFactory(username="hillside.office")
+    other.groups.add(Group.objects.get(name=roles.SCHOOL_USER))
+    SchoolMembership.objects.create(user=other, school=SchoolFactory(urn=990202))
+    client.force_login(other)
+    for name in ("schools:enquiry", "schools:enquiry_letter"):
+        assert client.get(reverse(name, args=[enquiry.pk])).status_code == 404
+    assert step(client, other, "schools:enquiry_step", enquiry, "Pretend").status_code == 404
+    assert not JointEnquiryStep.objects.exists()
+
+
+def test_enquiries_are_kept_as_recorded(client, school_user, enquiry):
+    step(client, school_user, "schools:enquiry_step", enquiry, "Phoned the mother")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JointEnquiryStep.objects.update(made="Nothing")
+
+
+def test_a_manager_concluding_not_found_authorises_the_deletion_and_the_school_gets_the_letter(
+    client, school_user, officer, manager, enquiry, case, riverside
+):
+    client.force_login(officer)
+    work = reverse("schools:enquiry_work", args=[enquiry.pk])
+    assert f"Add the enquiry to {case.reference}" in client.get(work).content.decode()
+    client.post(reverse("schools:enquiry_link", args=[enquiry.pk]), {"episode": case.pk})
+    assert JointEnquiry.objects.get().episode == case
+    assert Event.objects.filter(verb="joint_enquiry.linked", episode=case).exists()
+    conclude = reverse("schools:enquiry_conclude", args=[enquiry.pk])
+    no_steps = client.post(conclude, {"conclusion-outcome": "NOT_FOUND"})
+    assert "Only a manager can authorise a removal from roll" in no_steps.content.decode()
+    client.force_login(manager)
+    no_steps = client.post(conclude, {"conclusion-outcome": "NOT_FOUND"})
+    assert "Record the council&#x27;s own enquiries first" in no_steps.content.decode()
+    step(client, manager, "schools:enquiry_council_step", enquiry, "Home visit: house empty")
+    client.force_login(manager)
+    assert client.post(conclude, {"conclusion-outcome": "NOT_FOUND"}).status_code == 302
+    episode = Episode.objects.get(pk=case.pk)
+    assert episode.removal_from_roll_authorised_on == datetime.date(2026, 11, 23)
+    assert episode.removal_from_roll_school == riverside
+    assert episode.removal_from_roll_authorised_by == manager
+    assert OutboxMessage.objects.filter(task="schools.tasks.tell_school",
+                                        args=[enquiry.pk, "joint_enquiry"]).exists()  # fmt: skip
+    client.force_login(school_user)
+    page = client.get(reverse("schools:enquiry", args=[enquiry.pk])).content.decode()
+    assert "Child not found: the council authorises the deletion" in page
+    assert case.reference not in page
+    letter = client.get(reverse("schools:enquiry_letter", args=[enquiry.pk]))
+    assert letter["Content-Type"] == "application/pdf" and letter.content.startswith(b"%PDF")
+    assert "no-store" in letter["Cache-Control"]
+
+
+def test_a_found_conclusion_says_what_and_the_school_reads_it(
+    client, school_user, officer, enquiry
+):
+    client.force_login(officer)
+    conclude = reverse("schools:enquiry_conclude", args=[enquiry.pk])
+    response = client.post(conclude, {"conclusion-outcome": "FOUND"})
+    assert response.status_code == 400
+    assert "Say what the council concluded, for the school" in response.content.decode()
+    said = "Found: keep her on roll for now."
+    client.post(conclude, {"conclusion-outcome": "FOUND", "conclusion-conclusion": said})
+    client.force_login(school_user)
+    page = client.get(reverse("schools:enquiry", args=[enquiry.pk])).content.decode()
+    assert "Found: keep her on roll for now." in page
+    assert client.get(reverse("schools:enquiry_letter", args=[enquiry.pk])).status_code == 404
+
+
+def test_the_timescales_are_shown_and_chased(client, officer, manager, enquiry):
+    # (i) from Monday 2 November: the 20th school day is 27 November, so deletion from the 30th.
+    client.force_login(officer)
+    queue = client.get(reverse("schools:enquiries_queue")).content.decode()
+    assert enquiry.reference in queue and "30 November 2026" in queue
+    assert "Due" not in queue and "None yet: chase" not in queue
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC), tick=False):
+        client.force_login(officer)
+        queue = client.get(reverse("schools:enquiries_queue")).content.decode()
+        assert "Due" in queue and "None yet: chase" in queue
+        client.force_login(manager)
+        aging = client.get(reverse("reports:caseload")).content.decode()
+        assert enquiry.reference in aging and "None yet: chase" in aging
+
+
+def test_the_school_ends_an_enquiry_when_the_pupil_is_back(client, school_user, enquiry):
+    client.force_login(school_user)
+    client.post(reverse("schools:enquiry_end", args=[enquiry.pk]))
+    assert JointEnquiry.objects.get().status == JointEnquiry.Status.WITHDRAWN
+    again = step(client, school_user, "schools:enquiry_step", enquiry, "Late")
+    assert again.status_code == 400 and "has ended" in again.content.decode()
