@@ -28,7 +28,7 @@ from .periods import FIRST_YEAR, LAST_YEAR, Quarter, quarters, year_label
 # active at its end; and what its breakdowns are of.
 REFERRED = {"1a": None, "1b": None, "2": "gender", "3": "locality", "4": "phase",
             "5": "ethnicity", "presenting_need": "need", "open_to": "service"}  # fmt: skip
-RESOLVED = {"7": None, "closure_outcome": "outcome"}
+RESOLVED = {"7": None, "closure_outcome": "outcome", "found_by_school_notice": None}
 ACTIVE = {"6": None, "8": None, "9": "gender", "10": "locality", "11": "phase",
           "12": "time_open", "13": None, "year_group": "year_group", "ethnicity": "ethnicity",
           "overdue_at_end": None}  # fmt: skip
@@ -142,6 +142,8 @@ def _own(indicator: str, on: date) -> Q:
         return Q(removal_from_roll_authorised_on__lte=on)
     if indicator == "13":
         return Q(fsm_at_referral=True)
+    if indicator == "found_by_school_notice":
+        return found_by_school_notice()
     if indicator == "overdue_at_end":
         overdue = Enquiry.objects.filter(episode=OuterRef("pk"), due_on__lt=on).exclude(
             completed_on__lte=on
@@ -221,3 +223,12 @@ _BREAKDOWNS = {
     ),
     "year_group": _year_group,
 }
+
+
+def found_by_school_notice() -> Q:
+    """Closed by confirming a school's new-pupil notice as the child: the scorecard's count
+    of them and the list of its cases are this one rule."""
+    from schools.models import NewPupilNotice
+
+    confirmed = NewPupilNotice.objects.filter(status=NewPupilNotice.Status.CONFIRMED)
+    return Q(Exists(confirmed.filter(episode=OuterRef("pk"))))

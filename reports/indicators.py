@@ -194,6 +194,10 @@ class Indicator:
         return list(dict.fromkeys([*shown, *self.derived_rows]))
 
 
+# Counted from the schools' notices when the scorecard is read (``scorecard._found_by_school``).
+FOUND_BY_SCHOOL_NOTICE = "found_by_school_notice"
+
+
 def _referred(by=None) -> tuple[Count, ...]:
     return (Count("referred", by),)
 
@@ -235,6 +239,11 @@ INDICATORS = [
     Indicator("open_to", "New referrals open to services", "flow", _referred("open_to")),
     Indicator("closure_outcome", "Resolved cases by outcome", "flow",
               (Count("resolved", "outcome"),)),
+    Indicator("found_by_school_notice",
+              "Cases resolved because a school's new-pupil notice found the child", "flow",
+              (Count(FOUND_BY_SCHOOL_NOTICE),),
+              definition="Resolved cases closed by confirming a school's new-pupil notice "
+              "(regulation 13(1)) as the child."),
     Indicator("median_days_to_close", "Median days from referral to closure, cases resolved",
               "measure", (Count("resolved", "days"),), polarity="lower"),
     Indicator("first_enquiry_5_days",
@@ -271,5 +280,6 @@ SECTIONS = [
             ("6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity", "family_size",
              "overdue_at_end")),
     Section("Resolved cases", "Resolved",
-            ("7", "closure_outcome", "median_days_to_close", "first_enquiry_5_days")),
+            ("7", "closure_outcome", "found_by_school_notice", "median_days_to_close",
+             "first_enquiry_5_days")),
 ]  # fmt: skip

@@ -304,3 +304,25 @@ def test_the_queue_offers_a_sensitive_case_only_to_those_who_need_to_know(
     client.force_login(manager)
     page = client.get(reverse("schools:queue")).content.decode()
     assert twin.reference in page and missing.reference in page
+
+
+def test_the_scorecard_counts_cases_found_by_a_schools_notice_and_lists_them(
+    client, school_user, riverside, missing, officer, manager
+):
+    from reports.figures import Figure
+    from reports.scorecard import scorecard
+
+    send(client, school_user, riverside)
+    before = scorecard(2026)
+    assert before.value("found_by_school_notice", quarter=3) == 0
+    client.force_login(officer)
+    client.post(reverse("schools:confirm", args=[NewPupilNotice.objects.get().pk]))
+    card = scorecard(2026)  # 2026/27: its third quarter is October to December 2026
+    assert card.value("found_by_school_notice", quarter=3) == 1
+    assert card.value("found_by_school_notice") == 1  # the year to date
+    assert card.value("7", quarter=3) == before.value("7", quarter=3) + 1
+    listed = Episode.objects.filter(Figure("found_by_school_notice", 2026, 3).cases(TODAY))
+    assert list(listed) == [missing]
+    client.force_login(manager)
+    page = client.get(reverse("reports:scorecard")).content.decode()
+    assert "Cases resolved because a school&#x27;s new-pupil notice found the child" in page
