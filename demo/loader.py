@@ -55,6 +55,7 @@ DEMO_USERS = [
     ("manager", "Jo", "Walker", roles.TEAM_MANAGER),
     ("head", "Alex", "Morgan", roles.HEAD_OF_SERVICE),
     ("admin", "Chris", "Lee", roles.ADMINISTRATOR),
+    ("school", "Ola", "Bello", roles.SCHOOL_USER),  # Riverside Academy's (demo/schools.py)
 ]
 TARGET_CHILDREN = 600
 
@@ -255,6 +256,12 @@ class _Generator:
                 reported = self.result.children // step
                 self.progress(min(self.result.children, self.target_children),
                               self.target_children)  # fmt: skip
+        from .schools import load_school_demo
+
+        riverside = next(school for school in self.schools[SchoolPhase.SECONDARY]
+                         if school.name == "Riverside Academy")  # fmt: skip
+        load_school_demo(school_user=by_role[roles.SCHOOL_USER][0], school=riverside,
+                         today=self.today)  # fmt: skip
         self._snapshots()
         return self.result
 
