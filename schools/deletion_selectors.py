@@ -67,7 +67,9 @@ def triage_options(user, pupil) -> list[dict]:
     options = []
     for candidate in known_children(pupil):
         episode = candidate.open_episode
-        shown = episode is None or access.shows_sensitive(user, episode)
+        # A sensitive child with no open case is withheld too, unless given sensitive access.
+        shown = (access.shows_sensitive(user, episode) if episode is not None
+                 else not candidate.sensitive or access.has_sensitive_access(user))  # fmt: skip
         options.append({
             "candidate": candidate, "episode": episode, "shown": shown,
             "attachable": episode is not None and shown

@@ -49,7 +49,13 @@ def _decided(notice: DeletionNotice, by, status, **outcome) -> DeletionNotice:
 def deletion_case_opened(*, notice: DeletionNotice, referral, episode, by) -> DeletionNotice:
     """A case was opened (or joined) by a referral made from this notice (``referral_intake``
     calls this in its own transaction, so the two stand or fall together)."""
+    from .deletion_selectors import withheld_from
+
     notice = _waiting(notice)
+    if not by.has_perm("schools.triage_deletion_notices") or withheld_from(by, notice):
+        raise CaseError(
+            f"You cannot deal with notice {notice.reference}: the case's officer or a manager does."
+        )
     return _decided(notice, by, DeletionNotice.Status.CASE_OPENED, episode=episode,
                     referral=referral)  # fmt: skip
 

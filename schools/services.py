@@ -140,14 +140,15 @@ def school_told(notice_id: int, kind: str = "new_pupil") -> bool:
     """Email the school user who sent a notice that it has an outcome: its reference and a
     link to the portal, never the child's details (the outbox's task: safe to run twice)."""
     model, page = NOTICE_KINDS[kind]
-    notice = model.objects.select_related("sent_by").filter(pk=notice_id).first()
-    if notice is None or not notice.sent_by.is_active or not notice.sent_by.email:
+    notice = model.objects.filter(pk=notice_id).first()
+    sender = getattr(notice, "sent_by", None) or getattr(notice, "started_by", None)
+    if notice is None or not sender.is_active or not sender.email:
         return False
     link = http.site_link(reverse(page, args=[notice.pk]))
     EmailMessage(
         subject=f"Notice {notice.reference}: the council has looked at it",
         body=(f"The council's children missing education team has looked at notice "
               f"{notice.reference}. See what happened: {link}\n"),
-        from_email=settings.DEFAULT_FROM_EMAIL, to=[notice.sent_by.email],
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[sender.email],
     ).send()  # fmt: skip
     return True

@@ -184,3 +184,18 @@ def test_the_school_ends_an_enquiry_when_the_pupil_is_back(client, school_user, 
     assert JointEnquiry.objects.get().status == JointEnquiry.Status.WITHDRAWN
     again = step(client, school_user, "schools:enquiry_step", enquiry, "Late")
     assert again.status_code == 400 and "has ended" in again.content.decode()
+
+
+def test_the_school_is_emailed_a_link_when_the_council_concludes(
+    client, officer, school_user, enquiry, mailoutbox
+):
+    from schools import services
+
+    client.force_login(officer)
+    said = {"conclusion-outcome": "FOUND", "conclusion-conclusion": "On roll elsewhere."}
+    client.post(reverse("schools:enquiry_conclude", args=[enquiry.pk]), said)
+    assert services.school_told(enquiry.pk, "joint_enquiry")
+    [message] = mailoutbox
+    assert message.to == [school_user.email]
+    assert reverse("schools:enquiry", args=[enquiry.pk]) in message.body
+    assert "Amelia" not in message.body and "Nowak" not in message.body
