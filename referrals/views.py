@@ -40,7 +40,7 @@ def _from_deletion_notice(request) -> dict | None:
     pk = request.GET.get("deletion_notice", "")
     if not pk:
         return None
-    if not pk.isdigit():
+    if not (pk.isascii() and pk.isdecimal()):
         raise BadParameter("The deletion notice in the address must be a number")
     notice = get_object_or_404(DeletionNotice.objects.select_related("school", "ground",
                                                                      "sent_by"), pk=pk)  # fmt: skip

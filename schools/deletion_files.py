@@ -114,7 +114,11 @@ def _destination(line, cell, errors, row) -> None:
     urn = cell("destination_school_urn")
     row["destination_school"] = None
     if urn:
-        school = School.objects.filter(urn=int(urn)).first() if urn.isdigit() else None
+        school = (
+            School.objects.filter(urn=int(urn)).first()
+            if urn.isascii() and urn.isdecimal()
+            else None
+        )
         if school is None:
             errors.append(f'line {line}, destination_school_urn "{urn[:10]}": is no school '
                           "we know: check it, or name it in destination_elsewhere")  # fmt: skip

@@ -114,7 +114,10 @@ def deletion_triage(request, pk):
 @permission_required(TRIAGES, raise_exception=True)
 def deletion_attach(request, pk):
     notice = _notice(pk)
-    episode = get_object_or_404(Episode, pk=request.POST.get("episode") or 0)
+    if deletion_selectors.withheld_from(request.user, notice):
+        raise PermissionDenied("The case's officer or a manager deals with this notice")
+    chosen = request.POST.get("episode", "")
+    episode = get_object_or_404(Episode, pk=int(chosen) if chosen.isdecimal() else 0)
     offered = {option["episode"].pk for option in deletion_selectors.triage_options(
         request.user, notice) if option["attachable"]}  # fmt: skip
     try:

@@ -161,7 +161,8 @@ def enquiry_council_step(request, pk):
 def enquiry_link(request, pk):
     enquiry = _council_enquiry(pk)
     _may_work(request, enquiry)
-    episode = get_object_or_404(Episode, pk=request.POST.get("episode") or 0)
+    chosen = request.POST.get("episode", "")
+    episode = get_object_or_404(Episode, pk=int(chosen) if chosen.isdecimal() else 0)
     offered = {option["episode"].pk for option in deletion_selectors.triage_options(
         request.user, enquiry) if option["attachable"]}  # fmt: skip
     try:

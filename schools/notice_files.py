@@ -129,7 +129,7 @@ def school_in(line: int, cell, schools: dict, errors: list[str], row: dict) -> N
     """The row's school: its ``school_urn``, or the user's one school."""
     urn = cell("school_urn")
     if urn:
-        school = schools.get(int(urn)) if urn.isdigit() else None
+        school = schools.get(int(urn)) if urn.isascii() and urn.isdecimal() else None
         if school is None:
             errors.append(f'line {line}, school_urn "{urn[:10]}": is not one of your schools')
         row["school"] = school
