@@ -333,6 +333,7 @@ def test_a_sensitive_childs_notice_shows_no_address_to_those_without_need_to_kno
     client.force_login(officer)
     page = client.get(reverse("schools:deletion_triage", args=[notice.pk])).content.decode()
     assert "12 Canal Street" not in page and "Ewa Nowak" not in page
+    assert "Riverside Academy" not in page  # the child's school, beside their name
     assert "Hidden: this may be a child whose case is sensitive" in page
     assert "Open a case from this notice" not in page
     response = client.post(reverse("schools:deletion_attach", args=[notice.pk]),
