@@ -78,6 +78,26 @@ def triage_options(user, pupil) -> list[dict]:
     return options
 
 
+def attachable_case(user, pupil, chosen: str):
+    """The open case ``chosen`` (a number from a form) if the duplicate check offers it to
+    ``user`` for this pupil; ``Http404`` for no number, ``PermissionDenied`` when the pupil is
+    withheld from them, and ``CaseError`` for any other case."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from cases.errors import CaseError
+
+    if not (chosen.isascii() and chosen.isdecimal()):
+        raise Http404("No such case")
+    options = triage_options(user, pupil)
+    if withheld_from(user, pupil, options):
+        raise PermissionDenied("The case's officer or a manager deals with this")
+    for option in options:
+        if option["attachable"] and chosen == str(option["episode"].pk):
+            return option["episode"]
+    raise CaseError("That case is not one the duplicate check finds for this pupil.")
+
+
 def withheld_from(user, pupil, options: list[dict] | None = None) -> bool:
     """Whether a notice (or joint enquiry) may be about a sensitive child whose case ``user``
     has no need to know: its address, parents and destination are then not shown to them,

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.errors import CaseError
-from cases.models import Episode
 from cme_tracker.core.forms import GovukForm
 
 from . import deletion_selectors, deletion_services, selectors
@@ -114,15 +113,9 @@ def deletion_triage(request, pk):
 @permission_required(TRIAGES, raise_exception=True)
 def deletion_attach(request, pk):
     notice = _notice(pk)
-    if deletion_selectors.withheld_from(request.user, notice):
-        raise PermissionDenied("The case's officer or a manager deals with this notice")
-    chosen = request.POST.get("episode", "")
-    episode = get_object_or_404(Episode, pk=int(chosen) if chosen.isdecimal() else 0)
-    offered = {option["episode"].pk for option in deletion_selectors.triage_options(
-        request.user, notice) if option["attachable"]}  # fmt: skip
     try:
-        if episode.pk not in offered:
-            raise CaseError("That case is not one the duplicate check finds for this pupil.")
+        episode = deletion_selectors.attachable_case(request.user, notice,
+                                                     request.POST.get("episode", ""))  # fmt: skip
         deletion_services.deletion_attach(notice=notice, episode=episode, by=request.user)
     except CaseError as error:
         messages.error(request, str(error))

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from cases import letters
 from cases.errors import CaseError
-from cases.models import Episode
 
 from . import deletion_selectors, enquiry_selectors, enquiry_services, selectors
 from .forms import ConclusionForm, EnquiryStepForm, JointEnquiryForm
@@ -160,14 +159,9 @@ def enquiry_council_step(request, pk):
 @permission_required(WORKS, raise_exception=True)
 def enquiry_link(request, pk):
     enquiry = _council_enquiry(pk)
-    _may_work(request, enquiry)
-    chosen = request.POST.get("episode", "")
-    episode = get_object_or_404(Episode, pk=int(chosen) if chosen.isdecimal() else 0)
-    offered = {option["episode"].pk for option in deletion_selectors.triage_options(
-        request.user, enquiry) if option["attachable"]}  # fmt: skip
     try:
-        if episode.pk not in offered:
-            raise CaseError("That case is not one the duplicate check finds for this pupil.")
+        episode = deletion_selectors.attachable_case(request.user, enquiry,
+                                                     request.POST.get("episode", ""))  # fmt: skip
         enquiry_services.enquiry_link(enquiry=enquiry, episode=episode, by=request.user)
     except CaseError as error:
         messages.error(request, str(error))

@@ -11,6 +11,15 @@ from cme_tracker.core.uploads import spreadsheet_problem
 from .grounds import asked_only, ground_problems
 
 
+def choose_school(form, schools) -> None:
+    """A portal form's school: one of the user's own, and no question when they have one."""
+    form.fields["school"].queryset = schools
+    only = list(schools[:2])
+    if len(only) == 1:
+        form.fields["school"].initial = only[0].pk
+        form.fields["school"].widget = forms.HiddenInput()
+
+
 class NewPupilNoticeForm(GovukForm):
     school = forms.ModelChoiceField(
         label="School", queryset=None, empty_label=None,
@@ -25,11 +34,7 @@ class NewPupilNoticeForm(GovukForm):
 
     def __init__(self, *args, schools, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["school"].queryset = schools
-        only = list(schools[:2])
-        if len(only) == 1:  # one school: nothing to choose
-            self.fields["school"].initial = only[0].pk
-            self.fields["school"].widget = forms.HiddenInput()
+        choose_school(self, schools)
 
     def clean(self):
         data = super().clean()
@@ -150,11 +155,7 @@ class DeletionNoticeForm(GovukForm):
     def __init__(self, *args, schools, grounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ground"].queryset = grounds
-        self.fields["school"].queryset = schools
-        only = list(schools[:2])
-        if len(only) == 1:  # one school: nothing to choose
-            self.fields["school"].initial = only[0].pk
-            self.fields["school"].widget = forms.HiddenInput()
+        choose_school(self, schools)
         self.helper.layout = Layout(
             "school",
             Fieldset(*PUPIL, legend="The pupil", legend_size=Size.MEDIUM),
@@ -238,11 +239,7 @@ class JointEnquiryForm(GovukForm):
     def __init__(self, *args, schools, grounds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ground"].queryset = grounds
-        self.fields["school"].queryset = schools
-        only = list(schools[:2])
-        if len(only) == 1:
-            self.fields["school"].initial = only[0].pk
-            self.fields["school"].widget = forms.HiddenInput()
+        choose_school(self, schools)
 
     def clean(self):
         data = super().clean()
