@@ -41,13 +41,12 @@ def ground_problems(ground: DeletionGround, data: dict) -> dict[str, str]:
             "ours, or one elsewhere)"
         )
     if ground.needs == Needs.LEAVE:
-        problems |= _days_since(data.get("leave_ended_on"), deleted, "leave_ended_on",
-                                "the last day of the leave of absence", LEAVE_DAYS,
-                                after=True)  # fmt: skip
+        problems |= _waited(ground, data.get("leave_ended_on"), deleted, "leave_ended_on",
+                            "the last day of the leave of absence")  # fmt: skip
     if ground.needs == Needs.ABSENCE:
-        problems |= _days_since(data.get("absence_started_on"), deleted, "absence_started_on",
-                                "the first day of continuous absence", ABSENCE_DAYS,
-                                after=False)  # fmt: skip
+        problems |= _waited(ground, data.get("absence_started_on"), deleted,
+                            "absence_started_on",
+                            "the first day of continuous absence")  # fmt: skip
     if ground.needs in (Needs.LEAVE, Needs.ABSENCE) and not data.get("conditions_met"):
         problems["conditions_met"] = (
             f"Confirm the conditions of ground ({ground.code}) are met, or choose another ground"
@@ -60,22 +59,23 @@ def ground_problems(ground: DeletionGround, data: dict) -> dict[str, str]:
     return problems
 
 
-def _days_since(start: date | None, deleted: date | None, field: str, noun: str, days: int,
-                *, after: bool) -> dict[str, str]:  # fmt: skip
-    """``days`` school days from ``start`` (the day after it when ``after``) to the day
-    before the deletion."""
+def _waited(ground: DeletionGround, start: date | None, deleted: date | None, field: str,
+            noun: str) -> dict[str, str]:  # fmt: skip
+    """Whether the deletion comes no earlier than ``earliest_deletion`` allows."""
     if start is None:
         return {field: f"Enter {noun}"}
     if deleted is None:
         return {}
     if start >= deleted:
         return {field: f"{noun[0].upper()}{noun[1:]} must be before the date of deletion"}
-    counted = working_days_between(start if after else start - timedelta(days=1),
-                                   deleted - timedelta(days=1))  # fmt: skip
-    if counted < days:
+    earliest = earliest_deletion(ground, start)
+    if deleted < earliest:
+        days, since = ((LEAVE_DAYS, "the leave ended") if ground.needs == Needs.LEAVE
+                       else (ABSENCE_DAYS, "the absence began"))  # fmt: skip
         return {field: (
-            f"The deletion must come at least {days} school days after "
-            f"{'the leave ended' if after else 'the absence began'}: there are only {counted} "
+            f"The deletion must come at least {days} school days after {since}, so not "
+            f"before {earliest:%-d %B %Y}: there are only "
+            f"{working_days_between(_clock(ground, start), deleted - timedelta(days=1))} "
             f"working days from {start:%-d %B %Y} to the day before {deleted:%-d %B %Y}"
         )}  # fmt: skip
     return {}
@@ -91,12 +91,18 @@ def asked_only(ground: DeletionGround, data: dict) -> dict:
             for key, value in data.items()}  # fmt: skip
 
 
+def _clock(ground: DeletionGround, started_on: date) -> date:
+    """The day the count runs from: after the leave's last day for (h); the absence's first
+    day counts for (i)."""
+    return started_on - timedelta(days=1) if ground.needs == Needs.ABSENCE else started_on
+
+
 def earliest_deletion(ground: DeletionGround, started_on: date) -> date | None:
-    """The first day a deletion on ``ground`` may come, counting working days from when the
-    clock started (the leave's last day for (h), the absence's first for (i)): the school's
-    own term dates may make it later, never earlier."""
-    if ground.needs == Needs.LEAVE:
-        return add_working_days(started_on, LEAVE_DAYS + 1)
-    if ground.needs == Needs.ABSENCE:
-        return add_working_days(started_on - timedelta(days=1), ABSENCE_DAYS + 1)
-    return None
+    """The first day a deletion on ground (h) or (i) may come: the day after the 10th (or
+    20th) working day, counted from when the clock started (the leave's last day for (h),
+    the absence's first for (i)). The school's own term dates may make it later, never
+    earlier. The one rule for the notice's check and the joint enquiry's timescale."""
+    days = {Needs.LEAVE: LEAVE_DAYS, Needs.ABSENCE: ABSENCE_DAYS}.get(ground.needs)
+    if days is None:
+        return None
+    return add_working_days(_clock(ground, started_on), days) + timedelta(days=1)

@@ -56,7 +56,8 @@ def test_any_bad_row_sends_nothing_and_each_problem_is_named_by_line(client, sch
         "Line 4, destination_school_urn: Ground (a) needs the school the pupil is now",
         "Line 5, conditions_met &quot;maybe&quot;: say yes or no",
         "Line 5, absence_started_on: The deletion must come at least 20 school days after "
-        "the absence began: there are only 14 working days",
+        "the absence began, so not before ",
+        ": there are only 14 working days",
         "Line 5, joint_enquiries: Ground (i) needs the enquiries",
     ]:
         assert problem in html, problem

@@ -15,7 +15,7 @@ from cases.models import Episode, Event
 from cme_tracker.core import roles
 from cme_tracker.core.models import OutboxMessage
 from schools import services
-from schools.models import DeletionGround, DeletionNotice, SchoolMembership
+from schools.models import DeletionGround, DeletionNotice, JointEnquiry, SchoolMembership
 from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
 from tests.core.factories import UserFactory
 
@@ -95,12 +95,35 @@ def test_not_back_after_leave_needs_the_leave_the_ten_days_and_the_joint_enquiri
     assert "Ground (h) needs the enquiries the school and the council made together" in page
     too_soon = {**ENOUGH["LEAVE"], **date_parts("leave_ended_on", datetime.date(2026, 11, 10))}
     page = errors(send(client, school_user, riverside, "h", **too_soon))
-    assert ("at least 10 school days after the leave ended: there are only 7 working days from "
-            "10 November 2026 to the day before 20 November 2026") in page  # fmt: skip
+    assert ("at least 10 school days after the leave ended, so not before 25 November 2026: "
+            "there are only 7 working days from 10 November 2026 to the day before 20 November "
+            "2026") in page  # fmt: skip
     assert not DeletionNotice.objects.exists()
     send(client, school_user, riverside, "h", **ENOUGH["LEAVE"])
     notice = DeletionNotice.objects.get()
     assert notice.leave_ended_on == datetime.date(2026, 11, 2) and notice.joint_enquiries
+
+
+def test_a_deletion_the_day_after_the_tenth_day_is_allowed_whatever_the_weekday(
+    client, school_user, riverside
+):
+    # Leave ended Friday 6 November: the 10th working day after it is Friday 20th, so a
+    # deletion may come on Saturday 21st, the earliest date a joint enquiry shows too.
+    leave = {**ENOUGH["LEAVE"], **date_parts("leave_ended_on", datetime.date(2026, 11, 6))}
+    page = errors(send(client, school_user, riverside, "h", **leave))
+    assert "so not before 21 November 2026: there are only 9 working days" in page
+    saturday = date_parts("deleted_on", datetime.date(2026, 11, 21))
+    assert send(client, school_user, riverside, "h", **leave, **saturday).status_code == 200
+    client.post(reverse("schools:enquiry_new"), {
+        "school": riverside.pk, "forename": "Ben", "surname": "Okafor", "upn": "",
+        **date_parts("date_of_birth", datetime.date(2013, 2, 1)), "address": "3 Mill Lane",
+        "parent_name": "Ada Okafor", "parent_phone": "07700 900456",
+        "ground": DeletionGround.objects.get(code="h").pk,
+        **date_parts("clock_started_on", datetime.date(2026, 11, 6)),
+    })  # fmt: skip
+    enquiry = JointEnquiry.objects.get()
+    page = client.get(reverse("schools:enquiry", args=[enquiry.pk])).content.decode()
+    assert "21 November 2026" in page
 
 
 def test_twenty_days_absence_counts_from_its_first_day(client, school_user, riverside):
