@@ -49,6 +49,9 @@ def step_record(*, enquiry: JointEnquiry, side: str, by, made_on, made: str, fou
 def enquiry_link(*, enquiry: JointEnquiry, episode, by) -> JointEnquiry:
     """The council's case for the child: where its authorisation, if any, is recorded."""
     enquiry = _open(enquiry)
+    if enquiry.episode_id is not None:
+        raise CaseError(f"Joint enquiry {enquiry.reference} is already on case "
+                        f"{enquiry.episode.reference}.")  # fmt: skip
     if not episode.is_open:
         raise CaseError(f"Case {episode.reference} is closed.")
     if not access.may(by, access.Action.EDIT, episode) or not access.shows_sensitive(by, episode):
@@ -92,6 +95,10 @@ def enquiry_conclude_not_found(*, enquiry: JointEnquiry, conclusion: str, by) ->
         raise CaseError("Only a manager can authorise a removal from roll.")
     if not enquiry.steps.filter(side=Side.COUNCIL).exists():
         raise CaseError("Record the council's own enquiries first.")
+    authorised_for = enquiry.episode.removal_from_roll_school_id
+    if authorised_for is not None and authorised_for != enquiry.school_id:
+        raise CaseError(f"Case {enquiry.episode.reference} already records an authorisation "
+                        "for another school: look at the case first.")  # fmt: skip
     removal_from_roll_authorise(episode=enquiry.episode, authorised_on=clock.today(),
                                 school=enquiry.school, by=by)  # fmt: skip
     words = (conclusion or "").strip() or "The child could not be found after joint enquiries."

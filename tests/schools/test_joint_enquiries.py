@@ -122,6 +122,10 @@ def test_a_manager_concluding_not_found_authorises_the_deletion_and_the_school_g
     assert f"Add the enquiry to {case.reference}" in client.get(work).content.decode()
     client.post(reverse("schools:enquiry_link", args=[enquiry.pk]), {"episode": case.pk})
     assert JointEnquiry.objects.get().episode == case
+    again = client.post(reverse("schools:enquiry_link", args=[enquiry.pk]), {"episode": case.pk},
+                        follow=True)  # fmt: skip
+    assert f"is already on case {case.reference}" in again.content.decode()
+    assert Event.objects.filter(verb="joint_enquiry.linked", episode=case).count() == 1
     assert Event.objects.filter(verb="joint_enquiry.linked", episode=case).exists()
     conclude = reverse("schools:enquiry_conclude", args=[enquiry.pk])
     no_steps = client.post(conclude, {"conclusion-outcome": "NOT_FOUND"})
@@ -200,3 +204,22 @@ def test_the_school_is_emailed_a_link_when_the_council_concludes(
     assert message.to == [school_user.email]
     assert reverse("schools:enquiry", args=[enquiry.pk]) in message.body
     assert "Amelia" not in message.body and "Nowak" not in message.body
+
+
+def test_a_conclusion_never_overwrites_another_schools_authorisation(
+    client, manager, enquiry, case
+):
+    other = SchoolFactory(name="Moorside Primary", urn=990302)
+    Episode.objects.filter(pk=case.pk).update(
+        removal_from_roll_school=other, removal_from_roll_authorised_on=datetime.date(2026, 11, 2),
+        removal_from_roll_authorised_by=manager,
+    )  # fmt: skip
+    client.force_login(manager)
+    client.post(reverse("schools:enquiry_link", args=[enquiry.pk]), {"episode": case.pk})
+    step(client, manager, "schools:enquiry_council_step", enquiry, "Home visit: house empty")
+    client.force_login(manager)
+    page = client.post(reverse("schools:enquiry_conclude", args=[enquiry.pk]),
+                       {"conclusion-outcome": "NOT_FOUND"}).content.decode()  # fmt: skip
+    assert "already records an authorisation for another school" in page
+    assert Episode.objects.get(pk=case.pk).removal_from_roll_school == other
+    assert JointEnquiry.objects.get().status == JointEnquiry.Status.OPEN
