@@ -16,6 +16,14 @@ Needs = DeletionGround.Needs
 
 LEAVE_DAYS = 10  # regulation 9(1)(h): not back within 10 school days after the leave
 ABSENCE_DAYS = 20  # regulation 9(1)(i): continuously absent for 20 school days
+# For (h) and (i): the school days to wait, the field the clock starts from, what that field
+# is, and what the wait runs from.
+WAITS = {
+    Needs.LEAVE: (LEAVE_DAYS, "leave_ended_on", "the last day of the leave of absence",
+                  "the leave ended"),
+    Needs.ABSENCE: (ABSENCE_DAYS, "absence_started_on", "the first day of continuous absence",
+                    "the absence began"),
+}  # fmt: skip
 
 # The fields each kind of ground asks for, besides the fields every notice has.
 ASKS = {
@@ -40,13 +48,8 @@ def ground_problems(ground: DeletionGround, data: dict) -> dict[str, str]:
             f"Ground ({ground.code}) needs the school the pupil is now registered at (one of "
             "ours, or one elsewhere)"
         )
-    if ground.needs == Needs.LEAVE:
-        problems |= _waited(ground, data.get("leave_ended_on"), deleted, "leave_ended_on",
-                            "the last day of the leave of absence")  # fmt: skip
-    if ground.needs == Needs.ABSENCE:
-        problems |= _waited(ground, data.get("absence_started_on"), deleted,
-                            "absence_started_on",
-                            "the first day of continuous absence")  # fmt: skip
+    if ground.needs in WAITS:
+        problems |= _waited(ground, data, deleted)
     if ground.needs in (Needs.LEAVE, Needs.ABSENCE) and not data.get("conditions_met"):
         problems["conditions_met"] = (
             f"Confirm the conditions of ground ({ground.code}) are met, or choose another ground"
@@ -59,9 +62,10 @@ def ground_problems(ground: DeletionGround, data: dict) -> dict[str, str]:
     return problems
 
 
-def _waited(ground: DeletionGround, start: date | None, deleted: date | None, field: str,
-            noun: str) -> dict[str, str]:  # fmt: skip
+def _waited(ground: DeletionGround, data: dict, deleted: date | None) -> dict[str, str]:
     """Whether the deletion comes no earlier than ``earliest_deletion`` allows."""
+    days, field, noun, since = WAITS[ground.needs]
+    start = data.get(field)
     if start is None:
         return {field: f"Enter {noun}"}
     if deleted is None:
@@ -70,8 +74,6 @@ def _waited(ground: DeletionGround, start: date | None, deleted: date | None, fi
         return {field: f"{noun[0].upper()}{noun[1:]} must be before the date of deletion"}
     earliest = earliest_deletion(ground, start)
     if deleted < earliest:
-        days, since = ((LEAVE_DAYS, "the leave ended") if ground.needs == Needs.LEAVE
-                       else (ABSENCE_DAYS, "the absence began"))  # fmt: skip
         return {field: (
             f"The deletion must come at least {days} school days after {since}, so not "
             f"before {earliest:%-d %B %Y}: there are only "
@@ -102,7 +104,7 @@ def earliest_deletion(ground: DeletionGround, started_on: date) -> date | None:
     20th) working day, counted from when the clock started (the leave's last day for (h),
     the absence's first for (i)). The school's own term dates may make it later, never
     earlier. The one rule for the notice's check and the joint enquiry's timescale."""
-    days = {Needs.LEAVE: LEAVE_DAYS, Needs.ABSENCE: ABSENCE_DAYS}.get(ground.needs)
-    if days is None:
+    if ground.needs not in WAITS:
         return None
+    days = WAITS[ground.needs][0]
     return add_working_days(_clock(ground, started_on), days) + timedelta(days=1)
