@@ -512,7 +512,7 @@ def removal_from_roll(request, episode):
 
 @case_view(Action.DOWNLOAD_LETTER)
 def removal_from_roll_letter(request, episode):
-    pdf = letters.removal_from_roll_letter(episode)
+    pdf = letters.removal_from_roll_letter(letters.Authorisation.of_case(episode))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="removal-from-roll-{episode.reference}.pdf"'

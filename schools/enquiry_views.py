@@ -11,8 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cases import letters
+from cases import access, letters
 from cases.errors import CaseError
+from cases.services import access_log_record
+from cme_tracker.core import http
 
 from . import deletion_selectors, enquiry_selectors, enquiry_services, selectors
 from .forms import ConclusionForm, EnquiryStepForm, JointEnquiryForm
@@ -107,7 +109,20 @@ def enquiry_letter(request, pk):
         episode.removal_from_roll_school_id != enquiry.school_id
     ):  # fmt: skip
         raise Http404("No letter for this enquiry")
-    response = HttpResponse(letters.removal_from_roll_letter(episode),
+    letter = letters.Authorisation(
+        full_name=f"{enquiry.forename} {enquiry.surname}",
+        date_of_birth=enquiry.date_of_birth,
+        upn=enquiry.upn,
+        reference=enquiry.reference,
+        school=enquiry.school,
+        authorised_on=episode.removal_from_roll_authorised_on,
+        authorised_by=enquiry.concluded_by,
+    )  # the pupil as the school sent them: the letter shows nothing of the council's record
+    if access.is_sensitive(episode):
+        access_log_record(user=request.user, episodes=[episode], page=http.page(request),
+                          client_address=http.client_address(request),
+                          details_shown=False)  # fmt: skip
+    response = HttpResponse(letters.removal_from_roll_letter(letter),
                             content_type="application/pdf")  # fmt: skip
     response["Content-Disposition"] = f'attachment; filename="removal-from-roll-{enquiry}.pdf"'
     return response

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from cases.letters import removal_from_roll_letter
+from cases.letters import Authorisation, removal_from_roll_letter
 from cme_tracker.core import pdf
 from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
 
@@ -33,7 +33,7 @@ def test_the_removal_from_roll_letter_prints_the_name_as_written(manager, surnam
         removal_from_roll_authorised_on=datetime.date(2024, 10, 9),
         removal_from_roll_authorised_by=manager, removal_from_roll_school=SchoolFactory(),
     )  # fmt: skip
-    body = removal_from_roll_letter(episode)
+    body = removal_from_roll_letter(Authorisation.of_case(episode))
     reader = PdfReader(io.BytesIO(body))
     text = "".join(page.extract_text() for page in reader.pages)
     assert f"Ana {surname}" in text

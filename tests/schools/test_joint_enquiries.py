@@ -4,6 +4,7 @@ and a manager's conclusion that the child cannot be found is the authorisation o
 and the school's removal-from-roll letter. The statutory timescales are shown and chased."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -11,7 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import DatabaseError, transaction
 from django.urls import reverse
 
-from cases.models import Episode, Event
+from cases.models import AccessLogEntry, Episode, Event
 from cme_tracker.core import roles
 from cme_tracker.core.models import OutboxMessage
 from schools.models import DeletionGround, JointEnquiry, JointEnquiryStep, SchoolMembership
@@ -149,6 +150,41 @@ def test_a_manager_concluding_not_found_authorises_the_deletion_and_the_school_g
     letter = client.get(reverse("schools:enquiry_letter", args=[enquiry.pk]))
     assert letter["Content-Type"] == "application/pdf" and letter.content.startswith(b"%PDF")
     assert "no-store" in letter["Cache-Control"]
+    assert not AccessLogEntry.objects.exists()  # the case is not sensitive
+
+
+def _text(pdf: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_schools_letter_names_the_pupil_as_the_school_sent_them_and_a_sensitive_case_is_logged(
+    client, school_user, officer, manager, enquiry, case, riverside
+):
+    """The council's record may know the child by another name, a UPN and a case number the
+    school has never been told; the school's letter shows only what the school sent."""
+    from cases import services as case_services
+
+    case_services.sensitivity_mark(episode=case, by=manager, reason="Refuge")
+    client.force_login(officer)  # the case's officer: the duplicate check offers it to them
+    client.post(reverse("schools:enquiry_link", args=[enquiry.pk]), {"episode": case.pk})
+    assert JointEnquiry.objects.get().episode == case
+    step(client, manager, "schools:enquiry_council_step", enquiry, "Home visit: house empty")
+    client.force_login(manager)
+    conclude = reverse("schools:enquiry_conclude", args=[enquiry.pk])
+    assert client.post(conclude, {"conclusion-outcome": "NOT_FOUND"}).status_code == 302
+    child = case.child  # the council's record, corrected since
+    child.surname, child.upn = "Nowak-Kowalska", "A123456789012"
+    child.save()
+    before = set(AccessLogEntry.objects.values_list("pk", flat=True))  # kept: append-only
+    client.force_login(school_user)
+    text = _text(client.get(reverse("schools:enquiry_letter", args=[enquiry.pk])).content)
+    assert "Amelia Nowak" in text and enquiry.reference in text and riverside.name in text
+    assert "Kowalska" not in text and "A123456789012" not in text
+    assert case.reference not in text and str(manager) in text
+    entry = AccessLogEntry.objects.exclude(pk__in=before).get()
+    assert (entry.user, entry.episode_id, entry.details_shown) == (school_user, case.pk, False)
 
 
 def test_a_found_conclusion_says_what_and_the_school_reads_it(
