@@ -16,6 +16,24 @@ from .selectors import schools_of
 FIELDS = [field.name for field in DeletionNotice._meta.fields]
 
 
+def candidates_seen(*, user, options: list[dict], page: str, client_address: str | None) -> int:
+    """Each sensitive child the duplicate check showed ``user`` on a notice's (or joint
+    enquiry's) page goes in the access log, against the child's open case (else their latest),
+    saying whether its details were shown or withheld: a look at a sensitive record, even one
+    that only finds it exists. Returns how many entries were made."""
+    from cases.services import access_log_record
+
+    made = 0
+    for option in options:
+        episode = option["episode"] or next(iter(option["candidate"].child.episodes.all()), None)
+        if episode is None or not (option["candidate"].sensitive or access.is_sensitive(episode)):
+            continue
+        made += access_log_record(user=user, episodes=[episode], page=page,
+                                  client_address=client_address,
+                                  details_shown=option["shown"])  # fmt: skip
+    return made
+
+
 @transaction.atomic
 def deletion_notice_send(*, by, school, **details) -> DeletionNotice:
     """A school user tells the council of a deletion from one of their schools' registers."""

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cases.errors import CaseError
+from cme_tracker.core import http
 from cme_tracker.core.forms import GovukForm
 
 from . import deletion_selectors, deletion_services, selectors
@@ -93,6 +94,8 @@ class NoConcernForm(GovukForm):
 def _triage_page(request, notice, no_concern=None, status=200):
     options = deletion_selectors.triage_options(request.user, notice)
     withheld = deletion_selectors.withheld_from(request.user, notice, options)
+    deletion_services.candidates_seen(user=request.user, options=options, page=http.page(request),
+                                      client_address=http.client_address(request))  # fmt: skip
     return render(request, "schools/deletion_triage.html", {
         "notice": notice, "options": options, "withheld": withheld,
         "no_concern": no_concern or NoConcernForm(prefix="no_concern"),

@@ -16,7 +16,7 @@ from cases.errors import CaseError
 from cases.services import access_log_record
 from cme_tracker.core import http
 
-from . import deletion_selectors, enquiry_selectors, enquiry_services, selectors
+from . import deletion_selectors, deletion_services, enquiry_selectors, enquiry_services, selectors
 from .forms import ConclusionForm, EnquiryStepForm, JointEnquiryForm
 from .models import DeletionGround, JointEnquiry, JointEnquiryStep
 
@@ -144,6 +144,8 @@ def enquiry_work(request, pk, step_form=None, conclusion_form=None, status=200):
     enquiry = _council_enquiry(pk)
     options = deletion_selectors.triage_options(request.user, enquiry)
     withheld = deletion_selectors.withheld_from(request.user, enquiry, options)
+    deletion_services.candidates_seen(user=request.user, options=options, page=http.page(request),
+                                      client_address=http.client_address(request))  # fmt: skip
     steps = list(enquiry.steps.select_related("recorded_by"))
     council = sum(step.side == Side.COUNCIL for step in steps)
     return render(request, "schools/enquiry_work.html", {

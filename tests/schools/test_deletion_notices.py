@@ -11,7 +11,7 @@ import time_machine
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from cases.models import Episode, Event
+from cases.models import AccessLogEntry, Episode, Event
 from cme_tracker.core import roles
 from cme_tracker.core.models import OutboxMessage
 from schools import services
@@ -359,6 +359,8 @@ def test_a_sensitive_childs_notice_shows_no_address_to_those_without_need_to_kno
     assert "Riverside Academy" not in page  # the child's school, beside their name
     assert "Hidden: this may be a child whose case is sensitive" in page
     assert "Open a case from this notice" not in page
+    seen = AccessLogEntry.objects.get()  # that the child may be on the page is a look
+    assert (seen.user, seen.episode_id, seen.details_shown) == (officer, episode.pk, False)
     response = client.post(reverse("schools:deletion_attach", args=[notice.pk]),
                            {"episode": episode.pk})  # fmt: skip
     assert response.status_code == 403
@@ -370,6 +372,8 @@ def test_a_sensitive_childs_notice_shows_no_address_to_those_without_need_to_kno
     client.force_login(manager)
     page = client.get(reverse("schools:deletion_triage", args=[notice.pk])).content.decode()
     assert "12 Canal Street" in page and f"Add the notice to {episode.reference}" in page
+    seen = AccessLogEntry.objects.filter(user=manager).get()
+    assert (seen.episode_id, seen.details_shown) == (episode.pk, True)
     assert "12 Canal Street" in client.get(prefilled).content.decode()
 
 

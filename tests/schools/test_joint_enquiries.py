@@ -168,6 +168,9 @@ def test_the_schools_letter_names_the_pupil_as_the_school_sent_them_and_a_sensit
 
     case_services.sensitivity_mark(episode=case, by=manager, reason="Refuge")
     client.force_login(officer)  # the case's officer: the duplicate check offers it to them
+    client.get(reverse("schools:enquiry_work", args=[enquiry.pk]))
+    seen = AccessLogEntry.objects.get()
+    assert (seen.user, seen.episode_id, seen.details_shown) == (officer, case.pk, True)
     client.post(reverse("schools:enquiry_link", args=[enquiry.pk]), {"episode": case.pk})
     assert JointEnquiry.objects.get().episode == case
     step(client, manager, "schools:enquiry_council_step", enquiry, "Home visit: house empty")
