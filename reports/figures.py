@@ -227,8 +227,13 @@ _BREAKDOWNS = {
 
 def found_by_school_notice() -> Q:
     """Closed by confirming a school's new-pupil notice as the child: the scorecard's count
-    of them and the list of its cases are this one rule."""
+    of them, the list of its cases and caseload aging's count this year are this one rule.
+
+    The closure itself must be the notice's (its details name the notice): a case reopened
+    and then closed another way keeps its confirmed notice, but the school did not find it."""
     from schools.models import NewPupilNotice
 
     confirmed = NewPupilNotice.objects.filter(status=NewPupilNotice.Status.CONFIRMED)
-    return Q(Exists(confirmed.filter(episode=OuterRef("pk"))))
+    return Q(closure_details__has_key="new_pupil_notice") & Q(
+        Exists(confirmed.filter(episode=OuterRef("pk")))
+    )

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases import access
-from cases.models import School
+from cases.models import Episode, School
 from cases.working_days import working_days_between
 
 from .models import NewPupilNotice, SchoolMembership
@@ -68,9 +68,9 @@ def school_finds(user, today: date, year_start: date) -> SchoolFinds:
         days = working_days_between(timezone.localtime(notice.sent_at).date(), today)
         school = notice.school if access.shows_sensitive(user, notice.episode) else None
         waiting.append((notice, school, days, days > limit))
-    found = NewPupilNotice.objects.filter(
-        status=NewPupilNotice.Status.CONFIRMED, episode__closed_on__gte=year_start
-    ).count()
+    from reports.figures import found_by_school_notice
+
+    found = Episode.objects.filter(found_by_school_notice(), closed_on__gte=year_start).count()
     return SchoolFinds(waiting=waiting, found_this_year=found)
 
 

@@ -326,3 +326,31 @@ def test_the_scorecard_counts_cases_found_by_a_schools_notice_and_lists_them(
     client.force_login(manager)
     page = client.get(reverse("reports:scorecard")).content.decode()
     assert "Cases resolved because a school&#x27;s new-pupil notice found the child" in page
+    aging = client.get(reverse("reports:caseload")).content.decode()
+    assert "1 case closed this financial year because a school told us" in aging
+
+
+def test_a_case_reopened_and_closed_another_way_was_not_found_by_the_notice(
+    client, school_user, riverside, missing, officer, manager
+):
+    from cases import services as case_services
+    from cases.models import ClosureOutcome
+    from reports.figures import Figure
+    from reports.scorecard import scorecard
+
+    send(client, school_user, riverside)
+    client.force_login(officer)
+    client.post(reverse("schools:confirm", args=[NewPupilNotice.objects.get().pk]))
+    case = Episode.objects.get(pk=missing.pk)
+    case_services.episode_reopen(episode=case, reason="Wrong child: the school's was a twin",
+                                 by=manager)  # fmt: skip
+    other = ClosureOutcome.objects.filter(needs="", is_historical_only=False).first()
+    case_services.episode_close(episode=case, outcome=other, closed_on=TODAY, by=manager)
+    assert NewPupilNotice.objects.get().status == NewPupilNotice.Status.CONFIRMED  # as told
+    card = scorecard(2026)
+    assert card.value("found_by_school_notice", quarter=3) == 0
+    assert card.value("found_by_school_notice") == 0
+    assert not Episode.objects.filter(Figure("found_by_school_notice", 2026, 3).cases(TODAY))
+    client.force_login(manager)
+    aging = client.get(reverse("reports:caseload")).content.decode()
+    assert "0 cases closed this financial year because a school told us" in aging
