@@ -61,6 +61,7 @@ class IntakeResult:
     referral: Referral
     opened: list = field(default_factory=list)  # new episodes
     attached: list = field(default_factory=list)  # open episodes the referral joined
+    cases: list = field(default_factory=list)  # each child's case, in the form's order
     left_for_manager: list = field(default_factory=list)  # sensitive: not allocated to `by`
 
 
@@ -179,6 +180,7 @@ def referral_intake(
                 case_services.sensitivity_mark(episode=open_episode, by=by)
             referral_add_child(referral=record, child=child, episode=open_episode)
             result.attached.append(open_episode)
+            result.cases.append(open_episode)
             continue
         episode = case_services.episode_open(
             child=child,
@@ -200,11 +202,15 @@ def referral_intake(
         )
         referral_add_child(referral=record, child=child, episode=episode)
         result.opened.append(episode)
+        result.cases.append(episode)
         if case.get("allocate_to_me") and not takes:
             result.left_for_manager.append(episode)
-    if notice is not None:  # a school's deletion notice: triaged into this case, or not at all
-        from schools.deletion_services import deletion_case_opened
+    if (
+        notice is not None
+    ):  # a school's deletion notice: triaged into its pupil's case, or not at all
+        from schools.deletion_services import deletion_referred
 
-        deletion_case_opened(notice=notice, referral=record,
-                             episode=(result.opened + result.attached)[0], by=by)  # fmt: skip
+        pupil_case = result.cases[0]  # the notice's pupil is the form's first child
+        deletion_referred(notice=notice, referral=record, episode=pupil_case,
+                          joined=pupil_case in result.attached, by=by)  # fmt: skip
     return result

@@ -262,7 +262,7 @@ def _save(request, forms, entries, token: str, pending: dict, family_choice: str
         _forget(request, token)
         return redirect("referrals:new")
     _report(request, result)
-    return redirect((result.opened + result.attached)[0])
+    return redirect(result.cases[0])
 
 
 def _already_saved(request, token: str, saved: "services.AlreadySaved"):

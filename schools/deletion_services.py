@@ -64,9 +64,10 @@ def _decided(notice: DeletionNotice, by, status, **outcome) -> DeletionNotice:
 
 
 @transaction.atomic
-def deletion_case_opened(*, notice: DeletionNotice, referral, episode, by) -> DeletionNotice:
-    """A case was opened (or joined) by a referral made from this notice (``referral_intake``
-    calls this in its own transaction, so the two stand or fall together)."""
+def deletion_referred(*, notice: DeletionNotice, referral, episode, joined: bool, by):
+    """A referral made from this notice opened its pupil's case, or (``joined``) was added to
+    the pupil's case already open, which is the notice attached to it, with its History entry.
+    ``referral_intake`` calls this in its own transaction, so the two stand or fall together."""
     from .deletion_selectors import withheld_from
 
     notice = _waiting(notice)
@@ -74,8 +75,17 @@ def deletion_case_opened(*, notice: DeletionNotice, referral, episode, by) -> De
         raise CaseError(
             f"You cannot deal with notice {notice.reference}: the case's officer or a manager does."
         )
-    return _decided(notice, by, DeletionNotice.Status.CASE_OPENED, episode=episode,
-                    referral=referral)  # fmt: skip
+    if joined:
+        _attached_event(notice, episode, by)
+    status = DeletionNotice.Status.ATTACHED if joined else DeletionNotice.Status.CASE_OPENED
+    return _decided(notice, by, status, episode=episode, referral=referral)
+
+
+def _attached_event(notice: DeletionNotice, episode, by) -> None:
+    event_record(actor=by, verb="deletion_notice.attached", episode=episode, payload={
+        "notice": notice.reference, "school": notice.school.name, "ground": notice.ground.code,
+        "deleted_on": notice.deleted_on,
+    })  # fmt: skip
 
 
 @transaction.atomic
@@ -86,10 +96,7 @@ def deletion_attach(*, notice: DeletionNotice, episode, by) -> DeletionNotice:
         raise CaseError(f"Case {episode.reference} is closed: open a case from the notice.")
     if not access.may(by, access.Action.EDIT, episode) or not access.shows_sensitive(by, episode):
         raise CaseError(f"You cannot add to case {episode.reference}.")
-    event_record(actor=by, verb="deletion_notice.attached", episode=episode, payload={
-        "notice": notice.reference, "school": notice.school.name, "ground": notice.ground.code,
-        "deleted_on": notice.deleted_on,
-    })  # fmt: skip
+    _attached_event(notice, episode, by)
     return _decided(notice, by, DeletionNotice.Status.ATTACHED, episode=episode)
 
 

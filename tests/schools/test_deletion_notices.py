@@ -239,6 +239,31 @@ def test_an_officer_opens_a_case_from_a_notice_in_two_clicks(client, officer, no
     assert again.status_code == 400 and "has been dealt with already" in again.content.decode()
 
 
+def test_a_referral_from_a_notice_joining_the_pupils_open_case_attaches_the_notice_to_it(
+    client, officer, notice
+):
+    """A sibling on the same referral opens a new case; the notice goes on its pupil's."""
+    from tests.referrals.test_referral_form import second_child
+
+    pupil = ChildFactory(forename="Amelia", surname="Nowak",
+                         date_of_birth=datetime.date(2014, 5, 9))  # fmt: skip
+    case = EpisodeFactory(child=pupil, allocated_officer=officer,
+                          referral_date=datetime.date(2026, 10, 1))  # fmt: skip
+    client.force_login(officer)
+    fields = submitted_fields(
+        client.get(reverse("referrals:new") + f"?deletion_notice={notice.pk}")
+    )
+    fields |= second_child("Zofia", "Nowak", datetime.date(2016, 3, 1))
+    check = client.post(reverse("referrals:new"), fields)
+    assert check.status_code == 302
+    saved = client.post(check.url, {"child-1": pupil.pk, "child-2": "new"})
+    assert saved.status_code == 302 and saved.url == case.get_absolute_url()
+    notice.refresh_from_db()
+    assert (notice.status, notice.episode) == (DeletionNotice.Status.ATTACHED, case)
+    assert Event.objects.get(verb="deletion_notice.attached").episode == case
+    assert Episode.objects.filter(child__forename="Zofia").exists()
+
+
 class _FormFields(HTMLParser):
     """The fields of a page's POST forms, each with the value the page gives it."""
 
