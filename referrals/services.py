@@ -205,9 +205,8 @@ def referral_intake(
         result.cases.append(episode)
         if case.get("allocate_to_me") and not takes:
             result.left_for_manager.append(episode)
-    if (
-        notice is not None
-    ):  # a school's deletion notice: triaged into its pupil's case, or not at all
+    # A school's deletion notice: triaged into its pupil's case, or not at all.
+    if notice is not None:
         from schools.deletion_services import deletion_referred
 
         pupil_case = result.cases[0]  # the notice's pupil is the form's first child

@@ -234,6 +234,5 @@ def found_by_school_notice() -> Q:
     from schools.models import NewPupilNotice
 
     confirmed = NewPupilNotice.objects.filter(status=NewPupilNotice.Status.CONFIRMED)
-    return Q(closure_details__has_key="new_pupil_notice") & Q(
-        Exists(confirmed.filter(episode=OuterRef("pk")))
-    )
+    return Q(Exists(confirmed.filter(episode=OuterRef("pk"))),
+             closure_details__has_key=NewPupilNotice.CLOSURE_KEY)  # fmt: skip

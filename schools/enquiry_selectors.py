@@ -23,6 +23,19 @@ def enquiries_for(user):
     )
 
 
+def school_letter(enquiry: JointEnquiry):
+    """The removal-from-roll letter's content for the school: the pupil as the school sent
+    them, under the enquiry's reference, so the letter shows nothing of the council's record."""
+    from cases.letters import Authorisation
+
+    return Authorisation(
+        full_name=f"{enquiry.forename} {enquiry.surname}", date_of_birth=enquiry.date_of_birth,
+        upn=enquiry.upn, reference=enquiry.reference, school=enquiry.school,
+        authorised_on=enquiry.episode.removal_from_roll_authorised_on,
+        authorised_by=enquiry.concluded_by,
+    )  # fmt: skip
+
+
 def enquiry_for(user, pk: int) -> JointEnquiry:
     return enquiries_for(user).get(pk=pk)
 

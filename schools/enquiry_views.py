@@ -109,15 +109,7 @@ def enquiry_letter(request, pk):
         episode.removal_from_roll_school_id != enquiry.school_id
     ):  # fmt: skip
         raise Http404("No letter for this enquiry")
-    letter = letters.Authorisation(
-        full_name=f"{enquiry.forename} {enquiry.surname}",
-        date_of_birth=enquiry.date_of_birth,
-        upn=enquiry.upn,
-        reference=enquiry.reference,
-        school=enquiry.school,
-        authorised_on=episode.removal_from_roll_authorised_on,
-        authorised_by=enquiry.concluded_by,
-    )  # the pupil as the school sent them: the letter shows nothing of the council's record
+    letter = enquiry_selectors.school_letter(enquiry)
     if access.is_sensitive(episode):
         access_log_record(user=request.user, episodes=[episode], page=http.page(request),
                           client_address=http.client_address(request),

@@ -110,7 +110,7 @@ def suggestion_confirm(*, notice: NewPupilNotice, by) -> Episode:
         episode=episode, outcome=ClosureOutcome.objects.get(code=FOUND_IN_SCHOOL),
         closed_on=closed_on, by=by, destination_school=notice.school,
         details={"start_date": notice.admitted_on.isoformat(),
-                 "new_pupil_notice": notice.reference},
+                 NewPupilNotice.CLOSURE_KEY: notice.reference},
     )  # fmt: skip
     _decided(notice, by, NewPupilNotice.Status.CONFIRMED)
     return episode

@@ -14,6 +14,9 @@ class NewPupilNotice(models.Model):
     ("found in school") on the case for its officer to confirm or reject; nothing closes
     by itself. One not matched is kept 30 days and tried again as cases are opened."""
 
+    # The key in a case's closure details naming the notice its confirmation closed it by.
+    CLOSURE_KEY = "new_pupil_notice"
+
     class Status(models.TextChoices):
         UNMATCHED = "UNMATCHED", "Received"
         SUGGESTED = "SUGGESTED", "Being checked by the council"
