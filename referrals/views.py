@@ -88,6 +88,8 @@ def referral_new(request):
         pending = _pending(request, request.GET["edit"])
         data = _as_query(pending) if pending else None
     forms = _bind(data, initial=_from_deletion_notice(request) if data is None else None)
+    if request.method == "POST" and forms["referral"].has_error("deletion_notice"):
+        return _back_to_form(request, request.POST, NOTICE_DEALT_WITH, unlink_notice=True)
     if request.method == "POST" and _valid(forms):
         token = str(forms["referral"].cleaned_data["form_token"])
         saved = selectors.referral_saved_from(token)
@@ -104,6 +106,26 @@ def referral_new(request):
         _keep(request, token, pending)
         return redirect("referrals:check", token=token)
     return render(request, "referrals/new.html", {"forms": forms, "has_errors": _errors(forms)})
+
+
+NOTICE_DEALT_WITH = (
+    "The school's deletion notice this referral was made from has been dealt "
+    "with since you started."
+)
+UNLINKED = " The referral is no longer linked to it: if there is still a concern, save it again"
+
+
+def _back_to_form(request, data, message: str, unlink_notice: bool = False):
+    """The form again, with everything the officer typed and ``message`` at the top of its
+    errors; ``unlink_notice`` drops the deletion notice it was made from, which cannot take
+    it now, so saving again saves the referral on its own."""
+    data = data.copy()
+    if unlink_notice:
+        data.pop("referral-deletion_notice", None)
+    forms = _bind(data)
+    _valid(forms)
+    forms["referral"].add_error(None, message + UNLINKED if unlink_notice else message)
+    return render(request, "referrals/new.html", {"forms": forms, "has_errors": True})
 
 
 def _errors(forms) -> bool:
@@ -168,6 +190,9 @@ def referral_check(request, token):
         messages.info(request, "Start a new referral: there is none waiting to be checked.")
         return redirect("referrals:new")
     forms = _bind(_as_query(pending))
+    if forms["referral"].has_error("deletion_notice"):
+        _forget(request, token)
+        return _back_to_form(request, _as_query(pending), NOTICE_DEALT_WITH, unlink_notice=True)
     if not _valid(forms):  # reference data changed in between: back to the form
         return render(request, "referrals/new.html", {"forms": forms, "has_errors": True})
     rows = _candidates(forms)
@@ -257,10 +282,12 @@ def _save(request, forms, entries, token: str, pending: dict, family_choice: str
         messages.error(request, str(error))
         _keep(request, token, pending)
         return redirect("referrals:check", token=token)
-    except CaseError as error:  # e.g. its deletion notice was triaged meanwhile: nothing saved
-        messages.error(request, str(error))
+    except CaseError as error:  # nothing saved; the officer's form comes back to save again
+        from schools.deletion_services import NoticeNotWaiting
+
         _forget(request, token)
-        return redirect("referrals:new")
+        return _back_to_form(request, _as_query(pending), str(error),
+                             unlink_notice=isinstance(error, NoticeNotWaiting))  # fmt: skip
     _report(request, result)
     return redirect(result.cases[0])
 

@@ -45,10 +45,15 @@ def deletion_notice_send(*, by, school, **details) -> DeletionNotice:
     return DeletionNotice.objects.create(school=school, sent_by=by, **details)
 
 
+class NoticeNotWaiting(CaseError):
+    """The notice was dealt with meanwhile, or is not this user's to deal with: whatever was
+    being made from it (a referral) can still be saved on its own."""
+
+
 def _waiting(notice: DeletionNotice) -> DeletionNotice:
     notice = DeletionNotice.objects.select_for_update().get(pk=notice.pk)
     if notice.status != DeletionNotice.Status.RECEIVED:
-        raise CaseError(f"Notice {notice.reference} has already been dealt with.")
+        raise NoticeNotWaiting(f"Notice {notice.reference} has already been dealt with.")
     return notice
 
 
@@ -72,7 +77,7 @@ def deletion_referred(*, notice: DeletionNotice, referral, episode, joined: bool
 
     notice = _waiting(notice)
     if not by.has_perm("schools.triage_deletion_notices") or withheld_from(by, notice):
-        raise CaseError(
+        raise NoticeNotWaiting(
             f"You cannot deal with notice {notice.reference}: the case's officer or a manager does."
         )
     if joined:

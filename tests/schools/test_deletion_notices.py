@@ -14,6 +14,7 @@ from django.urls import reverse
 from cases.models import AccessLogEntry, Episode, Event
 from cme_tracker.core import roles
 from cme_tracker.core.models import OutboxMessage
+from referrals.models import Referral
 from schools import services
 from schools.models import DeletionGround, DeletionNotice, JointEnquiry, SchoolMembership
 from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
@@ -262,6 +263,74 @@ def test_a_referral_from_a_notice_joining_the_pupils_open_case_attaches_the_noti
     assert (notice.status, notice.episode) == (DeletionNotice.Status.ATTACHED, case)
     assert Event.objects.get(verb="deletion_notice.attached").episode == case
     assert Episode.objects.filter(child__forename="Zofia").exists()
+
+
+def test_a_referral_whose_notice_was_dealt_with_meanwhile_comes_back_to_save_on_its_own(
+    client, officer, manager, notice
+):
+    """Nothing the officer typed is lost; the form no longer claims the notice."""
+    from schools.deletion_services import deletion_no_concern
+
+    client.force_login(officer)
+    fields = submitted_fields(
+        client.get(reverse("referrals:new") + f"?deletion_notice={notice.pk}")
+    )
+    fields["referral-reason"] += " Neighbour says the family left in October."
+    deletion_no_concern(notice=notice, reason="Destination school confirmed", by=manager)
+    back = client.post(reverse("referrals:new"), fields)
+    page = back.content.decode()
+    assert back.status_code == 200 and "has been dealt with since you started" in page
+    assert "Neighbour says the family left in October." in page and 'value="Amelia"' in page
+    assert not Episode.objects.exists()
+    again = submitted_fields(back)
+    assert again["referral-deletion_notice"] == ""
+    saved = client.post(reverse("referrals:new"), again)
+    assert saved.status_code == 302
+    assert "Neighbour says the family left in October." in Referral.objects.get().reason
+    notice.refresh_from_db()
+    assert (notice.status, notice.episode) == (DeletionNotice.Status.NO_CONCERN, None)
+
+
+def test_a_notice_dealt_with_while_the_duplicate_check_was_open_sends_the_form_back(
+    client, officer, manager, notice
+):
+    from schools.deletion_services import deletion_no_concern
+
+    ChildFactory(forename="Amelia", surname="Nowak", date_of_birth=datetime.date(2014, 5, 9))
+    client.force_login(officer)
+    fields = submitted_fields(
+        client.get(reverse("referrals:new") + f"?deletion_notice={notice.pk}")
+    )
+    check = client.post(reverse("referrals:new"), fields)
+    assert check.status_code == 302 and "/check/" in check.url
+    deletion_no_concern(notice=notice, reason="Destination school confirmed", by=manager)
+    back = client.post(check.url, {"child-1": "new"})
+    assert "has been dealt with since you started" in back.content.decode()
+    assert submitted_fields(back)["referral-deletion_notice"] == ""
+    assert not Episode.objects.exists()
+
+
+def test_a_notice_not_the_officers_to_deal_with_is_left_alone_when_the_referral_saves(
+    client, officer, manager, notice
+):
+    """A form made up to name a notice about a sensitive child's case (whose officer or a
+    manager deals with it) saves nothing until sent again without it."""
+    pupil = ChildFactory(forename="Amelia", surname="Nowak",
+                         date_of_birth=datetime.date(2014, 5, 9))  # fmt: skip
+    EpisodeFactory(child=pupil, is_sensitive=True, allocated_officer=manager)
+    client.force_login(manager)
+    fields = submitted_fields(
+        client.get(reverse("referrals:new") + f"?deletion_notice={notice.pk}")
+    )
+    fields |= {"referral-reason": "A different child at the same school.",
+               "child-0-forename": "Oskar", "child-0-surname": "Lis"}  # fmt: skip
+    client.force_login(officer)
+    back = client.post(reverse("referrals:new"), fields)
+    page = back.content.decode()
+    assert back.status_code == 200 and "the case&#x27;s officer or a manager does" in page
+    assert "no longer linked to it" in page and 'value="Oskar"' in page
+    assert Episode.objects.count() == 1
+    assert DeletionNotice.objects.get().status == DeletionNotice.Status.RECEIVED
 
 
 class _FormFields(HTMLParser):
