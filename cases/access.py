@@ -37,6 +37,7 @@ HIDDEN = "Hidden: sensitive case"
 class Action(StrEnum):
     EDIT = "edit"
     ADD_ENQUIRY = "add_enquiry"
+    ADD_NOTE = "add_note"
     RECORD_RESPONSE = "record_response"
     CLOSE = "close"
     TAKE = "take"
@@ -54,6 +55,7 @@ class Action(StrEnum):
 PERMISSION = {
     Action.EDIT: "cases.change_episode",
     Action.ADD_ENQUIRY: "cases.add_enquiry",
+    Action.ADD_NOTE: "cases.add_casenote",
     Action.RECORD_RESPONSE: "cases.change_enquiry",
     Action.CLOSE: "cases.close_episode",
     Action.TAKE: "cases.change_episode",
@@ -67,7 +69,8 @@ PERMISSION = {
     Action.VIEW_ACCESS_LOG: "cases.view_accesslogentry",
 }
 # Changes to the case record, bounded by record scope.
-CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.RECORD_RESPONSE, Action.CLOSE}
+CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.ADD_NOTE, Action.RECORD_RESPONSE,
+             Action.CLOSE}  # fmt: skip
 # What only holds on an open case, or only on a closed one.
 OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL}
 CLOSED_ONLY = {Action.REOPEN}

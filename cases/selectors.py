@@ -310,6 +310,18 @@ def open_sibling_episodes(episode: Episode) -> list[Episode]:
     return [episode, *siblings]
 
 
+def notes_for(episode: Episode) -> list:
+    """The case's notes, newest first, each with its author, what was added to it, and
+    whether it is still inside its correction window: two queries however many."""
+    from .models import CaseNote, CaseNoteAddition
+
+    return list(
+        CaseNote.objects.filter(episode=episode).with_correctable().select_related("author")
+        .prefetch_related(Prefetch("additions",
+                                   queryset=CaseNoteAddition.objects.select_related("author")))
+    )  # fmt: skip
+
+
 def next_due_enquiry(episode: Episode):
     outstanding = [e for e in episode.enquiries.all() if e.completed_on is None]
     return min(outstanding, key=lambda e: e.due_on, default=None)

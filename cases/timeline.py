@@ -5,12 +5,14 @@ from cme_tracker.core.words import gov_date
 
 from .access import HIDDEN
 from .models import Episode, Event, Gender, SchoolPhase, SENStatus
+from .models.notes import NoteKind
 
 _CHOICES = {
     "status": dict(Episode.Status.choices),
     "school_phase": dict(SchoolPhase.choices),
     "gender": dict(Gender.choices),
     "sen_status": dict(SENStatus.choices),
+    "kind": dict(NoteKind.choices),
 }
 
 
@@ -52,6 +54,9 @@ TITLES = {
     "closure.rejected": "Closure not approved",
     "deletion_notice.attached": "School's deletion notice added",
     "joint_enquiry.linked": "School's joint enquiry added",
+    "note.added": "Note added",
+    "note.corrected": "Note corrected",
+    "note.added_to": "Added to a note",
 }
 
 FIELD_LABELS = {
@@ -71,6 +76,8 @@ FIELD_LABELS = {
     "closure_outcome": "Outcome",
     "removal_from_roll_authorised_on": "Removal from roll authorised on",
     "completed_on": "Completed on",
+    "kind": "Type of note",
+    "happened_on": "Date of the note",
     # The child's own details (visible to every officer, as on the case page).
     "forename": "First name",
     "surname": "Last name",
@@ -118,6 +125,10 @@ def _free_text(event: Event) -> list[str]:
     if event.verb in ("episode.reopened", "closure.rejected", "sensitivity.marked",
                       "sensitivity.lifted"):  # fmt: skip
         return [payload.get("reason") or payload.get("note") or ""]
+    if event.verb in ("note.added", "note.added_to"):
+        return [payload.get("text") or ""]
+    if event.verb == "note.corrected" and "text" in payload:
+        return [f"Was: {payload['text'].get('before')}", f"Now: {payload['text'].get('after')}"]
     if event.verb == "joint_enquiry.linked":
         return [f"Joint enquiry {payload.get('enquiry')} with {payload.get('school')}, ground "
                 f"({payload.get('ground')})"]  # fmt: skip
@@ -169,8 +180,11 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     written = [line for line in _free_text(event) if line]
     if written:
         lines += written if show_sensitive else [HIDDEN]
-    if event.verb == "enquiry.added" and payload.get("family"):
+    if event.verb in ("enquiry.added", "note.added") and payload.get("family"):
         lines.append("Recorded on every brother's and sister's open case")
+    if event.verb == "note.added":
+        lines.insert(0, f"{_words('kind', payload.get('kind'), names)} on "
+                        f"{gov_date(payload.get('happened_on'))}")  # fmt: skip
     if event.verb in ("episode.opened", "episode.referral_attached"):
         referral = names.get(("referral", payload.get("referral")))
         lines += _referral_lines(referral, show_sensitive)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, record_views, views
+from . import import_views, note_views, record_views, views
 
 app_name = "cases"
 
@@ -42,6 +42,9 @@ urlpatterns = [
         views.enquiry_complete,
         name="enquiry_complete",
     ),
+    path("<int:pk>/notes/new/", note_views.note_add, name="note_add"),
+    path("<int:pk>/notes/<int:note_pk>/correct/", note_views.note_correct, name="note_correct"),
+    path("<int:pk>/notes/<int:note_pk>/add/", note_views.note_add_to, name="note_add_to"),
     path("<int:pk>/close/", views.episode_close, name="close"),
     path("<int:pk>/closures/<int:proposal_pk>/", views.closure_decide, name="closure_decide"),
     path("<int:pk>/reopen/", views.episode_reopen, name="reopen"),

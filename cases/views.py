@@ -280,6 +280,7 @@ def episode_detail(request, episode):
             referrals=referral_selectors.referrals_for_case(episode),
             pending=pending,
             suggestions=school_selectors.suggestions_for(episode),
+            notes=selectors.notes_for(episode),
             tab="summary",
         ),
     )

@@ -9,7 +9,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.bulk.importer import import_file
-from cases.models import Alert, CaseImport, ClosureOutcome, ClosureProposal, Episode, Notification
+from cases.models import (
+    Alert,
+    CaseImport,
+    CaseNote,
+    CaseNoteAddition,
+    ClosureOutcome,
+    ClosureProposal,
+    Episode,
+    Notification,
+)
 from cases.upn import expected_check_letter
 from cme_tracker.core import roles
 from cme_tracker.core.models import User
@@ -44,6 +53,10 @@ def _cases(rows: int, officer, start: int = 0):
         alert = Alert.objects.create(level=Alert.Level.STALE, episode=episode,
                                      quiet_since=TODAY - dt.timedelta(days=i))  # fmt: skip
         Notification.objects.create(alert=alert, recipient=officer)
+        first = Episode.objects.filter(status="OPEN").order_by("pk").first()  # the case page's
+        note = CaseNote.objects.create(episode=first, kind="OTHER", happened_on=TODAY,
+                                       text=f"Note {i}", author=officer)  # fmt: skip
+        CaseNoteAddition.objects.create(note=note, text="Added later", author=officer)
         ScorecardSnapshot.objects.create(year=1990 + i, quarter=1, taken_by=manager,
                                          figures={}, csv="", xlsx=b"", pdf=b"")  # fmt: skip
         CaseImport.objects.create(
@@ -104,7 +117,8 @@ PAGES = [
     ("home, the team's caseload", "manager", lambda: "/", 9),
     ("search by name", "officer", lambda: "/cases/?q=muller", 9),  # the children, then cases
     ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
-    ("case page", "manager", _case_page, 11),  # with the schools' suggested closures
+    # with the schools' suggested closures, and the case's notes with their additions (2)
+    ("case page", "manager", _case_page, 13),
     ("caseload aging", "manager", lambda: "/reports/caseload/", 11),  # + schools: 4
     # the DfE return's snapshot is a savepoint in a test, and its release: 2
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 12),

@@ -1,5 +1,6 @@
 from .alerts import Alert, Notification
 from .episodes import AccessLogEntry, CaseImport, ClosureProposal, Enquiry, Episode, Event
+from .notes import CaseNote, CaseNoteAddition
 from .people import Address, Carer, Child, ChildNamePart, Family, Gender, SENStatus
 from .reference import (
     Area,
@@ -24,6 +25,8 @@ __all__ = [
     "Notification",
     "Area",
     "Carer",
+    "CaseNote",
+    "CaseNoteAddition",
     "Child",
     "ChildNamePart",
     "ClosureProposal",

@@ -30,6 +30,7 @@ from .episodes import (
     removal_from_roll_authorise,
 )
 from .events import event_record
+from .notes import note_add, note_add_to, note_correct
 from .people import (
     child_create,
     child_join_family,
@@ -68,6 +69,9 @@ __all__ = [
     "family_add_details",
     "family_create",
     "missing_core_enquiries",
+    "note_add",
+    "note_add_to",
+    "note_correct",
     "removal_from_roll_authorise",
     "sensitivity_lift",
     "sensitivity_mark",

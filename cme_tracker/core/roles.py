@@ -12,7 +12,7 @@ ADMINISTRATOR = "Administrator"
 SCHOOL_USER = "School user"
 ROLES = [CME_OFFICER, TEAM_MANAGER, HEAD_OF_SERVICE, ADMINISTRATOR, SCHOOL_USER]
 
-_CASE_RECORDS = ["child", "family", "carer", "address", "episode", "enquiry"]
+_CASE_RECORDS = ["child", "family", "carer", "address", "episode", "enquiry", "casenote"]
 _REFERENCE_DATA = [
     "cases.closureoutcome",
     "cases.presentingneed",
