@@ -44,6 +44,7 @@ class Action(StrEnum):
     ALLOCATE = "allocate"
     REOPEN = "reopen"
     APPROVE_CLOSURE = "approve_closure"
+    REVIEW = "review"
     AUTHORISE_REMOVAL = "authorise_removal"
     DOWNLOAD_LETTER = "download_letter"
     MARK_SENSITIVE = "mark_sensitive"
@@ -62,6 +63,7 @@ PERMISSION = {
     Action.ALLOCATE: "cases.allocate_episode",
     Action.REOPEN: "cases.reopen_episode",
     Action.APPROVE_CLOSURE: "cases.approve_closure",
+    Action.REVIEW: "cases.add_casereview",
     Action.AUTHORISE_REMOVAL: "cases.authorise_removal_from_roll",
     Action.DOWNLOAD_LETTER: "cases.view_episode",
     Action.MARK_SENSITIVE: "cases.change_episode",
@@ -72,7 +74,7 @@ PERMISSION = {
 CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.ADD_NOTE, Action.RECORD_RESPONSE,
              Action.CLOSE}  # fmt: skip
 # What only holds on an open case, or only on a closed one.
-OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL}
+OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL, Action.REVIEW}
 CLOSED_ONLY = {Action.REOPEN}
 # What someone may do without seeing a sensitive case's details: hide more, see who looked.
 BLIND = {Action.MARK_SENSITIVE, Action.VIEW_ACCESS_LOG}

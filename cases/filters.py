@@ -9,7 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils import timezone
 
-from . import access, aging, reference_lists, selectors
+from . import access, aging, reference_lists, reviews, selectors
 from .forms import officer_choices
 from .models import (
     Child,
@@ -134,6 +134,12 @@ class EpisodeFilter(filters.FilterSet):
         method="by_overdue",
         empty_label="Any",
     )
+    review = filters.ChoiceFilter(
+        label="Manager's review",
+        choices=[("due", "Due a review"), ("not_due", "Not due")],
+        method="by_review",
+        empty_label="Any",
+    )
     presenting_need = filters.ChoiceFilter(
         label="Presenting need",
         field_name="presenting_need_id",
@@ -255,6 +261,10 @@ class EpisodeFilter(filters.FilterSet):
     def by_overdue(self, queryset, name, value):
         overdue = selectors.has_overdue_q(timezone.localdate())
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+    def by_review(self, queryset, name, value):
+        due = reviews.due_q(timezone.localdate())
+        return queryset.filter(due) if value == "due" else queryset.exclude(due)
 
     @property
     def figure_followed(self):

@@ -1,4 +1,5 @@
-"""Forms for case notes. They validate and explain; ``services.notes`` makes the changes."""
+"""Forms for case notes and managers' case reviews. They validate and explain; services make
+the changes."""
 
 from django import forms
 
@@ -38,3 +39,25 @@ class NoteAdditionForm(GovukForm):
         error_messages={"required": "Enter what you are adding to the note",
                         "max_length": f"The addition must be {TEXT_LIMIT:,} characters or fewer"},
     )  # fmt: skip
+
+
+class ReviewForm(GovukForm):
+    reviewed_on = DateField(label="Date of the review", help_text="For example, 27 3 2026")
+    decision = forms.CharField(
+        label="Decision or direction", max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the officer is to do next, or what was decided, and why.",
+        error_messages={"required": "Enter the decision or direction given",
+                        "max_length": f"The decision must be {TEXT_LIMIT:,} characters or fewer"},
+    )  # fmt: skip
+    next_review_on = DateField(
+        label="Date of the next review", required=False, not_in_future=False,
+        help_text="Leave blank for the latest allowed.",
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        reviewed, following = data.get("reviewed_on"), data.get("next_review_on")
+        if reviewed and following and following <= reviewed:
+            self.add_error("next_review_on", "The next review must be after this one")
+        return data

@@ -1,16 +1,16 @@
-"""Case notes from a case: write one (a family note on the brothers' and sisters' open cases
-too), correct it in its first minutes, add to it after. Each page is a case page
-(``case_view``): the same access log and record scope."""
+"""Case notes and managers' reviews from a case: write a note (a family note on the brothers'
+and sisters' open cases too), correct it in its first minutes, add to it after; record a
+review. Each page is a case page (``case_view``): the same access log and record scope."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 
-from . import services
+from . import reviews, selectors, services
 from .access import Action
 from .errors import CaseError
 from .models import CaseNote
-from .note_forms import NoteAdditionForm, NoteForm
+from .note_forms import NoteAdditionForm, NoteForm, ReviewForm
 from .views import _form_page, _siblings_for, case_view
 
 
@@ -78,3 +78,29 @@ def note_add_to(request, episode, note_pk):
             return redirect(episode.get_absolute_url() + "#notes")
     return _form_page(request, episode, form, title="Add to a note", submit="Save addition",
                       note=note)  # fmt: skip
+
+
+@case_view(Action.REVIEW)
+def review_add(request, episode):
+    """A manager's case review: the decision or direction, and when the next one is due."""
+    latest = reviews.latest_next_review(timezone.localdate())
+    form = ReviewForm(request.POST or None, initial={"reviewed_on": timezone.localdate()})
+    form.fields["next_review_on"].help_text = (
+        f"Leave blank for the latest allowed: {reviews.every_working_days()} working days after "
+        f"the review ({latest:%-d %B %Y} for a review today)."
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.case_review_record(
+                episode=episode, reviewed_on=data["reviewed_on"], decision=data["decision"],
+                next_review_on=data["next_review_on"], by=request.user,
+            )  # fmt: skip
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Review recorded: next due {review.due_on:%-d %B %Y}")
+            return redirect(episode.get_absolute_url() + "#oversight")
+    last = selectors.reviews_for(episode)[:1]
+    return _form_page(request, episode, form, title="Record a case review", submit="Save review",
+                      last_review=last[0] if last else None)  # fmt: skip

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
-from . import access, reference_lists
+from . import access, reference_lists, reviews
 from .models import CaseImport, Child, ClosureProposal, Enquiry, Episode, Event
 from .models.episodes import NEXT_DUE_KEY
 from .names import names_match
@@ -101,6 +101,7 @@ def caseload_summary(*, user, today: date | None = None) -> dict:
         unallocated=Count("pk", filter=Q(allocated_officer__isnull=True)),
         my_overdue=Count("pk", filter=mine & overdue),
         team_overdue=Count("pk", filter=overdue),
+        team_review_due=Count("pk", filter=reviews.due_q(today)),
     )
     approvals = ClosureProposal.objects.filter(decision=ClosureProposal.Decision.PENDING).count()
     return {
@@ -109,6 +110,7 @@ def caseload_summary(*, user, today: date | None = None) -> dict:
         "unallocated": counts["unallocated"],
         "my_overdue": counts["my_overdue"],
         "team_overdue": counts["team_overdue"],
+        "team_review_due": counts["team_review_due"],
         "awaiting_approval": approvals,
     }
 
@@ -320,6 +322,13 @@ def notes_for(episode: Episode) -> list:
         .prefetch_related(Prefetch("additions",
                                    queryset=CaseNoteAddition.objects.select_related("author")))
     )  # fmt: skip
+
+
+def reviews_for(episode: Episode) -> list:
+    """The case's reviews, newest first, each with its reviewer."""
+    from .models import CaseReview
+
+    return list(CaseReview.objects.filter(episode=episode).select_related("reviewer"))
 
 
 def next_due_enquiry(episode: Episode):

@@ -57,6 +57,7 @@ TITLES = {
     "note.added": "Note added",
     "note.corrected": "Note corrected",
     "note.added_to": "Added to a note",
+    "review.recorded": "Case reviewed by a manager",
 }
 
 FIELD_LABELS = {
@@ -127,6 +128,8 @@ def _free_text(event: Event) -> list[str]:
         return [payload.get("reason") or payload.get("note") or ""]
     if event.verb in ("note.added", "note.added_to"):
         return [payload.get("text") or ""]
+    if event.verb == "review.recorded":
+        return [f"Decision or direction: {payload.get('decision')}"]
     if event.verb == "note.corrected" and "text" in payload:
         return [f"Was: {payload['text'].get('before')}", f"Now: {payload['text'].get('after')}"]
     if event.verb == "joint_enquiry.linked":
@@ -182,6 +185,9 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
         lines += written if show_sensitive else [HIDDEN]
     if event.verb in ("enquiry.added", "note.added") and payload.get("family"):
         lines.append("Recorded on every brother's and sister's open case")
+    if event.verb == "review.recorded":
+        lines.insert(0, f"Reviewed {gov_date(payload.get('reviewed_on'))}; next review due "
+                        f"{gov_date(payload.get('due_on'))}")  # fmt: skip
     if event.verb == "note.added":
         lines.insert(0, f"{_words('kind', payload.get('kind'), names)} on "
                         f"{gov_date(payload.get('happened_on'))}")  # fmt: skip

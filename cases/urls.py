@@ -45,6 +45,7 @@ urlpatterns = [
     path("<int:pk>/notes/new/", note_views.note_add, name="note_add"),
     path("<int:pk>/notes/<int:note_pk>/correct/", note_views.note_correct, name="note_correct"),
     path("<int:pk>/notes/<int:note_pk>/add/", note_views.note_add_to, name="note_add_to"),
+    path("<int:pk>/reviews/new/", note_views.review_add, name="review_add"),
     path("<int:pk>/close/", views.episode_close, name="close"),
     path("<int:pk>/closures/<int:proposal_pk>/", views.closure_decide, name="closure_decide"),
     path("<int:pk>/reopen/", views.episode_reopen, name="reopen"),

@@ -19,6 +19,7 @@ from referrals import selectors as referral_selectors
 from schools import selectors as school_selectors
 
 from . import access, letters, paging, selectors, services
+from . import reviews as case_reviews
 from .errors import CaseError, StaleEdit
 from .filters import SORTS, EpisodeFilter, identified_q
 from .forms import (
@@ -281,6 +282,9 @@ def episode_detail(request, episode):
             pending=pending,
             suggestions=school_selectors.suggestions_for(episode),
             notes=selectors.notes_for(episode),
+            reviews=selectors.reviews_for(episode),
+            review_due_on=case_reviews.due_on(episode),
+            today=timezone.localdate(),
             tab="summary",
         ),
     )

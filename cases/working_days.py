@@ -30,3 +30,11 @@ def add_working_days(start: date, days: int) -> date:
         day += timedelta(days=1)
         days -= is_working_day(day)
     return day
+
+
+def latest_day_before(today: date, working_days: int) -> date:
+    """The latest day at least ``working_days`` working days before ``today``."""
+    day = today
+    while working_days_between(day, today) < working_days:
+        day -= timedelta(days=1)
+    return day

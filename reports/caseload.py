@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from django.urls import reverse
 
-from cases import aging
+from cases import aging, reviews
 from cases.models import Episode, Locality
 from cases.selectors import has_overdue_q
 
@@ -20,16 +20,19 @@ class Line:
     bands: list[int]
     overdue: int
     total: int
+    reviews_due: int = 0
 
     def link(self, **extra) -> str:
         return reverse("cases:list") + "?" + urlencode({"status": "open", **self.filters, **extra})
 
     @property
     def cells(self):
-        """(count, link) for each time-open band, then cases with overdue enquiries, total."""
+        """(count, link) for each time-open band, then cases with overdue enquiries, cases due
+        a manager's review, total."""
         cells = [(count, self.link(time_open=key))
                  for count, (key, *_) in zip(self.bands, aging.TIME_OPEN, strict=True)]  # fmt: skip
-        return [*cells, (self.overdue, self.link(overdue="yes")), (self.total, self.link())]
+        return [*cells, (self.overdue, self.link(overdue="yes")),
+                (self.reviews_due, self.link(review="due")), (self.total, self.link())]  # fmt: skip
 
 
 def _open(today: date):
@@ -37,6 +40,13 @@ def _open(today: date):
     the database keeps: no enquiry is read)."""
     return aging.with_bands(Episode.objects.filter(status=Episode.Status.OPEN), today).annotate(
         has_overdue=ExpressionWrapper(has_overdue_q(today), output_field=BooleanField())
+    )
+
+
+def _open_with_reviews(today: date):
+    """``_open``, and whether each case is due a manager's review (``cases.reviews``)."""
+    return _open(today).annotate(
+        review_due=ExpressionWrapper(reviews.due_q(today), output_field=BooleanField())
     )
 
 
@@ -54,12 +64,13 @@ def aging_counts():
 def _line(label, filters, row) -> Line:
     bands = [row[f"band{i}"] for i in range(len(aging.TIME_OPEN))]
     return Line(label=label, filters=filters, bands=bands, overdue=row["overdue"],
-                total=row["total"])  # fmt: skip
+                total=row["total"], reviews_due=row.get("reviews_due", 0))  # fmt: skip
 
 
 def _empty() -> dict:
     bands = {f"band{i}": 0 for i in range(len(aging.TIME_OPEN))}
-    return {**bands, "overdue": 0, "total": 0, "days": [0] * len(aging.DAYS_MISSING)}
+    return {**bands, "overdue": 0, "reviews_due": 0, "total": 0,
+            "days": [0] * len(aging.DAYS_MISSING)}  # fmt: skip
 
 
 def _summed(cells, key) -> dict:
@@ -72,6 +83,7 @@ def _summed(cells, key) -> dict:
         if cell["days_missing_band"] is not None:
             line["days"][cell["days_missing_band"]] += cell["n"]
         line["overdue"] += cell["n"] if cell["has_overdue"] else 0
+        line["reviews_due"] += cell["n"] if cell["review_due"] else 0
         line["total"] += cell["n"]
     return lines
 
@@ -79,8 +91,9 @@ def _summed(cells, key) -> dict:
 def caseload_aging(today: date) -> dict:
     """One pass over the open cases, grouped by officer, locality and band; each table is the
     groups added up."""
-    cells = list(_open(today).values("allocated_officer", "locality", "time_open_band",
-                                     "days_missing_band", "has_overdue")
+    cells = list(_open_with_reviews(today).values("allocated_officer", "locality",
+                                                  "time_open_band", "days_missing_band",
+                                                  "has_overdue", "review_due")
                  .annotate(n=Count("pk")).order_by())  # fmt: skip
     by_officer = _summed(cells, lambda cell: cell["allocated_officer"])
     people = get_user_model().objects.in_bulk([pk for pk in by_officer if pk is not None])

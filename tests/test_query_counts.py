@@ -14,6 +14,7 @@ from cases.models import (
     CaseImport,
     CaseNote,
     CaseNoteAddition,
+    CaseReview,
     ClosureOutcome,
     ClosureProposal,
     Episode,
@@ -57,6 +58,9 @@ def _cases(rows: int, officer, start: int = 0):
         note = CaseNote.objects.create(episode=first, kind="OTHER", happened_on=TODAY,
                                        text=f"Note {i}", author=officer)  # fmt: skip
         CaseNoteAddition.objects.create(note=note, text="Added later", author=officer)
+        week = TODAY + dt.timedelta(days=7)
+        CaseReview.objects.create(episode=first, reviewed_on=TODAY, decision=f"Review {i}",
+                                  next_review_on=week, due_on=week, reviewer=manager)  # fmt: skip
         ScorecardSnapshot.objects.create(year=1990 + i, quarter=1, taken_by=manager,
                                          figures={}, csv="", xlsx=b"", pdf=b"")  # fmt: skip
         CaseImport.objects.create(
@@ -117,8 +121,9 @@ PAGES = [
     ("home, the team's caseload", "manager", lambda: "/", 9),
     ("search by name", "officer", lambda: "/cases/?q=muller", 9),  # the children, then cases
     ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
-    # with the schools' suggested closures, and the case's notes with their additions (2)
-    ("case page", "manager", _case_page, 13),
+    # with the schools' suggested closures, the case's notes with their additions (2) and
+    # its reviews (1)
+    ("case page", "manager", _case_page, 14),
     ("caseload aging", "manager", lambda: "/reports/caseload/", 11),  # + schools: 4
     # the DfE return's snapshot is a savepoint in a test, and its release: 2
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 12),

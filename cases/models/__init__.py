@@ -17,6 +17,7 @@ from .reference import (
     School,
     SchoolPhase,
 )
+from .reviews import CaseReview
 
 __all__ = [
     "AccessLogEntry",
@@ -27,6 +28,7 @@ __all__ = [
     "Carer",
     "CaseNote",
     "CaseNoteAddition",
+    "CaseReview",
     "Child",
     "ChildNamePart",
     "ClosureProposal",

@@ -150,6 +150,11 @@ class Episode(models.Model):
         help_text="The earliest due date of its outstanding enquiries, kept by the database "
         "(cases.derived).",
     )  # fmt: skip
+    last_reviewed_on = models.DateField(null=True, blank=True, editable=False)
+    review_due_on = models.DateField(
+        "next review due", null=True, blank=True, editable=False,
+        help_text="Set by a manager's review (cases.reviews); blank until the first.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -165,7 +170,7 @@ class Episode(models.Model):
                 NEXT_DUE_KEY,
                 "id",
                 condition=Q(status="OPEN"),
-                include=["allocated_officer", "next_due_on"],
+                include=["allocated_officer", "next_due_on", "referral_date", "review_due_on"],
                 name="episode_open_next_due",
             ),  # fmt: skip
             models.Index(

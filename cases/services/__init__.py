@@ -38,6 +38,7 @@ from .people import (
     family_add_details,
     family_create,
 )
+from .reviews import case_review_record
 from .sensitivity import sensitivity_lift, sensitivity_mark
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "overdue_scan",
     "ClosureRefused",
     "case_close",
+    "case_review_record",
     "child_create",
     "child_join_family",
     "child_move_family",

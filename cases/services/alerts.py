@@ -3,7 +3,7 @@ overdue, flag quiet cases to managers. Each alert is raised once (a database con
 stands behind the check), so running the scan twice, or two at once, sends nothing twice."""
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -14,7 +14,7 @@ from cme_tracker.core import clock, locks, roles
 
 from ..models import Alert, Episode, Event, Notification
 from ..models.episodes import NO_DUE_DATE
-from ..working_days import working_days_between
+from ..working_days import latest_day_before
 
 logger = logging.getLogger(__name__)
 
@@ -91,14 +91,6 @@ _SCANS = {
 }  # fmt: skip
 
 
-def _latest_day(today: date, working_days: int) -> date:
-    """The latest day at least ``working_days`` working days before ``today``."""
-    day = today
-    while working_days_between(day, today) < working_days:
-        day -= timedelta(days=1)
-    return day
-
-
 def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
                  quiet_after: int = 20) -> int:  # fmt: skip
     """Raise every alert due today, a statement for each kind however many are due; returns
@@ -109,11 +101,11 @@ def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
         params = {
             "today": today, "managers": [user.pk for user in _managers()],
             "no_due": NO_DUE_DATE,  # the next due key, as indexed (models.episodes)
-            "quiet_by": _latest_day(today, quiet_after),
+            "quiet_by": latest_day_before(today, quiet_after),
         }  # fmt: skip
         created = 0
         for level, due_by in ((Alert.Level.OVERDUE, today),
-                              (Alert.Level.ESCALATED, _latest_day(today, escalate_after)),
+                              (Alert.Level.ESCALATED, latest_day_before(today, escalate_after)),
                               (Alert.Level.STALE, today)):  # fmt: skip
             cursor.execute(_SCANS[level], {**params, "level": level, "due_by": due_by})
             created += cursor.fetchone()[0]

@@ -32,6 +32,7 @@ _READ_ALL = (
     [f"cases.view_{m}" for m in _CASE_RECORDS]
     + [
         "cases.view_event",
+        "cases.view_casereview",
         "referrals.view_referral",
     ]
     + [f"{ref.split('.')[0]}.view_{ref.split('.')[1]}" for ref in _REFERENCE_DATA]
@@ -54,6 +55,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_OFFICER,
         "cases.allocate_episode",
         "cases.approve_closure",
+        "cases.add_casereview",
         "cases.reopen_episode",
         "cases.view_sensitive_episode",
         "cases.work_every_episode",

@@ -292,6 +292,11 @@ CME_DELETION_NOTICE_FLAG_WORKING_DAYS = env.int("CME_DELETION_NOTICE_FLAG_WORKIN
 CME_JOINT_ENQUIRY_FIRST_STEP_WORKING_DAYS = env.int("CME_JOINT_ENQUIRY_FIRST_STEP_WORKING_DAYS",
                                                     default=3)  # fmt: skip
 
+# A case is due a manager's review after this many working days without one, and when open
+# this many weeks with no review since (cases.reviews).
+CME_REVIEW_WORKING_DAYS = env.int("CME_REVIEW_WORKING_DAYS", default=20)
+CME_REVIEW_OPEN_WEEKS = env.int("CME_REVIEW_OPEN_WEEKS", default=12)
+
 # Axes warns when its lockout is not keyed on the address: the address limit is the
 # throttle's own, and keying axes on it would let a good sign-in from an address clear
 # that address's failures.

@@ -50,6 +50,7 @@ EXPECTED = {
         "lift sensitivity":  "......",
         "who has looked":    "......",
         "approve closure":   "......",
+        "review":            "......",
     },
     "officer with sensitive access": {
         "see details":       "YYYYYY",
@@ -66,6 +67,7 @@ EXPECTED = {
         "lift sensitivity":  "......",
         "who has looked":    "......",
         "approve closure":   "......",
+        "review":            "......",
     },
     "manager": {
         "see details":       "YYYYYY",
@@ -82,6 +84,7 @@ EXPECTED = {
         "lift sensitivity":  "...YYY",
         "who has looked":    "YYYYYY",
         "approve closure":   "YYYYYY",
+        "review":            "YYYYYY",
     },
     "head of service": {
         "see details":       "-YY-..",
@@ -98,6 +101,7 @@ EXPECTED = {
         "lift sensitivity":  "-..-..",
         "who has looked":    "-..-..",
         "approve closure":   "-..-..",
+        "review":            "-..-..",
     },
     "administrator": {
         "see details":       "-YY-..",
@@ -114,6 +118,7 @@ EXPECTED = {
         "lift sensitivity":  "-..-..",
         "who has looked":    "-YY-YY",
         "approve closure":   "-..-..",
+        "review":            "-..-..",
     },
 }  # fmt: skip
 
@@ -132,6 +137,7 @@ PAGES = {
     "change details": "cases:edit",
     "add an enquiry": "cases:enquiry_add",
     "add a note": "cases:note_add",
+    "review": "cases:review_add",
     "close": "cases:close",
     "allocate": "cases:allocate",
     "authorise removal": "cases:removal_from_roll",
