@@ -50,3 +50,32 @@ def due_q(today: date, prefix: str = "") -> Q:
         Q(**{f"{prefix}review_due_on__lte": today})
         | Q(**{f"{prefix}review_due_on__isnull": True, f"{prefix}referral_date__lte": never_by})
     )
+
+
+# The rule above at a past date ``e``: the case's last review on or before it set when it
+# was next due; a case not yet reviewed then was due if referred by ``never_by``.
+_ON_TIME_AT = """
+SELECT x.e, count(*)::int,
+       (count(*) FILTER (WHERE NOT CASE WHEN r.due_on IS NOT NULL THEN r.due_on <= x.e
+                                        ELSE ep.referral_date <= x.never_by END))::int
+FROM unnest(%(ends)s::date[], %(never_by)s::date[]) AS x(e, never_by)
+JOIN cases_episode ep ON ep.referral_date <= x.e AND (ep.closed_on IS NULL OR ep.closed_on > x.e)
+LEFT JOIN LATERAL (
+    SELECT due_on FROM cases_casereview
+    WHERE episode_id = ep.id AND reviewed_on <= x.e
+    ORDER BY reviewed_on DESC, id DESC LIMIT 1
+) AS r ON true
+GROUP BY x.e
+"""
+
+
+def on_time_at(cursor, ends: list[date]) -> dict[date, tuple[int, int]]:
+    """{day: (cases active at its end, those not due a review then)} for each of ``ends``,
+    in one statement; active as the scorecard counts it (referred by the day, not closed by
+    it)."""
+    if not ends:
+        return {}
+    cursor.execute(_ON_TIME_AT, {
+        "ends": ends, "never_by": [latest_day_before(end, every_working_days()) for end in ends],
+    })  # fmt: skip
+    return {end: (active, on_time) for end, active, on_time in cursor.fetchall()}

@@ -196,6 +196,9 @@ class Indicator:
 
 # Counted from the schools' notices when the scorecard is read (``scorecard._found_by_school``).
 FOUND_BY_SCHOOL_NOTICE = "found_by_school_notice"
+# Worked out from the cases and their reviews when the scorecard is read
+# (``scorecard._reviewed_on_time``).
+REVIEWED_ON_TIME = "reviewed_on_time"
 
 
 def _referred(by=None) -> tuple[Count, ...]:
@@ -253,6 +256,12 @@ INDICATORS = [
               "within 5 working days (weekends and bank holidays excluded)."),
     Indicator("overdue_at_end", "Active cases with an overdue enquiry at the period end",
               "stock", (Count("active.overdue"),), polarity="lower"),
+    Indicator(REVIEWED_ON_TIME, "Active cases reviewed on time at the period end (%)",
+              "measure", (Count(REVIEWED_ON_TIME),), polarity="higher",
+              definition="Share of the cases active at the period end that were not due a "
+              "manager's review then: reviewed within the last 20 working days (or by the "
+              "next review date set), and since 12 weeks open. Blank before the first review "
+              "was recorded."),
 ]  # fmt: skip
 BY_ID = {indicator.id: indicator for indicator in INDICATORS}
 
@@ -278,7 +287,7 @@ SECTIONS = [
             ("1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to")),
     Section("Current caseload at the quarter end", "Current caseload",
             ("6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity", "family_size",
-             "overdue_at_end")),
+             "overdue_at_end", REVIEWED_ON_TIME)),
     Section("Resolved cases", "Resolved",
             ("7", "closure_outcome", "found_by_school_notice", "median_days_to_close",
              "first_enquiry_5_days")),

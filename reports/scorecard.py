@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from cases import aging
+from cases import aging, reviews
 from cases.models import Episode
 from cases.working_days import add_working_days
 from cme_tracker.core import reads
@@ -139,7 +139,8 @@ def _measures(kind: str) -> list[str]:
     """The kept counts the flows (kind 'flow', medians' days included) or the stocks read."""
     return list(dict.fromkeys(
         count.measure for indicator in registry.INDICATORS for count in indicator.counts
-        if count.of not in (FIRST_ENQUIRY, registry.FOUND_BY_SCHOOL_NOTICE)
+        if count.of not in (FIRST_ENQUIRY, registry.FOUND_BY_SCHOOL_NOTICE,
+                            registry.REVIEWED_ON_TIME)
         and (indicator.kind == kind or (indicator.kind == "measure" and kind == "flow"))
     ))  # fmt: skip
 
@@ -269,6 +270,24 @@ def _found_by_school(figures: _Figures, periods: list[Quarter]) -> None:
         found[Quarter.at(row["quarter"])] = row["cases"]
 
 
+def _reviewed_on_time(ends: list[Quarter], today: date) -> dict[Quarter, float | None]:
+    """The share of cases active at each quarter end (today, for one not yet ended) that
+    were not due a manager's review then (``cases.reviews``). None before the first review
+    recorded: the tracker holds no oversight to count before it."""
+    from django.db.models import Min
+
+    from cases.models import CaseReview
+
+    first = CaseReview.objects.aggregate(first=Min("reviewed_on"))["first"]
+    if first is None:
+        return {}
+    days = {quarter: min(quarter.end, today) for quarter in ends
+            if quarter.start <= today and quarter.end >= first}  # fmt: skip
+    with reads.cursor() as cursor:
+        counts = reviews.on_time_at(cursor, sorted(set(days.values())))
+    return {quarter: _share([counts.get(day, (0, 0))]) for quarter, day in days.items()}
+
+
 def _share(counts: list[tuple[int, int]]) -> float | None:
     total = sum(total for total, _ in counts)
     return round(100 * sum(quick for _, quick in counts) / total, 1) if total else None
@@ -289,6 +308,8 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     _add_counts(_read_counts(periods, ends), figures, labels, today)
     first_enquiry = _first_enquiry_counts(periods)
     _found_by_school(figures, periods)
+    on_time = _reviewed_on_time(ends, today)
+    figures.values[(registry.REVIEWED_ON_TIME, "")].update(on_time)
     to_date = next((q for q in quarters(year) if q.start <= today < q.end), None)
     if to_date:
         _caseload_today(figures, to_date, today)
@@ -311,6 +332,13 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
         },
         "first_enquiry_5_days": {
             y: _share([first_enquiry[q] for q in begun[y] if q in first_enquiry]) for y in years
+        },
+        # A share at a quarter end: the year's is at its latest quarter end passed.
+        registry.REVIEWED_ON_TIME: {
+            y: next(
+                (on_time[q] for q in reversed(quarters(y)) if q.end <= today and q in on_time), None
+            )
+            for y in years
         },
     }
     result = Scorecard(year=year, today=today)
