@@ -218,10 +218,20 @@ class ClosureDecisionForm(GovukForm):
         error_messages={"required": "Choose whether to approve the closure"},
     )
     note = forms.CharField(
-        label="Reason, if you are sending it back",
+        label="Reason (needed if you are sending it back)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    for_family = forms.BooleanField(
+        label="Decide the same, with the same reason, for the brothers' and sisters' closures "
+        "listed above",
+        required=False,
+    )
+
+    def __init__(self, *args, siblings_pending: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not siblings_pending:
+            del self.fields["for_family"]
 
     def clean(self):
         data = super().clean()

@@ -324,6 +324,36 @@ def notes_for(episode: Episode) -> list:
     )  # fmt: skip
 
 
+def pending_sibling_closures(episode: Episode) -> list[ClosureProposal]:
+    """Closures as enquiries exhausted waiting on the open cases of the child's brothers and
+    sisters (not this case's), oldest case first."""
+    if episode.child.family_id is None:
+        return []
+    return list(
+        ClosureProposal.objects.filter(
+            decision=ClosureProposal.Decision.PENDING, episode__status=Episode.Status.OPEN,
+            episode__child__family_id=episode.child.family_id,
+        ).exclude(episode=episode)
+        .select_related("episode__child__family", "proposed_by").order_by("episode_id")
+    )  # fmt: skip
+
+
+def core_enquiries_done(episodes: list[Episode]) -> dict[int, list[tuple]]:
+    """{case: [(core enquiry type, its latest completed enquiry or None)]}, in two queries
+    however many cases: what a manager reads before agreeing enquiries are exhausted."""
+    from .models import EnquiryType
+
+    core = list(EnquiryType.objects.filter(is_core=True, is_active=True))
+    done: dict = {}
+    completed = (Enquiry.objects.filter(episode__in=episodes, enquiry_type__in=core,
+                                        completed_on__isnull=False)
+                 .order_by("episode_id", "enquiry_type_id", "completed_on", "pk"))  # fmt: skip
+    for enquiry in completed:
+        done[(enquiry.episode_id, enquiry.enquiry_type_id)] = enquiry  # the latest wins
+    return {episode.pk: [(kind, done.get((episode.pk, kind.pk))) for kind in core]
+            for episode in episodes}  # fmt: skip
+
+
 def reviews_for(episode: Episode) -> list:
     """The case's reviews, newest first, each with its reviewer."""
     from .models import CaseReview

@@ -419,27 +419,44 @@ def episode_close(request, episode):
 
 @case_view(Action.APPROVE_CLOSURE)
 def closure_decide(request, episode, proposal_pk):
-    proposal = get_object_or_404(ClosureProposal, pk=proposal_pk, episode=episode)
-    form = ClosureDecisionForm(request.POST or None)
+    """One case's closure as enquiries exhausted, or its sibling group's together: each case's
+    core enquiries are shown with their responses before the decision."""
+    proposal = get_object_or_404(ClosureProposal.objects.select_related("episode__child"),
+                                 pk=proposal_pk, episode=episode)  # fmt: skip
+    siblings = [p for p in selectors.pending_sibling_closures(episode)
+                if access.may(request.user, Action.APPROVE_CLOSURE, p.episode)]  # fmt: skip
+    _logged_looks(request, [p.episode for p in siblings])
+    form = ClosureDecisionForm(request.POST or None, siblings_pending=bool(siblings))
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [proposal, *(siblings if data.get("for_family") else [])]
+        approve = data["decision"] == "approve"
         try:
-            if form.cleaned_data["decision"] == "approve":
-                services.closure_approve(proposal=proposal, by=request.user)
-                messages.success(request, "Closure approved: the case is closed")
-            else:
-                services.closure_reject(
-                    proposal=proposal, by=request.user, note=form.cleaned_data["note"]
-                )
-                messages.success(request, "Closure sent back: the case stays open")
+            decided = services.closures_decide(proposals=chosen, approve=approve,
+                                               note=data["note"], by=request.user)  # fmt: skip
         except CaseError as error:
             form.add_error(None, str(error))
         else:
+            messages.success(request, f"Closure approved: {_cases(decided)} closed" if approve
+                             else f"Closure sent back: {_cases(decided)} stay open")  # fmt: skip
             return redirect(episode)
+    core = selectors.core_enquiries_done([episode, *(p.episode for p in siblings)])
     return _form_page(
-        request, episode, form, title="Approve closure as enquiries exhausted",
-        submit="Save decision", proposal=proposal,
-        missing=services.missing_core_enquiries(episode),
+        request, episode, form, template="cases/closure_decide.html",
+        title="Approve closure as enquiries exhausted", submit="Save decision",
+        proposal=proposal, core=core[episode.pk],
+        sibling_proposals=[(p, core[p.episode_id]) for p in siblings],
     )  # fmt: skip
+
+
+def _logged_looks(request, episodes) -> None:
+    """Other cases shown on a case's page: each sensitive one's look goes in the access log."""
+    looked = [episode for episode in episodes if access.is_sensitive(episode)]
+    if looked:
+        services.access_log_record(
+            user=request.user, episodes=looked, page=http.page(request),
+            client_address=http.client_address(request), details_shown=True,
+        )  # fmt: skip
 
 
 @case_view(Action.REOPEN)

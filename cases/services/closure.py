@@ -196,15 +196,17 @@ def _pending(proposal: ClosureProposal) -> ClosureProposal:
 
 
 @transaction.atomic
-def closure_approve(*, proposal: ClosureProposal, by) -> ClosureProposal:
+def closure_approve(*, proposal: ClosureProposal, by, note: str = "") -> ClosureProposal:
     """A manager approves closing as enquiries exhausted; the case closes on the proposed date."""
     proposal = _pending(proposal)
     if proposal.proposed_by_id == by.pk:
-        raise CaseError("Another manager must approve a closure you proposed.")
+        raise CaseError(f"Another manager must approve the closure of case "
+                        f"{proposal.episode.reference}: you proposed it.")  # fmt: skip
     proposal.decision = ClosureProposal.Decision.APPROVED
     proposal.decided_by = by
     proposal.decided_at = clock.now()
-    proposal.save(update_fields=["decision", "decided_by", "decided_at"])
+    proposal.decision_note = note.strip()
+    proposal.save(update_fields=["decision", "decided_by", "decided_at", "decision_note"])
     details = {**proposal.details, "approved_by": by.pk, "proposed_by": proposal.proposed_by_id}
     episode_close(
         episode=proposal.episode, outcome=proposal.outcome, closed_on=proposal.closed_on,
@@ -231,6 +233,22 @@ def closure_reject(*, proposal: ClosureProposal, by, note: str) -> ClosurePropos
         payload={"version": version, "proposal": proposal.pk, "note": note},
     )  # fmt: skip
     return proposal
+
+
+@transaction.atomic
+def closures_decide(*, proposals: list[ClosureProposal], approve: bool, note: str, by) -> int:
+    """A sibling group's closures as enquiries exhausted decided together, with one reason:
+    all approved (each case closes) or all sent back, or, if any cannot be, none. Returns how
+    many were decided."""
+    families = {proposal.episode.child.family_id for proposal in proposals}
+    if len(proposals) > 1 and (len(families) != 1 or None in families):
+        raise CaseError("Closures decided together must be of brothers and sisters.")
+    for proposal in sorted(proposals, key=lambda p: p.episode_id):  # a fixed order: no deadlock
+        if approve:
+            closure_approve(proposal=proposal, by=by, note=note)
+        else:
+            closure_reject(proposal=proposal, by=by, note=note)
+    return len(proposals)
 
 
 @transaction.atomic

@@ -77,3 +77,29 @@ def test_a_manager_reviews_a_case_due_a_review(journey, siblings):
     journey.check_accessibility()
     journey.go("/")
     expect(page.get_by_role("link", name="1 case due a manager's review")).to_be_visible()
+
+
+def test_a_manager_approves_a_sibling_groups_closures_in_one_action(journey, siblings, people):
+    from cases.models import ClosureOutcome, ClosureProposal, EnquiryType
+
+    EnquiryType.objects.update(is_core=False)
+    outcome = ClosureOutcome.objects.get(code="ENQUIRIES_EXHAUSTED")
+    for episode in siblings:
+        ClosureProposal.objects.create(episode=episode, outcome=outcome,
+                                       closed_on=datetime.date.today(),
+                                       proposed_by=people["officer"])  # fmt: skip
+    page = journey.page
+    journey.sign_in("manager")
+    journey.go(f"/cases/{siblings[0].pk}/")
+    page.get_by_role("link", name="Decide on the closure").click()
+    expect(
+        page.get_by_role("heading", name="Brothers' and sisters' closures also waiting")
+    ).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_label("Yes, close the case").check()
+    page.get_by_label("Decide the same, with the same reason").check()
+    page.get_by_role("button", name="Save decision").click()
+    expect(page.get_by_text("Closure approved: 2 cases closed")).to_be_visible()
+    journey.check_accessibility()
+    journey.go(f"/cases/{siblings[1].pk}/")
+    expect(page.get_by_text("Reopen the case")).to_be_visible()
