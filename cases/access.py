@@ -38,6 +38,8 @@ class Action(StrEnum):
     EDIT = "edit"
     ADD_ENQUIRY = "add_enquiry"
     ADD_NOTE = "add_note"
+    SET_REMINDER = "set_reminder"
+    ASSIGN_TASK = "assign_task"
     RECORD_RESPONSE = "record_response"
     CLOSE = "close"
     TAKE = "take"
@@ -57,6 +59,8 @@ PERMISSION = {
     Action.EDIT: "cases.change_episode",
     Action.ADD_ENQUIRY: "cases.add_enquiry",
     Action.ADD_NOTE: "cases.add_casenote",
+    Action.SET_REMINDER: "cases.add_casetask",
+    Action.ASSIGN_TASK: "cases.assign_casetask",
     Action.RECORD_RESPONSE: "cases.change_enquiry",
     Action.CLOSE: "cases.close_episode",
     Action.TAKE: "cases.change_episode",
@@ -71,10 +75,11 @@ PERMISSION = {
     Action.VIEW_ACCESS_LOG: "cases.view_accesslogentry",
 }
 # Changes to the case record, bounded by record scope.
-CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.ADD_NOTE, Action.RECORD_RESPONSE,
-             Action.CLOSE}  # fmt: skip
+CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.ADD_NOTE, Action.SET_REMINDER,
+             Action.RECORD_RESPONSE, Action.CLOSE}  # fmt: skip
 # What only holds on an open case, or only on a closed one.
-OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL, Action.REVIEW}
+OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL, Action.REVIEW,
+             Action.ASSIGN_TASK}  # fmt: skip
 CLOSED_ONLY = {Action.REOPEN}
 # What someone may do without seeing a sensitive case's details: hide more, see who looked.
 BLIND = {Action.MARK_SENSITIVE, Action.VIEW_ACCESS_LOG}

@@ -134,6 +134,12 @@ class EpisodeFilter(filters.FilterSet):
         method="by_overdue",
         empty_label="Any",
     )
+    task = filters.ChoiceFilter(
+        label="Reminders and tasks",
+        choices=[("overdue", "Has one overdue")],
+        method="by_task",
+        empty_label="Any",
+    )
     review = filters.ChoiceFilter(
         label="Manager's review",
         choices=[("due", "Due a review"), ("not_due", "Not due")],
@@ -261,6 +267,9 @@ class EpisodeFilter(filters.FilterSet):
     def by_overdue(self, queryset, name, value):
         overdue = selectors.has_overdue_q(timezone.localdate())
         return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+
+    def by_task(self, queryset, name, value):
+        return queryset.filter(selectors.overdue_task_q(timezone.localdate()))
 
     def by_review(self, queryset, name, value):
         due = reviews.due_q(timezone.localdate())

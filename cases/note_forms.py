@@ -1,11 +1,13 @@
-"""Forms for case notes and managers' case reviews. They validate and explain; services make
-the changes."""
+"""Forms for case notes, reminders and tasks, and managers' case reviews. They validate and
+explain; services make the changes."""
 
 from django import forms
+from django.utils import timezone
 
 from cme_tracker.core.forms import DateField, GovukForm
 
-from .models import CaseNote
+from .forms import officer_choices
+from .models import CaseNote, CaseTask
 
 TEXT_LIMIT = 10_000  # a long email pasted in fits; a document is attached, not pasted
 
@@ -61,3 +63,40 @@ class ReviewForm(GovukForm):
         if reviewed and following and following <= reviewed:
             self.add_error("next_review_on", "The next review must be after this one")
         return data
+
+
+def _today_or_later(form, field: str) -> None:
+    day = form.cleaned_data.get(field)
+    if day and day < timezone.localdate():
+        form.add_error(field, "The date must be today or later")
+
+
+class ReminderForm(GovukForm):
+    due_on = DateField(label="Date to be reminded", not_in_future=False,
+                       help_text="For example, 27 3 2026")  # fmt: skip
+    text = forms.CharField(
+        label="What to remember", max_length=CaseTask._meta.get_field("text").max_length,
+        help_text="A line: write the detail in a note.",
+        error_messages={"required": "Enter what to remember",
+                        "max_length": "Keep it to 200 characters: write the detail in a note"},
+    )  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        _today_or_later(self, "due_on")
+        return data
+
+
+class TaskForm(ReminderForm):
+    owner = forms.ModelChoiceField(
+        label="Officer", queryset=officer_choices(), empty_label="Choose an officer",
+        error_messages={"required": "Choose the officer the task is for"},
+    )  # fmt: skip
+    due_on = DateField(label="Date the task is due", not_in_future=False)
+    text = forms.CharField(
+        label="What is to be done", max_length=CaseTask._meta.get_field("text").max_length,
+        help_text="A line: write the detail in a note.",
+        error_messages={"required": "Enter what is to be done",
+                        "max_length": "Keep it to 200 characters: write the detail in a note"},
+    )  # fmt: skip
+    field_order = ["owner", "due_on", "text"]

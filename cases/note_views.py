@@ -1,16 +1,18 @@
-"""Case notes and managers' reviews from a case: write a note (a family note on the brothers'
-and sisters' open cases too), correct it in its first minutes, add to it after; record a
-review. Each page is a case page (``case_view``): the same access log and record scope."""
+"""Case work beside the enquiries: write a note (a family note on the brothers' and sisters'
+open cases too), correct it in its first minutes, add to it after; set a reminder, give an
+officer a task, mark one done; record a manager's review. Each page is a case page
+(``case_view``): the same access log and record scope."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from . import reviews, selectors, services
 from .access import Action
 from .errors import CaseError
-from .models import CaseNote
-from .note_forms import NoteAdditionForm, NoteForm, ReviewForm
+from .models import CaseNote, CaseTask
+from .note_forms import NoteAdditionForm, NoteForm, ReminderForm, ReviewForm, TaskForm
 from .views import _form_page, _siblings_for, case_view
 
 
@@ -104,3 +106,48 @@ def review_add(request, episode):
     last = selectors.reviews_for(episode)[:1]
     return _form_page(request, episode, form, title="Record a case review", submit="Save review",
                       last_review=last[0] if last else None)  # fmt: skip
+
+
+@case_view(Action.SET_REMINDER)
+def reminder_add(request, episode):
+    form = ReminderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reminder_set(episode=episode, due_on=data["due_on"], text=data["text"],
+                                  by=request.user)  # fmt: skip
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Reminder set for {data['due_on']:%-d %B %Y}")
+            return redirect(episode.get_absolute_url() + "#tasks")
+    return _form_page(request, episode, form, title="Set a reminder", submit="Set reminder")
+
+
+@case_view(Action.ASSIGN_TASK)
+def task_assign(request, episode):
+    form = TaskForm(request.POST or None, initial={"owner": episode.allocated_officer_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_assign(episode=episode, owner=data["owner"], due_on=data["due_on"],
+                                 text=data["text"], by=request.user)  # fmt: skip
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Task given to {data['owner']}")
+            return redirect(episode.get_absolute_url() + "#tasks")
+    return _form_page(request, episode, form, title="Give an officer a task", submit="Give task")
+
+
+@require_POST
+@case_view(Action.SET_REMINDER)
+def task_done(request, episode, task_pk):
+    task = get_object_or_404(CaseTask, pk=task_pk, episode=episode)
+    try:
+        services.task_done(task=task, by=request.user)
+    except CaseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"{task.get_kind_display()} marked done")
+    return redirect(episode.get_absolute_url() + "#tasks")

@@ -354,6 +354,49 @@ def core_enquiries_done(episodes: list[Episode]) -> dict[int, list[tuple]]:
             for episode in episodes}  # fmt: skip
 
 
+def tasks_for(episode: Episode) -> list:
+    """The case's reminders and tasks, open ones first by date, then those done."""
+    from django.db.models import F
+
+    from .models import CaseTask
+
+    return list(CaseTask.objects.filter(episode=episode).select_related("owner", "set_by")
+                .order_by(F("done_on").desc(nulls_first=True), "due_on", "pk"))  # fmt: skip
+
+
+def tasks_due(user, today: date) -> list:
+    """A person's reminders and tasks due today or before and not done, on open cases: what
+    My caseload shows them."""
+    from .models import CaseTask
+
+    tasks = list(CaseTask.objects.filter(owner=user, done_on__isnull=True, due_on__lte=today,
+                                         episode__status=Episode.Status.OPEN)
+                 .select_related("episode__child__family", "set_by")
+                 .order_by("due_on", "pk"))  # fmt: skip
+    for task in tasks:  # a case since marked sensitive, and no longer theirs: its text hides
+        task.text_shown = access.shows_sensitive(user, task.episode)
+    return tasks
+
+
+def overdue_tasks_by(today: date, *fields: str) -> list[dict]:
+    """Open cases with a reminder or task past its date, counted by the cases' ``fields``:
+    read from the tasks not done (few), not from every open case."""
+    from .models import CaseTask
+
+    return list(CaseTask.objects.filter(done_on__isnull=True, due_on__lt=today,
+                                        episode__status=Episode.Status.OPEN)
+                .values(*(f"episode__{field}" for field in fields))
+                .annotate(n=Count("episode", distinct=True)).order_by())  # fmt: skip
+
+
+def overdue_task_q(today: date, prefix: str = "") -> Q:
+    """Cases with a reminder or task past its date and not done, as a filter on episodes."""
+    from .models import CaseTask
+
+    return Q(Exists(CaseTask.objects.filter(episode_id=OuterRef(f"{prefix}pk"),
+                                            done_on__isnull=True, due_on__lt=today)))  # fmt: skip
+
+
 def reviews_for(episode: Episode) -> list:
     """The case's reviews, newest first, each with its reviewer."""
     from .models import CaseReview
@@ -445,6 +488,7 @@ _NAMED_FIELDS = {
     "missing_reason": ("cases", "MissingReason"),
     "open_to_services": ("cases", "OpenToService"),
     "ethnicity": ("cases", "Ethnicity"),
+    "owner": ("core", "User"),  # a reminder's or task's person: an id, not a change
 }
 
 
@@ -465,7 +509,9 @@ def history_names(events) -> dict:
     for event in events:
         for field, model in _NAMED_FIELDS.items():
             change = (event.payload or {}).get(field)
-            if isinstance(change, dict):
+            if isinstance(change, int):
+                wanted.setdefault(model, set()).add(change)
+            elif isinstance(change, dict):
                 for value in (change.get("before"), change.get("after")):
                     ids = value if isinstance(value, list) else [value]
                     wanted.setdefault(model, set()).update(i for i in ids if i is not None)

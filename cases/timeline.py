@@ -58,6 +58,9 @@ TITLES = {
     "note.corrected": "Note corrected",
     "note.added_to": "Added to a note",
     "review.recorded": "Case reviewed by a manager",
+    "task.reminder_set": "Reminder set",
+    "task.assigned": "Task given",
+    "task.done": "Reminder or task done",
 }
 
 FIELD_LABELS = {
@@ -130,6 +133,8 @@ def _free_text(event: Event) -> list[str]:
         return [payload.get("text") or ""]
     if event.verb == "review.recorded":
         return [f"Decision or direction: {payload.get('decision')}"]
+    if event.verb.startswith("task."):
+        return [payload.get("text") or ""]
     if event.verb == "note.corrected" and "text" in payload:
         return [f"Was: {payload['text'].get('before')}", f"Now: {payload['text'].get('after')}"]
     if event.verb == "joint_enquiry.linked":
@@ -188,6 +193,9 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     if event.verb == "review.recorded":
         lines.insert(0, f"Reviewed {gov_date(payload.get('reviewed_on'))}; next review due "
                         f"{gov_date(payload.get('due_on'))}")  # fmt: skip
+    if event.verb in ("task.reminder_set", "task.assigned"):
+        owner = names.get(("owner", payload.get("owner")))
+        lines.insert(0, f"For {owner or 'an officer'}, due {gov_date(payload.get('due_on'))}")
     if event.verb == "note.added":
         lines.insert(0, f"{_words('kind', payload.get('kind'), names)} on "
                         f"{gov_date(payload.get('happened_on'))}")  # fmt: skip

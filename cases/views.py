@@ -158,6 +158,8 @@ def caseload(request):
             "team": team,
             "page": page,
             "summary": summary,
+            "tasks_due": selectors.tasks_due(request.user, timezone.localdate()),
+            "today": timezone.localdate(),
         },
     )
 
@@ -283,6 +285,7 @@ def episode_detail(request, episode):
             suggestions=school_selectors.suggestions_for(episode),
             notes=selectors.notes_for(episode),
             reviews=selectors.reviews_for(episode),
+            tasks=selectors.tasks_for(episode),
             review_due_on=case_reviews.due_on(episode),
             today=timezone.localdate(),
             tab="summary",

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cases import aging, reviews
 from cases.models import Episode, Locality
-from cases.selectors import has_overdue_q
+from cases.selectors import has_overdue_q, overdue_tasks_by
 
 
 @dataclass
@@ -21,17 +21,19 @@ class Line:
     overdue: int
     total: int
     reviews_due: int = 0
+    tasks_overdue: int = 0
 
     def link(self, **extra) -> str:
         return reverse("cases:list") + "?" + urlencode({"status": "open", **self.filters, **extra})
 
     @property
     def cells(self):
-        """(count, link) for each time-open band, then cases with overdue enquiries, cases due
-        a manager's review, total."""
+        """(count, link) for each time-open band, then cases with overdue enquiries, with
+        overdue reminders or tasks, due a manager's review, total."""
         cells = [(count, self.link(time_open=key))
                  for count, (key, *_) in zip(self.bands, aging.TIME_OPEN, strict=True)]  # fmt: skip
         return [*cells, (self.overdue, self.link(overdue="yes")),
+                (self.tasks_overdue, self.link(task="overdue")),
                 (self.reviews_due, self.link(review="due")), (self.total, self.link())]  # fmt: skip
 
 
@@ -64,12 +66,13 @@ def aging_counts():
 def _line(label, filters, row) -> Line:
     bands = [row[f"band{i}"] for i in range(len(aging.TIME_OPEN))]
     return Line(label=label, filters=filters, bands=bands, overdue=row["overdue"],
-                total=row["total"], reviews_due=row.get("reviews_due", 0))  # fmt: skip
+                total=row["total"], reviews_due=row.get("reviews_due", 0),
+                tasks_overdue=row.get("tasks_overdue", 0))  # fmt: skip
 
 
 def _empty() -> dict:
     bands = {f"band{i}": 0 for i in range(len(aging.TIME_OPEN))}
-    return {**bands, "overdue": 0, "reviews_due": 0, "total": 0,
+    return {**bands, "overdue": 0, "reviews_due": 0, "tasks_overdue": 0, "total": 0,
             "days": [0] * len(aging.DAYS_MISSING)}  # fmt: skip
 
 
@@ -88,6 +91,13 @@ def _summed(cells, key) -> dict:
     return lines
 
 
+def _add_tasks(lines: dict, tasks: list[dict], key: str) -> None:
+    """Cases with an overdue reminder or task, into the lines they belong to."""
+    for row in tasks:
+        if row[key] in lines:
+            lines[row[key]]["tasks_overdue"] += row["n"]
+
+
 def caseload_aging(today: date) -> dict:
     """One pass over the open cases, grouped by officer, locality and band; each table is the
     groups added up."""
@@ -95,7 +105,9 @@ def caseload_aging(today: date) -> dict:
                                                   "time_open_band", "days_missing_band",
                                                   "has_overdue", "review_due")
                  .annotate(n=Count("pk")).order_by())  # fmt: skip
+    tasks = overdue_tasks_by(today, "allocated_officer", "locality")
     by_officer = _summed(cells, lambda cell: cell["allocated_officer"])
+    _add_tasks(by_officer, tasks, "episode__allocated_officer")
     people = get_user_model().objects.in_bulk([pk for pk in by_officer if pk is not None])
     officers = []
     for pk in sorted(by_officer, key=lambda pk: (pk is None, people[pk].first_name if pk else "")):
@@ -105,6 +117,7 @@ def caseload_aging(today: date) -> dict:
             name = f"{people[pk].first_name} {people[pk].last_name}".strip()
             officers.append(_line(name or people[pk].username, {"officer": pk}, by_officer[pk]))
     by_locality = _summed(cells, lambda cell: cell["locality"])
+    _add_tasks(by_locality, tasks, "episode__locality")
     places = Locality.objects.in_bulk([pk for pk in by_locality if pk is not None])
     localities = [
         _line(places[pk].label if pk else "No Locality Registered",
@@ -112,6 +125,7 @@ def caseload_aging(today: date) -> dict:
         for pk in sorted(by_locality, key=lambda pk: (pk is None, places[pk].order if pk else 0))
     ]  # fmt: skip
     total = _summed(cells, lambda cell: "all").get("all", _empty())
+    total["tasks_overdue"] = sum(row["n"] for row in tasks)
     base = reverse("cases:list") + "?"
     spread = [
         (label, total["days"][i], base + urlencode({"status": "open", "days_missing": key}))

@@ -15,6 +15,7 @@ from cases.models import (
     CaseNote,
     CaseNoteAddition,
     CaseReview,
+    CaseTask,
     ClosureOutcome,
     ClosureProposal,
     Episode,
@@ -58,6 +59,8 @@ def _cases(rows: int, officer, start: int = 0):
         note = CaseNote.objects.create(episode=first, kind="OTHER", happened_on=TODAY,
                                        text=f"Note {i}", author=officer)  # fmt: skip
         CaseNoteAddition.objects.create(note=note, text="Added later", author=officer)
+        CaseTask.objects.create(episode=first, kind="REMINDER", owner=officer, set_by=officer,
+                                due_on=TODAY, text=f"Reminder {i}")  # fmt: skip
         week = TODAY + dt.timedelta(days=7)
         CaseReview.objects.create(episode=first, reviewed_on=TODAY, decision=f"Review {i}",
                                   next_review_on=week, due_on=week, reviewer=manager)  # fmt: skip
@@ -117,14 +120,16 @@ PAGES = [
     ("case list, next page", "manager",
      lambda: f"/cases/?page=2&after={Episode.objects.order_by('pk').first().pk}", 10),
     ("case list for an officer", "officer", lambda: "/cases/?officer=mine&sort=next_due", 8),
-    ("home, an officer's caseload", "officer", lambda: "/", 9),
-    ("home, the team's caseload", "manager", lambda: "/", 9),
+    # + the person's reminders and tasks due: 1
+    ("home, an officer's caseload", "officer", lambda: "/", 10),
+    ("home, the team's caseload", "manager", lambda: "/", 10),
     ("search by name", "officer", lambda: "/cases/?q=muller", 9),  # the children, then cases
     ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
-    # with the schools' suggested closures, the case's notes with their additions (2) and
-    # its reviews (1)
-    ("case page", "manager", _case_page, 14),
-    ("caseload aging", "manager", lambda: "/reports/caseload/", 11),  # + schools: 4
+    # with the schools' suggested closures, the case's notes with their additions (2), its
+    # reviews (1) and its reminders and tasks (1)
+    ("case page", "manager", _case_page, 15),
+    # + schools: 4, and the cases with overdue reminders or tasks: 1
+    ("caseload aging", "manager", lambda: "/reports/caseload/", 12),
     # the DfE return's snapshot is a savepoint in a test, and its release: 2
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 12),
     # + found by schools: 1, and cases reviewed on time (the first review, the share): 2

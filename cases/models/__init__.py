@@ -18,6 +18,7 @@ from .reference import (
     SchoolPhase,
 )
 from .reviews import CaseReview
+from .tasks import CaseTask
 
 __all__ = [
     "AccessLogEntry",
@@ -29,6 +30,7 @@ __all__ = [
     "CaseNote",
     "CaseNoteAddition",
     "CaseReview",
+    "CaseTask",
     "Child",
     "ChildNamePart",
     "ClosureProposal",

@@ -14,6 +14,7 @@ class Alert(models.Model):
         ESCALATED = "ESCALATED", "Enquiry still overdue: escalated to managers"
         STALE = "STALE", "No enquiry activity on the case"
         ALLOCATED = "ALLOCATED", "Case allocated to you"
+        TASK = "TASK", "Reminder or task due"
 
     level = models.CharField(max_length=10, choices=Level.choices)
     episode = models.ForeignKey("cases.Episode", on_delete=models.PROTECT, related_name="alerts")
@@ -28,6 +29,8 @@ class Alert(models.Model):
         related_name="+",
         help_text="For an allocation: the change to the case it tells the officer about.",
     )
+    task = models.ForeignKey("cases.CaseTask", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="alerts")  # fmt: skip
     quiet_since = models.DateField(
         null=True, blank=True, help_text="For a stale case: the last activity it was flagged after."
     )
@@ -48,13 +51,18 @@ class Alert(models.Model):
                 fields=["event", "level"], condition=Q(event__isnull=False),
                 name="alert_once_per_event",
             ),
+            models.UniqueConstraint(fields=["task"], condition=Q(task__isnull=False),
+                                    name="alert_once_per_task"),  # fmt: skip
             models.CheckConstraint(
                 condition=(Q(level="STALE", enquiry__isnull=True, quiet_since__isnull=False,
-                             event__isnull=True)
-                           | Q(level="ALLOCATED", enquiry__isnull=True, event__isnull=False)
+                             event__isnull=True, task__isnull=True)
+                           | Q(level="ALLOCATED", enquiry__isnull=True, event__isnull=False,
+                               task__isnull=True)
+                           | Q(level="TASK", enquiry__isnull=True, event__isnull=True,
+                               task__isnull=False)
                            | (Q(level__in=["OVERDUE", "ESCALATED"], enquiry__isnull=False,
-                                event__isnull=True))),
-                name="alert_has_what_it_is_about_v2",
+                                event__isnull=True, task__isnull=True))),
+                name="alert_has_what_it_is_about_v3",
             ),
         ]  # fmt: skip
 

@@ -41,6 +41,7 @@ from .people import (
 )
 from .reviews import case_review_record
 from .sensitivity import sensitivity_lift, sensitivity_mark
+from .tasks import reminder_set, task_assign, task_done
 
 __all__ = [
     "access_log_record",
@@ -76,7 +77,10 @@ __all__ = [
     "note_add",
     "note_add_to",
     "note_correct",
+    "reminder_set",
     "removal_from_roll_authorise",
     "sensitivity_lift",
     "sensitivity_mark",
+    "task_assign",
+    "task_done",
 ]

@@ -91,6 +91,24 @@ _SCANS = {
 }  # fmt: skip
 
 
+# A reminder or task on its day (or a later day, if the run missed it), once, to its person.
+_TASKS_DUE = """
+WITH raised AS (
+  INSERT INTO cases_alert (level, episode_id, task_id, created_at)
+  SELECT %(level)s, t.episode_id, t.id, now() FROM cases_casetask t
+  JOIN cases_episode e ON e.id = t.episode_id
+  WHERE t.done_on IS NULL AND t.due_on <= %(today)s AND e.status = 'OPEN'
+  ON CONFLICT DO NOTHING RETURNING id, task_id
+),
+told AS (
+  INSERT INTO cases_notification (alert_id, recipient_id, created_at)
+  SELECT r.id, t.owner_id, now() FROM raised r JOIN cases_casetask t ON t.id = r.task_id
+  ON CONFLICT DO NOTHING RETURNING 1
+)
+SELECT count(*) FROM told
+"""
+
+
 def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
                  quiet_after: int = 20) -> int:  # fmt: skip
     """Raise every alert due today, a statement for each kind however many are due; returns
@@ -109,6 +127,8 @@ def overdue_scan(*, today: date | None = None, escalate_after: int = 5,
                               (Alert.Level.STALE, today)):  # fmt: skip
             cursor.execute(_SCANS[level], {**params, "level": level, "due_by": due_by})
             created += cursor.fetchone()[0]
+        cursor.execute(_TASKS_DUE, {"today": today, "level": Alert.Level.TASK})
+        created += cursor.fetchone()[0]
     return created
 
 
@@ -158,6 +178,7 @@ SENTENCES = {
     ),
     Alert.Level.STALE: "Case {reference} has had no enquiry activity for 20 working days.",
     Alert.Level.ALLOCATED: "Case {reference} has been allocated to you.",
+    Alert.Level.TASK: "A reminder or task of yours on case {reference} is due.",
 }
 
 

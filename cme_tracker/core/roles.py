@@ -12,7 +12,8 @@ ADMINISTRATOR = "Administrator"
 SCHOOL_USER = "School user"
 ROLES = [CME_OFFICER, TEAM_MANAGER, HEAD_OF_SERVICE, ADMINISTRATOR, SCHOOL_USER]
 
-_CASE_RECORDS = ["child", "family", "carer", "address", "episode", "enquiry", "casenote"]
+_CASE_RECORDS = ["child", "family", "carer", "address", "episode", "enquiry", "casenote",
+                 "casetask"]  # fmt: skip
 _REFERENCE_DATA = [
     "cases.closureoutcome",
     "cases.presentingneed",
@@ -56,6 +57,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "cases.allocate_episode",
         "cases.approve_closure",
         "cases.add_casereview",
+        "cases.assign_casetask",
         "cases.reopen_episode",
         "cases.view_sensitive_episode",
         "cases.work_every_episode",
