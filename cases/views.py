@@ -18,7 +18,7 @@ from cme_tracker.core import http
 from referrals import selectors as referral_selectors
 from schools import selectors as school_selectors
 
-from . import access, letters, paging, selectors, services
+from . import access, letters, paging, printing, printing_pdf, selectors, services
 from . import reviews as case_reviews
 from .errors import CaseError, StaleEdit
 from .filters import SORTS, EpisodeFilter, identified_q
@@ -542,6 +542,36 @@ def removal_from_roll_letter(request, episode):
     response["Content-Disposition"] = (
         f'attachment; filename="removal-from-roll-{episode.reference}.pdf"'
     )
+    return response
+
+
+def _print_logged(request, episode) -> None:
+    """Every print is in the access log; a sensitive case's look is logged by ``case_view``."""
+    if not (access.is_sensitive(episode) or selectors.has_marked_items(episode)):
+        services.access_log_record(
+            user=request.user, episodes=[episode], page=http.page(request),
+            client_address=http.client_address(request), details_shown=True,
+        )  # fmt: skip
+
+
+@case_view()
+def case_print(request, episode):
+    """The case on paper: a page laid out for printing (the browser's own print)."""
+    _print_logged(request, episode)
+    response = render(request, "cases/print.html",
+                      {"printed": printing.printed_case(request.user, episode),
+                       "episode": episode})  # fmt: skip
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@case_view()
+def case_print_pdf(request, episode):
+    _print_logged(request, episode)
+    document = printing_pdf.printed_case_pdf(printing.printed_case(request.user, episode))
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="case-{episode.reference}.pdf"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

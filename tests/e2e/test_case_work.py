@@ -1,5 +1,6 @@
-"""A day's case work, in Chromium: an officer writes a family note on a sibling group's cases
-and adds to it later; a manager reviews a case and sees it leave the cases due a review.
+"""A day's case work, in Chromium: an officer writes a family note on a sibling group's cases,
+adds to it later and prints the case; a manager reviews a case and sees it leave the cases
+due a review, and approves a sibling group's closures in one action.
 Every page is checked with axe-core."""
 
 import datetime
@@ -55,6 +56,14 @@ def test_an_officer_writes_a_family_note_and_adds_to_it_later(journey, siblings)
     page.get_by_role("link", name="History").click()
     expect(page.get_by_text("Added to a note")).to_be_visible()
     journey.check_accessibility()
+    journey.go(f"/cases/{ada.pk}/")
+    page.get_by_role("link", name="Print the case").click()
+    expect(page.get_by_text("OFFICIAL-SENSITIVE").first).to_be_visible()
+    expect(page.get_by_text("Aunt called back: they moved on to Hull.").first).to_be_visible()
+    journey.check_accessibility()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF").click()
+    assert download.value.suggested_filename == f"case-{ada.reference}.pdf"
 
 
 def test_a_manager_reviews_a_case_due_a_review(journey, siblings):
