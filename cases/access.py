@@ -39,6 +39,8 @@ class Action(StrEnum):
     ADD_ENQUIRY = "add_enquiry"
     ADD_NOTE = "add_note"
     SET_REMINDER = "set_reminder"
+    ATTACH_DOCUMENT = "attach_document"
+    WITHDRAW_DOCUMENT = "withdraw_document"
     ASSIGN_TASK = "assign_task"
     RECORD_RESPONSE = "record_response"
     CLOSE = "close"
@@ -60,6 +62,8 @@ PERMISSION = {
     Action.ADD_ENQUIRY: "cases.add_enquiry",
     Action.ADD_NOTE: "cases.add_casenote",
     Action.SET_REMINDER: "cases.add_casetask",
+    Action.ATTACH_DOCUMENT: "cases.add_document",
+    Action.WITHDRAW_DOCUMENT: "cases.change_document",
     Action.ASSIGN_TASK: "cases.assign_casetask",
     Action.RECORD_RESPONSE: "cases.change_enquiry",
     Action.CLOSE: "cases.close_episode",
@@ -76,7 +80,8 @@ PERMISSION = {
 }
 # Changes to the case record, bounded by record scope.
 CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.ADD_NOTE, Action.SET_REMINDER,
-             Action.RECORD_RESPONSE, Action.CLOSE}  # fmt: skip
+             Action.ATTACH_DOCUMENT, Action.WITHDRAW_DOCUMENT, Action.RECORD_RESPONSE,
+             Action.CLOSE}  # fmt: skip
 # What only holds on an open case, or only on a closed one.
 OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL, Action.REVIEW,
              Action.ASSIGN_TASK}  # fmt: skip

@@ -397,6 +397,15 @@ def overdue_task_q(today: date, prefix: str = "") -> Q:
                                             done_on__isnull=True, due_on__lt=today)))  # fmt: skip
 
 
+def documents_for(episode: Episode) -> list:
+    """The case's documents, newest first, with who attached (and withdrew) each and what
+    it was attached to."""
+    from .models import Document
+
+    return list(Document.objects.filter(episode=episode).select_related(
+        "uploaded_by", "withdrawn_by", "enquiry__enquiry_type", "note"))  # fmt: skip
+
+
 def reviews_for(episode: Episode) -> list:
     """The case's reviews, newest first, each with its reviewer."""
     from .models import CaseReview

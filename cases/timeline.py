@@ -61,6 +61,8 @@ TITLES = {
     "task.reminder_set": "Reminder set",
     "task.assigned": "Task given",
     "task.done": "Reminder or task done",
+    "document.attached": "Document attached",
+    "document.withdrawn": "Document withdrawn",
 }
 
 FIELD_LABELS = {
@@ -135,6 +137,10 @@ def _free_text(event: Event) -> list[str]:
         return [f"Decision or direction: {payload.get('decision')}"]
     if event.verb.startswith("task."):
         return [payload.get("text") or ""]
+    if event.verb == "document.attached":  # a file's name can name a child
+        return [f"{payload.get('name')} ({payload.get('kind')})"]
+    if event.verb == "document.withdrawn":
+        return [f"{payload.get('name')}: {payload.get('reason')}"]
     if event.verb == "note.corrected" and "text" in payload:
         return [f"Was: {payload['text'].get('before')}", f"Now: {payload['text'].get('after')}"]
     if event.verb == "joint_enquiry.linked":

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, note_views, record_views, views
+from . import document_views, import_views, note_views, record_views, views
 
 app_name = "cases"
 
@@ -48,6 +48,15 @@ urlpatterns = [
     path("<int:pk>/notes/<int:note_pk>/correct/", note_views.note_correct, name="note_correct"),
     path("<int:pk>/notes/<int:note_pk>/add/", note_views.note_add_to, name="note_add_to"),
     path("<int:pk>/reviews/new/", note_views.review_add, name="review_add"),
+    path("<int:pk>/documents/new/", document_views.document_add, name="document_add"),
+    path(
+        "<int:pk>/documents/<int:document_pk>/", document_views.document_download, name="document"
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/withdraw/",
+        document_views.document_withdraw,
+        name="document_withdraw",
+    ),
     path("<int:pk>/reminders/new/", note_views.reminder_add, name="reminder_add"),
     path("<int:pk>/tasks/new/", note_views.task_assign, name="task_assign"),
     path("<int:pk>/tasks/<int:task_pk>/done/", note_views.task_done, name="task_done"),

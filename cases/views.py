@@ -286,6 +286,7 @@ def episode_detail(request, episode):
             notes=selectors.notes_for(episode),
             reviews=selectors.reviews_for(episode),
             tasks=selectors.tasks_for(episode),
+            documents=selectors.documents_for(episode),
             review_due_on=case_reviews.due_on(episode),
             today=timezone.localdate(),
             tab="summary",

@@ -18,6 +18,7 @@ from cases.models import (
     CaseTask,
     ClosureOutcome,
     ClosureProposal,
+    Document,
     Episode,
     Notification,
 )
@@ -61,6 +62,9 @@ def _cases(rows: int, officer, start: int = 0):
         CaseNoteAddition.objects.create(note=note, text="Added later", author=officer)
         CaseTask.objects.create(episode=first, kind="REMINDER", owner=officer, set_by=officer,
                                 due_on=TODAY, text=f"Reminder {i}")  # fmt: skip
+        Document.objects.create(episode=first, file=f"documents/test-{i}", name=f"Letter {i}.pdf",
+                                kind="PDF", content_type="application/pdf", size=10,
+                                sha256="0" * 64, scanned=False, uploaded_by=officer)  # fmt: skip
         week = TODAY + dt.timedelta(days=7)
         CaseReview.objects.create(episode=first, reviewed_on=TODAY, decision=f"Review {i}",
                                   next_review_on=week, due_on=week, reviewer=manager)  # fmt: skip
@@ -126,8 +130,8 @@ PAGES = [
     ("search by name", "officer", lambda: "/cases/?q=muller", 9),  # the children, then cases
     ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
     # with the schools' suggested closures, the case's notes with their additions (2), its
-    # reviews (1) and its reminders and tasks (1)
-    ("case page", "manager", _case_page, 15),
+    # reviews (1), its reminders and tasks (1) and its documents (1)
+    ("case page", "manager", _case_page, 16),
     # + schools: 4, and the cases with overdue reminders or tasks: 1
     ("caseload aging", "manager", lambda: "/reports/caseload/", 12),
     # the DfE return's snapshot is a savepoint in a test, and its release: 2

@@ -1,4 +1,5 @@
 from .alerts import Alert, Notification
+from .documents import Document
 from .episodes import AccessLogEntry, CaseImport, ClosureProposal, Enquiry, Episode, Event
 from .notes import CaseNote, CaseNoteAddition
 from .people import Address, Carer, Child, ChildNamePart, Family, Gender, SENStatus
@@ -36,6 +37,7 @@ __all__ = [
     "ClosureProposal",
     "ClosureOutcome",
     "DfeReason",
+    "Document",
     "Enquiry",
     "EnquiryType",
     "Episode",

@@ -21,6 +21,7 @@ from .closure import (
     episode_reopen,
     missing_core_enquiries,
 )
+from .documents import document_attach, document_withdraw
 from .enquiries import default_due_date, enquiries_record, enquiry_add, enquiry_complete
 from .episodes import (
     episode_allocate,
@@ -61,6 +62,8 @@ __all__ = [
     "closures_decide",
     "enquiries_record",
     "default_due_date",
+    "document_attach",
+    "document_withdraw",
     "enquiry_add",
     "enquiry_complete",
     "episode_allocate",

@@ -334,10 +334,28 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Documents attached to cases: on the filesystem under the data directory, or, with
+# CME_DOCUMENT_STORAGE=s3, in S3-compatible object storage through django-storages (its
+# credentials from the usual AWS_* environment). Never at a public URL: the tracker serves
+# each one to those who may see its case (cases.documents).
+_DOCUMENTS = {"BACKEND": "django.core.files.storage.FileSystemStorage",
+              "OPTIONS": {"location": str(DATA_DIR / "documents"), "base_url": None}}  # fmt: skip
+if env.str("CME_DOCUMENT_STORAGE", default="filesystem") == "s3":
+    _DOCUMENTS = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": env.str("CME_DOCUMENTS_BUCKET"),
+        "endpoint_url": env.str("CME_DOCUMENTS_S3_ENDPOINT", default="") or None,
+        "region_name": env.str("CME_DOCUMENTS_S3_REGION", default="") or None,
+        "default_acl": None, "querystring_auth": True, "file_overwrite": False,
+    }}  # fmt: skip
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": _DOCUMENTS,
 }
+# The optional virus scan of documents (ClamAV's daemon): a Unix socket, or host:port.
+CME_CLAMD_SOCKET = env.str("CME_CLAMD_SOCKET", default="")
+CME_CLAMD_ADDRESS = env.str("CME_CLAMD_ADDRESS", default="")
+CME_CLAMD_TIMEOUT_SECONDS = env.int("CME_CLAMD_TIMEOUT_SECONDS", default=30)
 MEDIA_ROOT = DATA_DIR / "media"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -86,7 +86,7 @@ CME_CHECK_DATABASE_ROLE = True
 vars().update(redis_dependent_settings(REDIS_URL))
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,  # noqa: F405 (the documents' storage, as base chose it)
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 STATIC_ROOT = env.path("STATIC_ROOT", default="/app/staticfiles")

@@ -21,6 +21,10 @@ ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 DATA_DIR = (BASE_DIR / env.str("CME_TEST_DATA_DIR", default="var/test")).resolve()
 STATIC_ROOT = DATA_DIR / "staticfiles"
 MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {**STORAGES, "documents": {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(DATA_DIR / "documents"), "base_url": None},
+}}  # fmt: skip
 
 # Which servers this machine runs itself, so `serve` and the test run know what to stop.
 EMBEDDED_SERVERS = {"postgres": not DATABASE_URL, "redis": not REDIS_URL}

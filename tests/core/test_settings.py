@@ -101,3 +101,22 @@ def test_production_has_no_demo_data_command_unless_a_training_instance_asks():
     assert refused.returncode != 0 and "Unknown command: 'load_demo'" in refused.stderr
     allowed = manage("help", "load_demo", **production_env(), CME_DEMO_DATA="true")
     assert allowed.returncode == 0 and "synthetic demo data" in allowed.stdout
+
+
+def test_documents_go_to_object_storage_when_configured_and_the_filesystem_otherwise():
+    """The production image keeps documents on its data volume unless told to use S3."""
+    show = ["shell", "-c", "from django.core.files.storage import storages; "
+            "s = storages['documents']; print(type(s).__module__, type(s).__name__, "
+            "getattr(s, 'bucket_name', ''))"]  # fmt: skip
+    filesystem = manage(*show, **production_env())
+    assert filesystem.returncode == 0, filesystem.stderr
+    assert filesystem.stdout.splitlines()[-1].split()[:2] == ["django.core.files.storage.filesystem",
+                                             "FileSystemStorage"]  # fmt: skip
+    s3 = manage(*show, **production_env(), CME_DOCUMENT_STORAGE="s3",
+                CME_DOCUMENTS_BUCKET="cme-documents")  # fmt: skip
+    assert s3.returncode == 0, s3.stderr
+    assert s3.stdout.splitlines()[-1].split()[:3] == [
+        "storages.backends.s3",
+        "S3Storage",
+        "cme-documents",
+    ]
