@@ -110,8 +110,8 @@ def test_documents_go_to_object_storage_when_configured_and_the_filesystem_other
             "getattr(s, 'bucket_name', ''))"]  # fmt: skip
     filesystem = manage(*show, **production_env())
     assert filesystem.returncode == 0, filesystem.stderr
-    assert filesystem.stdout.splitlines()[-1].split()[:2] == ["django.core.files.storage.filesystem",
-                                             "FileSystemStorage"]  # fmt: skip
+    shown = filesystem.stdout.splitlines()[-1].split()
+    assert shown[:2] == ["django.core.files.storage.filesystem", "FileSystemStorage"]
     s3 = manage(*show, **production_env(), CME_DOCUMENT_STORAGE="s3",
                 CME_DOCUMENTS_BUCKET="cme-documents")  # fmt: skip
     assert s3.returncode == 0, s3.stderr
