@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import reviews, selectors, services
+from . import access, reviews, selectors, services
 from .access import Action
 from .errors import CaseError
 from .models import CaseNote, CaseTask
 from .note_forms import NoteAdditionForm, NoteForm, ReminderForm, ReviewForm, TaskForm
 from .views import _form_page, _siblings_for, case_view
+from .visit_forms import HomeVisitForm
 
 
 def _note(episode, note_pk: int) -> CaseNote:
@@ -151,3 +152,28 @@ def task_done(request, episode, task_pk):
     else:
         messages.success(request, f"{task.get_kind_display()} marked done")
     return redirect(episode.get_absolute_url() + "#tasks")
+
+
+@case_view(Action.ADD_ENQUIRY)
+def home_visit_add(request, episode):
+    """A home visit: one form, recorded as the home-visit enquiry, with its photos."""
+    family = access.family_shown(request.user, episode, selectors.family_details(episode))
+    addresses = [address for address, shown in family["addresses"] if shown]
+    form = HomeVisitForm(request.POST or None, request.FILES or None, addresses=addresses,
+                         initial={"visited_on": timezone.localdate(),
+                                  "visitors": request.user.get_full_name()})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.home_visit_record(
+                episode=episode, visited_on=data["visited_on"], visited_at=data["visited_at"],
+                visitors=data["visitors"], outcome=data["outcome"],
+                calling_card_left=data["calling_card_left"], information=data["information"],
+                photos=data["photos"], by=request.user, **form.visit_address(),
+            )  # fmt: skip
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Home visit recorded")
+            return redirect(episode)
+    return _form_page(request, episode, form, title="Record a home visit", submit="Save visit")

@@ -406,6 +406,14 @@ def documents_for(episode: Episode) -> list:
         "uploaded_by", "withdrawn_by", "enquiry__enquiry_type", "note"))  # fmt: skip
 
 
+def last_home_visit(episode: Episode):
+    """The case's latest home visit, with its address and who recorded it, or None."""
+    from .models import HomeVisit
+
+    return (HomeVisit.objects.filter(episode=episode).select_related("address", "recorded_by")
+            .order_by("-visited_on", "-visited_at", "-pk").first())  # fmt: skip
+
+
 def reviews_for(episode: Episode) -> list:
     """The case's reviews, newest first, each with its reviewer."""
     from .models import CaseReview

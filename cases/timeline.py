@@ -6,6 +6,7 @@ from cme_tracker.core.words import gov_date
 from .access import HIDDEN
 from .models import Episode, Event, Gender, SchoolPhase, SENStatus
 from .models.notes import NoteKind
+from .models.visits import HomeVisit
 
 _CHOICES = {
     "status": dict(Episode.Status.choices),
@@ -61,6 +62,7 @@ TITLES = {
     "task.reminder_set": "Reminder set",
     "task.assigned": "Task given",
     "task.done": "Reminder or task done",
+    "home_visit.recorded": "Home visit recorded",
     "document.attached": "Document attached",
     "document.withdrawn": "Document withdrawn",
 }
@@ -202,6 +204,14 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     if event.verb in ("task.reminder_set", "task.assigned"):
         owner = names.get(("owner", payload.get("owner")))
         lines.insert(0, f"For {owner or 'an officer'}, due {gov_date(payload.get('due_on'))}")
+    if event.verb == "home_visit.recorded":
+        outcome = dict(HomeVisit.Outcome.choices).get(payload.get("outcome"), "")
+        lines.insert(
+            0,
+            f"{gov_date(payload.get('visited_on'))}: {outcome}"
+            + ("; calling card left" if payload.get("calling_card_left") else "")
+            + (f"; {payload['photos']} photo(s)" if payload.get("photos") else ""),
+        )
     if event.verb == "note.added":
         lines.insert(0, f"{_words('kind', payload.get('kind'), names)} on "
                         f"{gov_date(payload.get('happened_on'))}")  # fmt: skip

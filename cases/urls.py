@@ -48,6 +48,7 @@ urlpatterns = [
     path("<int:pk>/notes/<int:note_pk>/correct/", note_views.note_correct, name="note_correct"),
     path("<int:pk>/notes/<int:note_pk>/add/", note_views.note_add_to, name="note_add_to"),
     path("<int:pk>/reviews/new/", note_views.review_add, name="review_add"),
+    path("<int:pk>/home-visits/new/", note_views.home_visit_add, name="home_visit_add"),
     path("<int:pk>/documents/new/", document_views.document_add, name="document_add"),
     path(
         "<int:pk>/documents/<int:document_pk>/", document_views.document_download, name="document"

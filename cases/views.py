@@ -287,6 +287,7 @@ def episode_detail(request, episode):
             reviews=selectors.reviews_for(episode),
             tasks=selectors.tasks_for(episode),
             documents=selectors.documents_for(episode),
+            last_visit=selectors.last_home_visit(episode),
             review_due_on=case_reviews.due_on(episode),
             today=timezone.localdate(),
             tab="summary",

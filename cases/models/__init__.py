@@ -20,6 +20,7 @@ from .reference import (
 )
 from .reviews import CaseReview
 from .tasks import CaseTask
+from .visits import HomeVisit
 
 __all__ = [
     "AccessLogEntry",
@@ -46,6 +47,7 @@ __all__ = [
     "Event",
     "Family",
     "Gender",
+    "HomeVisit",
     "CaseImport",
     "Locality",
     "MissingReason",

@@ -43,6 +43,7 @@ from .people import (
 from .reviews import case_review_record
 from .sensitivity import sensitivity_lift, sensitivity_mark
 from .tasks import reminder_set, task_assign, task_done
+from .visits import home_visit_record
 
 __all__ = [
     "access_log_record",
@@ -76,6 +77,7 @@ __all__ = [
     "event_record",
     "family_add_details",
     "family_create",
+    "home_visit_record",
     "missing_core_enquiries",
     "note_add",
     "note_add_to",
