@@ -1,7 +1,8 @@
 """The printable case, for a strategy meeting or a handover: its summary, family, enquiries,
-notes, reviews, reminders and History, as one list of sections that the print page and the
-PDF both draw. What the person printing may not see is withheld here, once, by the same rules
-as the case page (``cases.access``), so neither copy can show more than the other."""
+home visits, notes, reviews, reminders and History, as one list of sections that the print
+page and the PDF both draw. What the person printing may not see is withheld here, once, by
+the same rules as the case page (``cases.access``), so neither copy can show more than the
+other."""
 
 from dataclasses import dataclass, field
 
@@ -116,6 +117,18 @@ def _notes(episode, show: bool) -> Section:
                    empty="No notes.")  # fmt: skip
 
 
+def _visits(episode, show: bool) -> Section:
+    from .models import HomeVisit
+
+    visits = HomeVisit.objects.filter(episode=episode).select_related("address")
+    rows = [[gov_date(v.visited_on) + (f" {v.visited_at:%H:%M}" if v.visited_at else ""),
+             _or_hidden(show, v.where), _or_hidden(show, v.visitors),
+             v.get_outcome_display() + (", calling card left" if v.calling_card_left else ""),
+             _or_hidden(show, v.information)] for v in visits]  # fmt: skip
+    return Section("Home visits", headers=["When", "Where", "Who visited", "Outcome", "Said"],
+                   table=rows, empty="No home visits.")  # fmt: skip
+
+
 def _reviews(episode, show: bool) -> Section:
     rows = [[gov_date(r.reviewed_on), str(r.reviewer), _or_hidden(show, r.decision),
              gov_date(r.due_on)] for r in selectors.reviews_for(episode)]  # fmt: skip
@@ -154,6 +167,7 @@ def printed_case(user, episode) -> PrintedCase:
         reference=episode.reference, child_name=episode.child.full_name,
         printed_by=str(user), printed_at=f"{gov_date(now.date())} at {now:%H:%M}",
         sections=[_child(episode), _case(episode, show, family), _family(episode, family),
-                  _enquiries(episode, show), _notes(episode, show), _reviews(episode, show),
+                  _enquiries(episode, show), _visits(episode, show), _notes(episode, show),
+                  _reviews(episode, show),
                   _tasks(episode, show), _history(episode, show)],
     )  # fmt: skip

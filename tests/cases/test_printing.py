@@ -37,6 +37,10 @@ def case(officer, manager):
                       text="Grandmother says they went to Leeds.", by=officer)  # fmt: skip
     services.case_review_record(episode=episode, reviewed_on=TODAY,
                                 decision="Ask Leeds CME to check.", by=manager)  # fmt: skip
+    services.home_visit_record(episode=episode, visited_on=TODAY, visitors="Sam Taylor",
+                               outcome="NO_ANSWER", calling_card_left=True, by=officer,
+                               address=family.addresses.get(),
+                               information="Curtains drawn, post piling up.")  # fmt: skip
     return episode
 
 
@@ -53,6 +57,8 @@ def test_the_print_page_holds_the_whole_case_and_is_marked(client, officer, case
         "Head of Oakwood Primary",
         "Grandmother says they went to Leeds.",
         "Ask Leeds CME to check.",
+        "No answer, calling card left",
+        "Curtains drawn, post piling up.",
         "Case reviewed by a manager",
         "Note added",
     ):
@@ -94,6 +100,7 @@ def test_a_sensitive_case_prints_without_what_the_person_may_not_see(client, cas
             "Head of Oakwood Primary",
             "went to Leeds",
             "Ask Leeds CME",
+            "Curtains drawn",
         ):
             assert withheld not in copy, withheld
         assert "Hidden: sensitive case" in copy and "Tobi Obi" in copy

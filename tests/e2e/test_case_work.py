@@ -112,3 +112,28 @@ def test_a_manager_approves_a_sibling_groups_closures_in_one_action(journey, sib
     journey.check_accessibility()
     journey.go(f"/cases/{siblings[1].pk}/")
     expect(page.get_by_text("Reopen the case")).to_be_visible()
+
+
+def test_an_officer_records_a_home_visit_with_a_photo(journey, siblings):
+    page = journey.page
+    ada, _ = siblings
+    ada.child.family.addresses.create(line_1="14 Mill Road", postcode="DB3 1AA")
+    journey.sign_in("officer")
+    journey.go(f"/cases/{ada.pk}/")
+    page.get_by_role("link", name="Record a home visit").click()
+    expect(page.get_by_role("heading", name="Record a home visit")).to_be_visible()
+    journey.check_accessibility()
+    page.get_by_label("14 Mill Road").check()
+    page.get_by_label("No answer").check()
+    page.get_by_label("Yes").check()
+    page.get_by_label("What neighbours or the occupant said (optional)").fill(
+        "Neighbour has not seen them for a month."
+    )
+    page.get_by_label("Photos (optional)").set_input_files(
+        files=[{"name": "front-door.jpg", "mimeType": "image/jpeg",
+                "buffer": b"\xff\xd8\xff\xe0" + b"\0" * 200}])  # fmt: skip
+    page.get_by_role("button", name="Save visit").click()
+    expect(page.get_by_text("Home visit recorded")).to_be_visible()
+    expect(page.get_by_text("No answer, calling card left").first).to_be_visible()
+    expect(page.get_by_role("link", name="front-door.jpg", exact=True)).to_be_visible()
+    journey.check_accessibility()
