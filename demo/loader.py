@@ -111,6 +111,19 @@ ENQUIRY_TARGETS = {
     "LETTER": "Letter to last known address",
     "PHONE_CALL": "Phone call to parent's last known number",
 }
+# What officers and managers write on open cases (all invented).
+NOTES = [
+    "Rang the last known number: no answer, left a voicemail asking the family to call back.",
+    "Emailed the school's attendance officer: no contact from the family since the holiday.",
+    "Strategy meeting with the school and early help: agreed a joint home visit.",
+    "Spoke to a neighbour by phone: the family may have moved in with relatives.",
+]
+DIRECTIONS = [
+    "Carry on: complete the S2S check and chase the admissions reply this week.",
+    "Make a second home visit at a different time of day, and check council tax.",
+    "Ask the previous local authority's CME team to check their records.",
+]
+REMINDERS = ["Chase the admissions reply", "Ring the school back", "Check the S2S result"]
 RESPONSES = [
     "No record held.",
     "No trace of the family at this address.",
@@ -527,6 +540,7 @@ class _Generator:
             if closes_on is None:
                 self.result.open_episodes += 1
                 still_open = True
+                self._casework(episode, referral_on, officer)
                 old = referral_on < self.today - timedelta(days=120)
                 if outcome == "ENQUIRIES_EXHAUSTED" and old and rng.random() < 0.4:
                     self._propose_closure(episode, officer)
@@ -570,6 +584,28 @@ class _Generator:
             })  # fmt: skip
         case_services.enquiries_record(episode=episode, records=records, by=officer)
         self.result.enquiries += len(records)
+
+    def _casework(self, episode, referral_on, officer):
+        """What an open case's officer and manager wrote on it: a note, for most a manager's
+        review, and for some a reminder due today."""
+        rng = self.rng
+        with clock.set_to(_at(self.today, 11)):
+            written = max(referral_on, self.today - timedelta(days=rng.randrange(1, 30)))
+            case_services.note_add(
+                episode=episode,
+                kind=rng.choice(["PHONE_CALL", "EMAIL", "MEETING"]),
+                happened_on=written,
+                text=rng.choice(NOTES),
+                by=officer,
+            )
+            if rng.random() < 0.6:
+                reviewed = max(referral_on, self.today - timedelta(days=rng.randrange(0, 40)))
+                case_services.case_review_record(episode=episode, reviewed_on=reviewed,
+                                                 decision=rng.choice(DIRECTIONS),
+                                                 by=self.manager)  # fmt: skip
+            if rng.random() < 0.2:
+                case_services.reminder_set(episode=episode, due_on=self.today,
+                                           text=rng.choice(REMINDERS), by=officer)  # fmt: skip
 
     def _propose_closure(self, episode, officer):
         """Leave a case waiting for a manager: its core enquiries done, closure proposed today."""
