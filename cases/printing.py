@@ -64,7 +64,9 @@ def _case(episode, show: bool, family: dict) -> Section:
         episode.area_id) else ""  # fmt: skip
     rows = [
         ("Referred", gov_date(episode.referral_date)
-         + (f" by {episode.referral.source}" if episode.referral_id else "")),
+         + (f" by {episode.referral.source}" if episode.referral_id else "")
+         + (f" ({_or_hidden(show, episode.referral.sending_local_authority)})"
+            if episode.referral_id and episode.referral.sending_local_authority else "")),
         ("Status", status),
         ("Officer", str(episode.allocated_officer or "Unallocated")),
         ("Days missing education", str(episode.days_missing_education)),

@@ -162,6 +162,9 @@ def _referral_lines(referral, show_sensitive: bool) -> list[str]:
         return []
     lines = [f"Referral {referral.reference} from {referral.source}, received "
              f"{gov_date(referral.received_on)}"]  # fmt: skip
+    if referral.sending_local_authority:  # another council: it can say where the family went
+        lines.append(f"Sent by {referral.sending_local_authority}" if show_sensitive
+                     else f"Sending council: {HIDDEN.lower()}")  # fmt: skip
     referrer = ", ".join(part for part in (referral.referrer_name, referral.referrer_organisation,
                                            referral.referrer_contact) if part)  # fmt: skip
     written = [f"Referred by {referrer}" if referrer else "",

@@ -35,6 +35,10 @@ class ReferralForm(GovukForm):
         empty_label="Choose where the referral came from",
         error_messages={"required": "Choose where the referral came from"},
     )
+    sending_local_authority = forms.CharField(
+        label="The council that sent the case", max_length=200, required=False,
+        help_text="Only for a case handed over by another local authority.",
+    )  # fmt: skip
     referrer_name = forms.CharField(label="Referrer's name", max_length=200, required=False)
     referrer_organisation = forms.CharField(
         label="Referrer's organisation", max_length=200, required=False
@@ -64,6 +68,11 @@ class ReferralForm(GovukForm):
 
     def clean(self):
         data = super().clean()
+        source = data.get("source")
+        if source is not None and not source.names_sending_council:
+            data["sending_local_authority"] = ""  # kept only for a case another council sent
+        elif source is not None and not data.get("sending_local_authority", "").strip():
+            self.add_error("sending_local_authority", "Enter the council that sent the case")
         received, left = data.get("received_on"), data.get("left_school_on")
         if received and left and left > received:
             self.add_error(

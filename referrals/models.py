@@ -9,8 +9,15 @@ from cme_tracker.core.models import ReferenceItem
 class ReferralSource(ReferenceItem):
     """Where a referral came from: a school, admissions, health, another LA, S2S..."""
 
+    # A case handed over by another council: the referral names the council that sent it.
+    FROM_ANOTHER_COUNCIL = "OTHER_LA"
+
     class Meta(ReferenceItem.Meta):
         verbose_name = "referral source"
+
+    @property
+    def names_sending_council(self) -> bool:
+        return self.code == self.FROM_ANOTHER_COUNCIL
 
 
 class Referral(models.Model):
@@ -23,6 +30,10 @@ class Referral(models.Model):
         max_length=200, blank=True, help_text="Phone number or email address."
     )
     received_on = models.DateField()
+    sending_local_authority = models.CharField(
+        "sending council", max_length=200, blank=True,
+        help_text="For a case handed over by another local authority: which one.",
+    )  # fmt: skip
     reason = models.TextField(blank=True)
     last_school = models.ForeignKey(
         "cases.School", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
