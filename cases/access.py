@@ -40,6 +40,7 @@ class Action(StrEnum):
     ADD_NOTE = "add_note"
     SET_REMINDER = "set_reminder"
     ATTACH_DOCUMENT = "attach_document"
+    HAND_OVER = "hand_over"
     WITHDRAW_DOCUMENT = "withdraw_document"
     ASSIGN_TASK = "assign_task"
     RECORD_RESPONSE = "record_response"
@@ -63,6 +64,7 @@ PERMISSION = {
     Action.ADD_NOTE: "cases.add_casenote",
     Action.SET_REMINDER: "cases.add_casetask",
     Action.ATTACH_DOCUMENT: "cases.add_document",
+    Action.HAND_OVER: "cases.add_handover",
     Action.WITHDRAW_DOCUMENT: "cases.change_document",
     Action.ASSIGN_TASK: "cases.assign_casetask",
     Action.RECORD_RESPONSE: "cases.change_enquiry",
@@ -80,8 +82,8 @@ PERMISSION = {
 }
 # Changes to the case record, bounded by record scope.
 CASE_WORK = {Action.EDIT, Action.ADD_ENQUIRY, Action.ADD_NOTE, Action.SET_REMINDER,
-             Action.ATTACH_DOCUMENT, Action.WITHDRAW_DOCUMENT, Action.RECORD_RESPONSE,
-             Action.CLOSE}  # fmt: skip
+             Action.ATTACH_DOCUMENT, Action.WITHDRAW_DOCUMENT, Action.HAND_OVER,
+             Action.RECORD_RESPONSE, Action.CLOSE}  # fmt: skip
 # What only holds on an open case, or only on a closed one.
 OPEN_ONLY = {*CASE_WORK, Action.TAKE, Action.ALLOCATE, Action.AUTHORISE_REMOVAL, Action.REVIEW,
              Action.ASSIGN_TASK}  # fmt: skip

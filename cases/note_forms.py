@@ -100,3 +100,40 @@ class TaskForm(ReminderForm):
                         "max_length": "Keep it to 200 characters: write the detail in a note"},
     )  # fmt: skip
     field_order = ["owner", "due_on", "text"]
+
+
+class HandoverForm(GovukForm):
+    local_authority = forms.CharField(
+        label="Council the family has moved to",
+        max_length=200,
+        error_messages={"required": "Enter the council"},
+    )
+    contact_name = forms.CharField(
+        label="Its CME contact",
+        max_length=200,
+        error_messages={"required": "Enter the CME contact's name"},
+    )
+    contact_email = forms.EmailField(
+        label="Their email address", help_text="Use the council's secure email address.",
+        error_messages={"required": "Enter the CME contact's email address",
+                        "invalid": "Enter an email address like name@council.gov.uk"},
+    )  # fmt: skip
+    share_sensitive = forms.BooleanField(
+        label="I confirm this case's sensitive details (addresses, carers, schools, notes) may "
+        "be shared with this council", required=False,
+    )  # fmt: skip
+
+    def __init__(self, *args, sensitive: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sensitive:
+            del self.fields["share_sensitive"]
+
+
+class AcknowledgementForm(GovukForm):
+    acknowledged_on = DateField(label="Date the council acknowledged the handover")
+    accepted_by = forms.CharField(
+        label="Who accepted responsibility",
+        max_length=200,
+        help_text="Their name and role, for example CME officer.",
+        error_messages={"required": "Enter who accepted responsibility"},
+    )

@@ -11,8 +11,16 @@ from django.views.decorators.http import require_POST
 from . import access, reviews, selectors, services
 from .access import Action
 from .errors import CaseError
-from .models import CaseNote, CaseTask
-from .note_forms import NoteAdditionForm, NoteForm, ReminderForm, ReviewForm, TaskForm
+from .models import CaseNote, CaseTask, Handover
+from .note_forms import (
+    AcknowledgementForm,
+    HandoverForm,
+    NoteAdditionForm,
+    NoteForm,
+    ReminderForm,
+    ReviewForm,
+    TaskForm,
+)
 from .views import _form_page, _siblings_for, case_view
 from .visit_forms import HomeVisitForm
 
@@ -177,3 +185,47 @@ def home_visit_add(request, episode):
             messages.success(request, "Home visit recorded")
             return redirect(episode)
     return _form_page(request, episode, form, title="Record a home visit", submit="Save visit")
+
+
+@case_view(Action.HAND_OVER)
+def handover_send(request, episode):
+    """Hand the case to the council the family has moved to: the printable case by email."""
+    sensitive = access.is_sensitive(episode)
+    form = HandoverForm(request.POST or None, sensitive=sensitive)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.handover_send(
+                episode=episode, local_authority=data["local_authority"],
+                contact_name=data["contact_name"], contact_email=data["contact_email"],
+                share_sensitive=data.get("share_sensitive", False), by=request.user,
+            )  # fmt: skip
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Handover to {data['local_authority']} sent")
+            return redirect(episode.get_absolute_url() + "#handover")
+    return _form_page(request, episode, form, title="Hand the case to another council",
+                      submit="Send handover")  # fmt: skip
+
+
+@case_view(Action.CLOSE)
+def handover_acknowledge(request, episode, handover_pk):
+    handover = get_object_or_404(Handover, pk=handover_pk, episode=episode)
+    form = AcknowledgementForm(request.POST or None,
+                               initial={"acknowledged_on": timezone.localdate()})  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.handover_acknowledge(handover=handover, by=request.user,
+                                          acknowledged_on=data["acknowledged_on"],
+                                          accepted_by=data["accepted_by"])  # fmt: skip
+        except CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Case closed: {handover.local_authority} accepted "
+                             "responsibility")  # fmt: skip
+            return redirect(episode)
+    return _form_page(request, episode, form,
+                      title=f"Record {handover.local_authority}'s acknowledgement and close",
+                      submit="Record and close the case")  # fmt: skip

@@ -160,10 +160,32 @@ def _history(episode, show: bool) -> Section:
                    empty="No history recorded.")  # fmt: skip
 
 
-def printed_case(user, episode) -> PrintedCase:
-    """The case as ``user`` may see it, section by section."""
+def _without_sensitive(episode, family: dict) -> dict:
+    """The family as a handover not sharing sensitive details gives it: on a sensitive case
+    nothing of it, otherwise all but what is marked sensitive on its own."""
+    whole = access.is_sensitive(episode)
+    current = family["current_address"]
+    return {
+        "carers": [(c, shown and not whole and not c.is_sensitive)
+                   for c, shown in family["carers"]],
+        "addresses": [(a, shown and not whole and not a.is_sensitive)
+                      for a, shown in family["addresses"]],
+        "current_address": current,
+        "current_address_shown": family["current_address_shown"] and not whole
+        and not current.is_sensitive,
+        "area_shown": family["area_shown"] and not whole
+        and not any(a.is_sensitive for a, _ in family["addresses"]),
+    }  # fmt: skip
+
+
+def printed_case(user, episode, *, withhold_sensitive: bool = False) -> PrintedCase:
+    """The case as ``user`` may see it, section by section; with ``withhold_sensitive`` (a
+    handover the officer has not confirmed may carry them), without any sensitive detail."""
     show = access.shows_sensitive(user, episode)
     family = access.family_shown(user, episode, selectors.family_details(episode))
+    if withhold_sensitive:
+        show = show and not access.is_sensitive(episode)
+        family = _without_sensitive(episode, family)
     now = timezone.localtime()
     return PrintedCase(
         reference=episode.reference, child_name=episode.child.full_name,

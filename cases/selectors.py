@@ -414,6 +414,34 @@ def last_home_visit(episode: Episode):
             .order_by("-visited_on", "-visited_at", "-pk").first())  # fmt: skip
 
 
+def handovers_for(episode: Episode, today: date) -> list:
+    """The case's handovers, newest first, each saying whether it is to be chased."""
+    from django.conf import settings
+
+    from .models import Handover
+    from .working_days import latest_day_before
+
+    chase_by = latest_day_before(today, settings.CME_HANDOVER_CHASE_WORKING_DAYS)
+    handovers = list(Handover.objects.filter(episode=episode).select_related("sent_by"))
+    for handover in handovers:
+        handover.to_chase = handover.acknowledged_on is None and handover.sent_on <= chase_by
+    return handovers
+
+
+def handovers_to_chase(today: date) -> list:
+    """Handovers of open cases not acknowledged within the working days allowed."""
+    from django.conf import settings
+
+    from .models import Handover
+    from .working_days import latest_day_before
+
+    chase_by = latest_day_before(today, settings.CME_HANDOVER_CHASE_WORKING_DAYS)
+    return list(Handover.objects.filter(acknowledged_on__isnull=True, sent_on__lte=chase_by,
+                                        episode__status=Episode.Status.OPEN)
+                .select_related("episode__child__family", "episode__allocated_officer")
+                .order_by("sent_on", "pk"))  # fmt: skip
+
+
 def reviews_for(episode: Episode) -> list:
     """The case's reviews, newest first, each with its reviewer."""
     from .models import CaseReview

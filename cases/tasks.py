@@ -45,3 +45,11 @@ def import_cases(self, import_id: int) -> int | None:
         record = imports.import_run(import_id)
         run.counts = {"import": import_id, "ran": record is not None}
     return record.pk if record else None
+
+
+@shared_task(bind=True, **jobs.RETRY)
+def send_handover(self, handover_id: int) -> int:
+    """Fed by the outbox when an officer hands a case over: email it, once."""
+    with jobs.recorded("send_handover", trigger="case change", task_id=self.request.id) as run:
+        run.counts = {"emails": services.handover_email(handover_id)}
+    return run.counts["emails"]

@@ -63,6 +63,7 @@ TITLES = {
     "task.assigned": "Task given",
     "task.done": "Reminder or task done",
     "home_visit.recorded": "Home visit recorded",
+    "handover.sent": "Handed over to another council",
     "document.attached": "Document attached",
     "document.withdrawn": "Document withdrawn",
 }
@@ -139,6 +140,11 @@ def _free_text(event: Event) -> list[str]:
         return [f"Decision or direction: {payload.get('decision')}"]
     if event.verb.startswith("task."):
         return [payload.get("text") or ""]
+    if event.verb == "handover.sent":  # the other authority: withheld, as always
+        return [
+            f"To {payload.get('local_authority')}"
+            + (", with the sensitive details" if payload.get("sensitive_shared") else "")
+        ]
     if event.verb == "document.attached":  # a file's name can name a child
         return [f"{payload.get('name')} ({payload.get('kind')})"]
     if event.verb == "document.withdrawn":

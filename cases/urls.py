@@ -49,6 +49,12 @@ urlpatterns = [
     path("<int:pk>/notes/<int:note_pk>/add/", note_views.note_add_to, name="note_add_to"),
     path("<int:pk>/reviews/new/", note_views.review_add, name="review_add"),
     path("<int:pk>/home-visits/new/", note_views.home_visit_add, name="home_visit_add"),
+    path("<int:pk>/handover/", note_views.handover_send, name="handover_send"),
+    path(
+        "<int:pk>/handover/<int:handover_pk>/acknowledged/",
+        note_views.handover_acknowledge,
+        name="handover_acknowledge",
+    ),
     path("<int:pk>/documents/new/", document_views.document_add, name="document_add"),
     path(
         "<int:pk>/documents/<int:document_pk>/", document_views.document_download, name="document"

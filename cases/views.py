@@ -288,6 +288,7 @@ def episode_detail(request, episode):
             tasks=selectors.tasks_for(episode),
             documents=selectors.documents_for(episode),
             last_visit=selectors.last_home_visit(episode),
+            handovers=selectors.handovers_for(episode, timezone.localdate()),
             review_due_on=case_reviews.due_on(episode),
             today=timezone.localdate(),
             tab="summary",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cases import selectors as case_selectors
 from cme_tracker.core.http import BadParameter
 from schools import deletion_selectors, enquiry_selectors
 from schools import selectors as school_selectors
@@ -103,6 +104,8 @@ def caseload_page(request):
         "school_finds": school_selectors.school_finds(request.user, today, year_start),
         "deletions": deletion_selectors.waiting_deletions(today),
         "enquiries": enquiry_selectors.open_enquiries(today),
+        "handovers": case_selectors.handovers_to_chase(today),
+        "handover_chase_days": settings.CME_HANDOVER_CHASE_WORKING_DAYS,
         "deletion_flag_days": settings.CME_DELETION_NOTICE_FLAG_WORKING_DAYS,
     })  # fmt: skip
 

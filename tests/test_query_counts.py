@@ -130,10 +130,11 @@ PAGES = [
     ("search by name", "officer", lambda: "/cases/?q=muller", 9),  # the children, then cases
     ("search by UPN, one case: straight to it", "officer", lambda: f"/cases/?q={_upn(1)}", 4),
     # with the schools' suggested closures, the case's notes with their additions (2), its
-    # reviews (1), its reminders and tasks (1), its documents (1) and its last home visit (1)
-    ("case page", "manager", _case_page, 17),
-    # + schools: 4, and the cases with overdue reminders or tasks: 1
-    ("caseload aging", "manager", lambda: "/reports/caseload/", 12),
+    # reviews (1), its reminders and tasks (1), its documents (1), its last home visit (1)
+    # and its handovers (1)
+    ("case page", "manager", _case_page, 18),
+    # + schools: 4, the cases with overdue reminders or tasks: 1, handovers to chase: 1
+    ("caseload aging", "manager", lambda: "/reports/caseload/", 13),
     # the DfE return's snapshot is a savepoint in a test, and its release: 2
     ("DfE return", "manager", lambda: "/reports/dfe-return/", 12),
     # + found by schools: 1, and cases reviewed on time (the first review, the share): 2

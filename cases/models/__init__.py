@@ -1,6 +1,7 @@
 from .alerts import Alert, Notification
 from .documents import Document
 from .episodes import AccessLogEntry, CaseImport, ClosureProposal, Enquiry, Episode, Event
+from .handovers import Handover
 from .notes import CaseNote, CaseNoteAddition
 from .people import Address, Carer, Child, ChildNamePart, Family, Gender, SENStatus
 from .reference import (
@@ -47,6 +48,7 @@ __all__ = [
     "Event",
     "Family",
     "Gender",
+    "Handover",
     "HomeVisit",
     "CaseImport",
     "Locality",

@@ -32,6 +32,7 @@ from .episodes import (
     removal_from_roll_authorise,
 )
 from .events import event_record
+from .handovers import handover_acknowledge, handover_email, handover_send
 from .notes import note_add, note_add_to, note_correct
 from .people import (
     child_create,
@@ -77,6 +78,9 @@ __all__ = [
     "event_record",
     "family_add_details",
     "family_create",
+    "handover_acknowledge",
+    "handover_email",
+    "handover_send",
     "home_visit_record",
     "missing_core_enquiries",
     "note_add",

@@ -13,7 +13,7 @@ SCHOOL_USER = "School user"
 ROLES = [CME_OFFICER, TEAM_MANAGER, HEAD_OF_SERVICE, ADMINISTRATOR, SCHOOL_USER]
 
 _CASE_RECORDS = ["child", "family", "carer", "address", "episode", "enquiry", "casenote",
-                 "casetask", "document"]  # fmt: skip
+                 "casetask", "document", "handover"]  # fmt: skip
 _REFERENCE_DATA = [
     "cases.closureoutcome",
     "cases.presentingneed",

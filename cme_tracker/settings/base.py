@@ -296,6 +296,8 @@ CME_JOINT_ENQUIRY_FIRST_STEP_WORKING_DAYS = env.int("CME_JOINT_ENQUIRY_FIRST_STE
 # this many weeks with no review since (cases.reviews).
 CME_REVIEW_WORKING_DAYS = env.int("CME_REVIEW_WORKING_DAYS", default=20)
 CME_REVIEW_OPEN_WEEKS = env.int("CME_REVIEW_OPEN_WEEKS", default=12)
+# A handover to another council not acknowledged within this many working days is chased.
+CME_HANDOVER_CHASE_WORKING_DAYS = env.int("CME_HANDOVER_CHASE_WORKING_DAYS", default=5)
 
 # Axes warns when its lockout is not keyed on the address: the address limit is the
 # throttle's own, and keying axes on it would let a good sign-in from an address clear
