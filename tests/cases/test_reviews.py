@@ -183,3 +183,32 @@ def test_caseload_aging_counts_the_cases_due_a_review_by_officer(client, manager
     count, link = line.cells[-2]
     assert count == 1 and "review=due" in link
     assert due.reference in client.get(link).content.decode()
+
+
+def test_the_case_list_csv_says_when_each_open_case_was_last_reviewed(client, manager):
+    """What a manager shows an inspector: every open case, its last review and the next."""
+    import csv
+    import io
+
+    reviewed = EpisodeFactory(referral_date=days_ago(30))
+    never = EpisodeFactory(referral_date=days_ago(3))
+    services.case_review_record(
+        episode=reviewed,
+        reviewed_on=days_ago(2),
+        decision="Go on.",
+        next_review_on=TODAY + datetime.timedelta(days=5),
+        by=manager,
+    )
+    client.force_login(manager)
+    response = client.get(reverse("cases:list_csv") + "?status=open")
+    rows = {row["case"]: row for row in csv.DictReader(
+        io.StringIO(b"".join(response.streaming_content).decode()))}  # fmt: skip
+    assert rows[reviewed.reference]["last_reviewed"] == days_ago(2).isoformat()
+    assert (
+        rows[reviewed.reference]["next_review_due"]
+        == (TODAY + datetime.timedelta(days=5)).isoformat()
+    )
+    assert rows[never.reference]["last_reviewed"] == ""
+    first_due = datetime.date.fromisoformat(rows[never.reference]["next_review_due"])
+    # 20 working days: at least 20 weekdays on, later only by bank holidays
+    assert weekdays_after(days_ago(3), 20) <= first_due <= days_ago(3) + datetime.timedelta(42)
