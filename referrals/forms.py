@@ -72,6 +72,7 @@ class ReferralForm(GovukForm):
         if source is not None and not source.names_sending_council:
             data["sending_local_authority"] = ""  # kept only for a case another council sent
         elif source is not None and not data.get("sending_local_authority", "").strip():
+            # Asked of a referral made here; history imported from elsewhere may not say.
             self.add_error("sending_local_authority", "Enter the council that sent the case")
         received, left = data.get("received_on"), data.get("left_school_on")
         if received and left and left > received:

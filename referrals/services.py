@@ -37,8 +37,6 @@ class ChildBecameKnown(CaseError):
 @transaction.atomic
 def referral_record(*, source: ReferralSource, received_on: date, by, **details) -> Referral:
     """Record a referral as received. Children are added with ``referral_add_child``."""
-    if source.names_sending_council and not details.get("sending_local_authority", "").strip():
-        raise CaseError("A case from another local authority names the council that sent it.")
     return Referral.objects.create(source=source, received_on=received_on, created_by=by, **details)
 
 
