@@ -12,7 +12,7 @@ from cme_tracker.core.words import gov_date
 
 from . import access, reviews, selectors
 from .access import HIDDEN
-from .timeline import describe
+from .timeline import history_entries
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -147,12 +147,10 @@ def _tasks(episode, show: bool) -> Section:
                    empty="No reminders or tasks.")  # fmt: skip
 
 
-def _history(episode, show: bool) -> Section:
-    events = list(selectors.episode_history(episode))
-    names = selectors.history_names(events)
+def _history(user, episode, withhold_sensitive: bool) -> Section:
     rows = []
-    for event in events:
-        said = describe(event, names, show_sensitive=show)
+    for said in history_entries(user, episode, withhold_sensitive=withhold_sensitive):
+        event = said["event"]
         when = timezone.localtime(event.created_at)
         rows.append([f"{gov_date(when.date())} {when:%H:%M}", str(event.actor or "the system"),
                      "\n".join([said["title"], *said["lines"]])])  # fmt: skip
@@ -193,5 +191,5 @@ def printed_case(user, episode, *, withhold_sensitive: bool = False) -> PrintedC
         sections=[_child(episode), _case(episode, show, family), _family(episode, family),
                   _enquiries(episode, show), _visits(episode, show), _notes(episode, show),
                   _reviews(episode, show),
-                  _tasks(episode, show), _history(episode, show)],
+                  _tasks(episode, show), _history(user, episode, withhold_sensitive)],
     )  # fmt: skip

@@ -3,6 +3,7 @@ words, never stored codes."""
 
 from cme_tracker.core.words import gov_date
 
+from . import access
 from .access import HIDDEN
 from .models import Episode, Event, Gender, SchoolPhase, SENStatus
 from .models.notes import NoteKind
@@ -251,3 +252,30 @@ def describe(event: Event, names: dict, *, show_sensitive: bool = True) -> dict:
     if payload.get("outside_allocation"):
         lines.append("Made by an officer other than the case's allocated officer")
     return {"title": TITLES.get(event.verb, event.verb), "lines": lines}
+
+
+def history_entries(user, episode, *, withhold_sensitive: bool = False) -> list[dict]:
+    """The case's History as ``user`` may read it: each change described, with what the case
+    page withholds from them withheld here too, including an address or carer marked
+    sensitive on its own (its entries say only that it changed). ``withhold_sensitive`` (a
+    handover not sharing them) withholds every sensitive detail. ``episode`` comes with its
+    family's addresses and carers (``selectors.episode_detail``)."""
+    from . import selectors
+
+    events = list(selectors.episode_history(episode))
+    names = selectors.history_names(events)
+    show = access.shows_sensitive(user, episode) and not (
+        withhold_sensitive and access.is_sensitive(episode))  # fmt: skip
+    family = episode.child.family
+    marked = set() if family is None else (
+        {("address", a.pk) for a in family.addresses.all() if a.is_sensitive}
+        | {("carer", c.pk) for c in family.carers.all() if c.is_sensitive}
+    )  # fmt: skip
+    sees_marked = access.sees_marked(user, episode) and not withhold_sensitive
+    entries = []
+    for event in events:
+        payload = event.payload or {}
+        about = {(kind, payload.get(kind)) for kind in ("address", "carer")} & marked
+        shown = show and (sees_marked or not about)
+        entries.append({"event": event, **describe(event, names, show_sensitive=shown)})
+    return entries

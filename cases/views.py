@@ -37,7 +37,7 @@ from .forms import (
     VersionedForm,
 )
 from .models import ClosureProposal, Enquiry, Episode
-from .timeline import describe
+from .timeline import describe, history_entries
 
 PAGE_SIZE = 50
 MOST_CASES_OF_A_CHILD = 50  # enough of them read to tell one child from two
@@ -298,10 +298,7 @@ def episode_detail(request, episode):
 
 @case_view()
 def episode_history(request, episode):
-    events = list(selectors.episode_history(episode))
-    names = selectors.history_names(events)
-    show = access.shows_sensitive(request.user, episode)
-    entries = [{"event": e, **describe(e, names, show_sensitive=show)} for e in events]
+    entries = history_entries(request.user, episode)
     return render(
         request,
         "cases/episode_history.html",

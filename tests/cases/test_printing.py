@@ -112,3 +112,30 @@ def test_anyone_without_the_case_cannot_print_it(client, school_user, case):
     client.force_login(school_user)
     assert client.get(reverse("cases:print", args=[case.pk])).status_code == 403
     assert client.get(reverse("cases:print_pdf", args=[case.pk])).status_code == 403
+
+
+def test_an_address_marked_sensitive_on_its_own_stays_out_of_history_and_prints(
+    client, officer, case, mailoutbox
+):
+    """A refuge's address kept hidden after a lift: its History entry says only that it
+    changed, on the page, in the print and in a handover sent to another council."""
+    from cases.services.events import event_record
+
+    refuge = case.child.family.addresses.create(line_1="7 Refuge Row", postcode="DB9 9ZZ",
+                                                is_sensitive=True)  # fmt: skip
+    event_record(
+        actor=officer,
+        verb="family.address_added",
+        episode=case,
+        payload={"address": refuge.pk, "line_1": {"before": None, "after": "7 Refuge Row"}},
+    )
+    client.force_login(officer)
+    history = client.get(reverse("cases:history", args=[case.pk])).content.decode()
+    assert "Family moved to a new address" in history and "7 Refuge Row" not in history
+    printed = client.get(reverse("cases:print", args=[case.pk])).content.decode()
+    assert "7 Refuge Row" not in printed
+    services.handover_send(episode=case, local_authority="Leeds City Council",
+                           contact_name="Pat Reid", contact_email="cme@leeds.example",
+                           share_sensitive=False, by=officer)  # fmt: skip
+    services.handover_email(case.handovers.get().pk)
+    assert "7 Refuge Row" not in " ".join(pages_of(mailoutbox[0].attachments[0][1]))
