@@ -6,14 +6,12 @@ from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 
-from cme_tracker.core import http
-
 from . import access, selectors, services
 from .access import Action
 from .document_forms import DocumentForm, WithdrawForm
 from .errors import CaseError
 from .models import Document
-from .views import _form_page, case_view
+from .views import _form_page, case_view, log_looks
 
 
 @case_view(Action.ATTACH_DOCUMENT)
@@ -63,10 +61,7 @@ def document_download(request, pk, document_pk):
     episode = document.episode
     shown = access.shows_sensitive(request.user, episode)
     if access.is_sensitive(episode):
-        services.access_log_record(
-            user=request.user, episodes=[episode], page=http.page(request),
-            client_address=http.client_address(request), details_shown=shown,
-        )  # fmt: skip
+        log_looks(request, [episode], shown=shown)
     if not shown:
         raise Http404
     response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.name,

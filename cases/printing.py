@@ -40,11 +40,6 @@ def _or_hidden(shown: bool, text) -> str:
     return str(text or "") if shown else HIDDEN
 
 
-def _address(address) -> str:
-    return ", ".join(part for part in (address.line_1, address.line_2, address.town,
-                                       address.postcode) if part)  # fmt: skip
-
-
 def _child(episode) -> Section:
     child = episode.child
     return Section("Child", rows=[
@@ -88,7 +83,7 @@ def _family(episode, family: dict) -> Section:
         rows.append(("Parent or carer", said if shown else HIDDEN))
     current = family["current_address"]
     if current is not None:
-        rows.append(("Address", _address(current) if family["current_address_shown"]
+        rows.append(("Address", current.one_line if family["current_address_shown"]
                      else HIDDEN))  # fmt: skip
     for sibling in selectors.siblings_with_status(episode):
         case = sibling["episode"]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
@@ -19,9 +20,25 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from . import access, reference_lists, reviews
-from .models import CaseImport, Child, ClosureProposal, Enquiry, Episode, Event
+from .models import (
+    CaseImport,
+    CaseNote,
+    CaseNoteAddition,
+    CaseReview,
+    CaseTask,
+    Child,
+    ClosureProposal,
+    Document,
+    Enquiry,
+    EnquiryType,
+    Episode,
+    Event,
+    Handover,
+    HomeVisit,
+)
 from .models.episodes import NEXT_DUE_KEY
 from .names import names_match
+from .working_days import latest_day_before
 
 
 def open_episodes():
@@ -315,8 +332,6 @@ def open_sibling_episodes(episode: Episode) -> list[Episode]:
 def notes_for(episode: Episode) -> list:
     """The case's notes, newest first, each with its author, what was added to it, and
     whether it is still inside its correction window: two queries however many."""
-    from .models import CaseNote, CaseNoteAddition
-
     return list(
         CaseNote.objects.filter(episode=episode).with_correctable().select_related("author")
         .prefetch_related(Prefetch("additions",
@@ -341,8 +356,6 @@ def pending_sibling_closures(episode: Episode) -> list[ClosureProposal]:
 def core_enquiries_done(episodes: list[Episode]) -> dict[int, list[tuple]]:
     """{case: [(core enquiry type, its latest completed enquiry or None)]}, in two queries
     however many cases: what a manager reads before agreeing enquiries are exhausted."""
-    from .models import EnquiryType
-
     core = list(EnquiryType.objects.filter(is_core=True, is_active=True))
     done: dict = {}
     completed = (Enquiry.objects.filter(episode__in=episodes, enquiry_type__in=core,
@@ -358,8 +371,6 @@ def tasks_for(episode: Episode) -> list:
     """The case's reminders and tasks, open ones first by date, then those done."""
     from django.db.models import F
 
-    from .models import CaseTask
-
     return list(CaseTask.objects.filter(episode=episode).select_related("owner", "set_by")
                 .order_by(F("done_on").desc(nulls_first=True), "due_on", "pk"))  # fmt: skip
 
@@ -367,8 +378,6 @@ def tasks_for(episode: Episode) -> list:
 def tasks_due(user, today: date) -> list:
     """A person's reminders and tasks due today or before and not done, on open cases: what
     My caseload shows them."""
-    from .models import CaseTask
-
     tasks = list(CaseTask.objects.filter(owner=user, done_on__isnull=True, due_on__lte=today,
                                          episode__status=Episode.Status.OPEN)
                  .select_related("episode__child__family", "set_by")
@@ -381,8 +390,6 @@ def tasks_due(user, today: date) -> list:
 def overdue_tasks_by(today: date, *fields: str) -> list[dict]:
     """Open cases with a reminder or task past its date, counted by the cases' ``fields``:
     read from the tasks not done (few), not from every open case."""
-    from .models import CaseTask
-
     return list(CaseTask.objects.filter(done_on__isnull=True, due_on__lt=today,
                                         episode__status=Episode.Status.OPEN)
                 .values(*(f"episode__{field}" for field in fields))
@@ -391,8 +398,6 @@ def overdue_tasks_by(today: date, *fields: str) -> list[dict]:
 
 def overdue_task_q(today: date, prefix: str = "") -> Q:
     """Cases with a reminder or task past its date and not done, as a filter on episodes."""
-    from .models import CaseTask
-
     return Q(Exists(CaseTask.objects.filter(episode_id=OuterRef(f"{prefix}pk"),
                                             done_on__isnull=True, due_on__lt=today)))  # fmt: skip
 
@@ -400,28 +405,24 @@ def overdue_task_q(today: date, prefix: str = "") -> Q:
 def documents_for(episode: Episode) -> list:
     """The case's documents, newest first, with who attached (and withdrew) each and what
     it was attached to."""
-    from .models import Document
-
     return list(Document.objects.filter(episode=episode).select_related(
         "uploaded_by", "withdrawn_by", "enquiry__enquiry_type", "note"))  # fmt: skip
 
 
 def last_home_visit(episode: Episode):
     """The case's latest home visit, with its address and who recorded it, or None."""
-    from .models import HomeVisit
-
     return (HomeVisit.objects.filter(episode=episode).select_related("address", "recorded_by")
             .order_by("-visited_on", "-visited_at", "-pk").first())  # fmt: skip
 
 
+def _handover_chase_by(today: date) -> date:
+    """A handover sent on or before this day and not acknowledged is to be chased."""
+    return latest_day_before(today, settings.CME_HANDOVER_CHASE_WORKING_DAYS)
+
+
 def handovers_for(episode: Episode, today: date) -> list:
     """The case's handovers, newest first, each saying whether it is to be chased."""
-    from django.conf import settings
-
-    from .models import Handover
-    from .working_days import latest_day_before
-
-    chase_by = latest_day_before(today, settings.CME_HANDOVER_CHASE_WORKING_DAYS)
+    chase_by = _handover_chase_by(today)
     handovers = list(Handover.objects.filter(episode=episode).select_related("sent_by"))
     for handover in handovers:
         handover.to_chase = handover.acknowledged_on is None and handover.sent_on <= chase_by
@@ -430,13 +431,8 @@ def handovers_for(episode: Episode, today: date) -> list:
 
 def handovers_to_chase(today: date) -> list:
     """Handovers of open cases not acknowledged within the working days allowed."""
-    from django.conf import settings
-
-    from .models import Handover
-    from .working_days import latest_day_before
-
-    chase_by = latest_day_before(today, settings.CME_HANDOVER_CHASE_WORKING_DAYS)
-    return list(Handover.objects.filter(acknowledged_on__isnull=True, sent_on__lte=chase_by,
+    return list(Handover.objects.filter(acknowledged_on__isnull=True,
+                                        sent_on__lte=_handover_chase_by(today),
                                         episode__status=Episode.Status.OPEN)
                 .select_related("episode__child__family", "episode__allocated_officer")
                 .order_by("sent_on", "pk"))  # fmt: skip
@@ -444,8 +440,6 @@ def handovers_to_chase(today: date) -> list:
 
 def reviews_for(episode: Episode) -> list:
     """The case's reviews, newest first, each with its reviewer."""
-    from .models import CaseReview
-
     return list(CaseReview.objects.filter(episode=episode).select_related("reviewer"))
 
 

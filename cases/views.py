@@ -61,11 +61,11 @@ def case_view(action: Action | None = None):
                 raise Http404 from None
             allowed = action is None or access.may(request.user, action, episode)
             if access.is_sensitive(episode) or selectors.has_marked_items(episode):
-                services.access_log_record(
-                    user=request.user, episodes=[episode], page=http.page(request),
-                    client_address=http.client_address(request),
-                    details_shown=allowed and access.shows_sensitive(request.user, episode),
-                )  # fmt: skip
+                log_looks(
+                    request,
+                    [episode],
+                    shown=allowed and access.shows_sensitive(request.user, episode),
+                )
             if action in access.OPEN_ONLY and not episode.is_open:
                 messages.error(request, "This case is closed: a manager can reopen it.")
                 return redirect(episode)
@@ -79,6 +79,14 @@ def case_view(action: Action | None = None):
         return wrapper
 
     return decorator
+
+
+def log_looks(request, episodes, *, shown: bool) -> None:
+    """Put this request's look at ``episodes`` in the access log."""
+    services.access_log_record(
+        user=request.user, episodes=episodes, page=http.page(request),
+        client_address=http.client_address(request), details_shown=shown,
+    )  # fmt: skip
 
 
 def _case_context(request, episode, **extra):
@@ -456,10 +464,7 @@ def _logged_looks(request, episodes) -> None:
     """Other cases shown on a case's page: each sensitive one's look goes in the access log."""
     looked = [episode for episode in episodes if access.is_sensitive(episode)]
     if looked:
-        services.access_log_record(
-            user=request.user, episodes=looked, page=http.page(request),
-            client_address=http.client_address(request), details_shown=True,
-        )  # fmt: skip
+        log_looks(request, looked, shown=True)
 
 
 @case_view(Action.REOPEN)
@@ -548,10 +553,7 @@ def removal_from_roll_letter(request, episode):
 def _print_logged(request, episode) -> None:
     """Every print is in the access log; a sensitive case's look is logged by ``case_view``."""
     if not (access.is_sensitive(episode) or selectors.has_marked_items(episode)):
-        services.access_log_record(
-            user=request.user, episodes=[episode], page=http.page(request),
-            client_address=http.client_address(request), details_shown=True,
-        )  # fmt: skip
+        log_looks(request, [episode], shown=True)
 
 
 @case_view()

@@ -112,6 +112,10 @@ class Address(models.Model):
     def __str__(self):
         return f"address of {self.family}"
 
+    @property
+    def one_line(self) -> str:
+        return ", ".join(p for p in (self.line_1, self.line_2, self.town, self.postcode) if p)
+
 
 class Child(models.Model):
     """A child who has been missing education at least once."""

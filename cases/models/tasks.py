@@ -62,6 +62,3 @@ class CaseTask(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.pk} on case {self.episode_id}"
-
-    def is_overdue_on(self, today) -> bool:
-        return self.done_on is None and self.due_on < today

@@ -57,7 +57,4 @@ class HomeVisit(models.Model):
 
     @property
     def where(self) -> str:
-        if self.address_id:
-            a = self.address
-            return ", ".join(p for p in (a.line_1, a.line_2, a.town, a.postcode) if p)
-        return self.other_address
+        return self.address.one_line if self.address_id else self.other_address
