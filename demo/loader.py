@@ -214,8 +214,12 @@ def load_demo(
     if demo_loaded():
         ensure_demo_users()
         return None
+    from . import benchmarks
+
+    today = today or timezone.localdate()
     with transaction.atomic():
-        return _Generator(today or timezone.localdate(), seed, children, progress, snapshots).run()
+        benchmarks.load(today, seed)  # first, so the snapshots taken show the benchmarks
+        return _Generator(today, seed, children, progress, snapshots).run()
 
 
 def _weighted(rng: random.Random, weights: dict):

@@ -12,11 +12,40 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
 
 
-def rows_csv(rows) -> str:
+BENCHMARK_COLUMNS = ["share_or_rate", "published_count", "published_share_or_rate", "england",
+                     "region", "statistical_neighbours_mean", "neighbours_used"]  # fmt: skip
+
+
+def _benchmark_cells(comparison, breakdown: str, category: str) -> list:
+    """The benchmark columns of one row: shares for a category, rates per 100 for the total;
+    a marker as the DfE published it."""
+    line = next((line for line in comparison.lines.get(breakdown, [])
+                 if line.category == category), None)  # fmt: skip
+    if line is None:
+        return [""] * len(BENCHMARK_COLUMNS)
+    mean = line.neighbours
+    return [
+        "" if line.live_share is None else line.live_share,
+        line.council.shown,
+        line.council_share.shown,
+        line.england.shown,
+        line.region.shown,
+        "" if mean.value is None else round(mean.value, 3),
+        f"{mean.used} of {mean.of}",
+    ]
+
+
+def rows_csv(rows, comparison=None) -> str:
+    """``breakdown,category,count``; with benchmarks, their columns and a footnote row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["breakdown", "category", "count"])
-    writer.writerows(csv_row(row) for row in rows)
+    writer.writerow(["breakdown", "category", "count",
+                     *(BENCHMARK_COLUMNS if comparison else [])])  # fmt: skip
+    for row in rows:
+        extra = _benchmark_cells(comparison, row[0], row[1]) if comparison else []
+        writer.writerow(csv_row([*row, *extra]))
+    if comparison:
+        writer.writerow(csv_row(["source", comparison.footnote]))
     return buffer.getvalue()
 
 
@@ -33,8 +62,9 @@ def return_json(result: Return) -> str:
     }, indent=2)  # fmt: skip
 
 
-def return_xlsx(result: Return) -> bytes:
-    """A sheet of the return's rows, as the CSV, and a sheet of reason by time missing."""
+def return_xlsx(result: Return, comparison=None) -> bytes:
+    """A sheet of the return's rows, as the CSV (benchmarks and their source included), and
+    a sheet of reason by time missing."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -43,9 +73,14 @@ def return_xlsx(result: Return) -> bytes:
     for ws, width in ((sheet, 20), (cross, 50)):
         ws.column_dimensions["A"].width = width
     sheet.column_dimensions["B"].width = 50
-    sheet.append(xlsx_row(sheet, ["breakdown", "category", "count"]))
+    sheet.append(xlsx_row(sheet, ["breakdown", "category", "count",
+                                  *(BENCHMARK_COLUMNS if comparison else [])]))  # fmt: skip
     for row in result.rows():
-        sheet.append(xlsx_row(sheet, row))
+        extra = _benchmark_cells(comparison, row[0], row[1]) if comparison else []
+        sheet.append(xlsx_row(sheet, [*row, *extra]))
+    if comparison:
+        sheet.append(xlsx_row(sheet, []))
+        sheet.append(xlsx_row(sheet, ["source", comparison.footnote]))
     cross.append(xlsx_row(cross, ["Primary reason", *BANDS, "Total"]))
     for reason, counts, total in result.reasons_by_time_missing:
         cross.append(xlsx_row(cross, [reason, *counts, total]))
@@ -54,12 +89,14 @@ def return_xlsx(result: Return) -> bytes:
     return buffer.getvalue()
 
 
-def render(result: Return, fmt: str) -> str | bytes:
-    """The return in ``fmt``, one of FORMATS."""
+def render(result: Return, fmt: str, comparison=None) -> str | bytes:
+    """The return in ``fmt``, one of FORMATS, with the benchmarks' columns and footnote
+    when ``comparison`` (``reports.benchmarks.compare``) has a published term."""
+    compared = comparison if comparison is not None and comparison.period else None
     if fmt == "csv":
-        return rows_csv(result.rows())
+        return rows_csv(result.rows(), compared)
     if fmt == "json":
         return return_json(result)
     if fmt == "xlsx":
-        return return_xlsx(result)
+        return return_xlsx(result, compared)
     raise ValueError(f"not a format: {fmt}")

@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 
 from cme_tracker.core.http import BadParameter
 
-from . import selectors, services
+from . import benchmarks, selectors, services
 from .dfe import BANDS, BREAKDOWNS, offered_dates, to_fix
 from .dfe_exports import FORMATS, rows_csv
 from .dfe_exports import render as render_file
@@ -47,13 +47,14 @@ def dfe_return_page(request):
     if fmt and fmt not in FORMATS:
         raise BadParameter("The return downloads as csv, xlsx or json: choose one of those")
     if fmt and not error:
-        return _download(
-            render_file(selectors.dfe_return(census), fmt), fmt, f"cme-dfe-return-{census}"
-        )
+        result = selectors.dfe_return(census)
+        return _download(render_file(result, fmt, benchmarks.compare(result)), fmt,
+                         f"cme-dfe-return-{census}")  # fmt: skip
     result = selectors.dfe_return(census)
     submission = selectors.current_submission(census)
     context = {
         "result": result, "dates": dates, "error": error, "bands": BANDS,
+        "benchmarks": benchmarks.compare(result),
         "headings": BREAKDOWNS, "to_fix": to_fix(result), "submission": submission,
         "changes": selectors.changes_since(submission, result.rows()) if submission else [],
         "earlier": selectors.submissions(census)[1:] if submission else [],

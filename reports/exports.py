@@ -12,6 +12,7 @@ from .indicators import SECTIONS
 from .scorecard import Scorecard
 
 COMMENTARY = "commentary"  # the CSV's indicator column for a section's analysis row
+NOTE = "note"  # the CSV's indicator column for a section's footnote (the benchmarks' source)
 
 
 def _cell(value):
@@ -46,6 +47,8 @@ def scorecard_csv(card: Scorecard) -> str:
                     [section.title, row.indicator.id, row.indicator.label, row.breakdown,
                      *[_cell(value) for value in [*row.quarters, row.ytd, *row.trend]]]
                 ))  # fmt: skip
+        for note in card.notes.get(section.title, []):
+            writer.writerow(csv_row([section.title, NOTE, note]))
     return buffer.getvalue()
 
 
@@ -77,6 +80,7 @@ def scorecard_json(card: Scorecard) -> str:
                 {"section": section, "quarter": f"Q{quarter}", "text": text}
                 for (section, quarter), text in sorted(card.commentary.items())
             ],
+            "notes": card.notes,
         },
         indent=2,
     )
@@ -157,6 +161,13 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
                 chart.set_categories(categories)
                 sheet.add_chart(chart, f"K{first_data - 1}")
             row_number += 1
+        for note in card.notes.get(section.title, []):
+            row_number += 1
+            cell = sheet.cell(row=row_number, column=1, value=note)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.merge_cells(start_row=row_number, start_column=1, end_row=row_number,
+                              end_column=8)  # fmt: skip
+            sheet.row_dimensions[row_number].height = 15 * (1 + len(note) // 120)
         sheet.column_dimensions["A"].width = 44
         for column in range(2, 9):
             sheet.column_dimensions[get_column_letter(column)].width = 14
@@ -262,6 +273,9 @@ def scorecard_pdf(card: Scorecard) -> bytes:
                 Spacer(1, 1 * mm),
                 table,
             ]))  # fmt: skip
+        for note in card.notes.get(section.title, []):
+            story.append(Spacer(1, 2 * mm))
+            story.append(Paragraph(escape(note), styles["Normal"]))
     document.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 

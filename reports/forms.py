@@ -1,8 +1,10 @@
 from datetime import date
 
 from django import forms
+from django.core.exceptions import ValidationError
 
-from cme_tracker.core.forms import GovukForm, GovukModelForm
+from cme_tracker.core.forms import DateField, GovukForm, GovukModelForm
+from cme_tracker.core.uploads import too_large
 
 from .models import IndicatorTarget
 from .snapshots import quarter_name, quarters_ended
@@ -23,17 +25,37 @@ class CommentaryForm(GovukForm):
 class TargetForm(GovukModelForm):
     class Meta:
         model = IndicatorTarget
-        fields = ["polarity", "target", "amber_limit", "owner"]
+        fields = ["polarity", "target", "amber_limit", "owner", "benchmark", "benchmark_margin"]
         widgets = {
+            "benchmark": forms.Select(attrs={"class": "govuk-select"}),
+            "benchmark_margin": forms.NumberInput(
+                attrs={"class": "govuk-input govuk-input--width-5"}
+            ),
             "polarity": forms.Select(attrs={"class": "govuk-select"}),
             "target": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
             "amber_limit": forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
             "owner": forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
         }
 
+    def __init__(self, *args, benchmarked: bool = False, **kwargs):
+        """``benchmarked``: the indicator has the DfE's published figures to be rated
+        against (the rate per 10,000); others have only a fixed target."""
+        super().__init__(*args, **kwargs)
+        if not benchmarked:
+            del self.fields["benchmark"], self.fields["benchmark_margin"]
+
     def clean(self):
         data = super().clean()
         polarity, target, amber = data.get("polarity"), data.get("target"), data.get("amber_limit")
+        if data.get("benchmark"):
+            if target is not None or amber is not None:
+                self.add_error("benchmark", "Rate it against a benchmark or a fixed target, not "
+                               "both: clear the target and amber limit")  # fmt: skip
+            if polarity == "info":
+                self.add_error("polarity", "Choose whether higher or lower is better, to rate it "
+                               "against the benchmark")  # fmt: skip
+        elif data.get("benchmark_margin") is not None:
+            self.add_error("benchmark_margin", "A margin is for a benchmark: choose the benchmark")
         if polarity != "info" and amber is not None and target is None:
             self.add_error("target", "Enter the target the amber limit is measured from")
         if polarity == "higher" and None not in (target, amber) and amber > target:
@@ -91,3 +113,26 @@ class DfeSubmissionForm(GovukForm):
         self.fields["census_date"].choices = [
             (day.isoformat(), f"{term} {day:%-d %B %Y}") for term, day in dates
         ]
+
+
+class BenchmarkLoadForm(GovukForm):
+    """The DfE's published CME census file, and when the DfE published it."""
+
+    file = forms.FileField(
+        label="The DfE's published file",
+        help_text="The CSV from explore education statistics, as downloaded: one row per term, "
+        "area and breakdown.",
+        error_messages={"required": "Choose the DfE's CSV file to load"},
+    )  # fmt: skip
+    published_on = DateField(
+        label="Date the DfE published this release",
+        help_text="On the release's page, for example 12 3 2026.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise ValidationError("The file must be the DfE's CSV (a .csv file)")
+        if problem := too_large(upload):
+            raise ValidationError(problem)
+        return upload

@@ -199,6 +199,11 @@ FOUND_BY_SCHOOL_NOTICE = "found_by_school_notice"
 # Worked out from the cases and their reviews when the scorecard is read
 # (``scorecard._reviewed_on_time``).
 REVIEWED_ON_TIME = "reviewed_on_time"
+# Active cases per 10,000 children aged 5 to 16, and the DfE's published rates beside it
+# (``scorecard._rates``, from ``reports.benchmarks``).
+ACTIVE_RATE = "active_per_10000"
+BENCHMARK_ROWS = {"england": "England", "region": "Region",
+                  "neighbours": "Statistical neighbours' mean"}  # fmt: skip
 
 
 def _referred(by=None) -> tuple[Count, ...]:
@@ -224,6 +229,12 @@ INDICATORS = [
               definition="Referred on or before the end and not closed by then."),
     Indicator("7", "Cases resolved in the period", "flow", (Count("resolved"),),
               definition="Episodes whose closure date falls in the period."),
+    Indicator(ACTIVE_RATE, "Active cases per 10,000 children aged 5 to 16 at the period end",
+              "stock", polarity="lower", derived_rows=("", *BENCHMARK_ROWS.values()),
+              definition="Active cases at the period end for every 10,000 children aged 5 to "
+              "16 in the area (as entered for the year, or estimated from the council's DfE "
+              "published count and rate). Beside it, the DfE's published rates for the latest "
+              "term whose census date is on or before the period end."),
     Indicator("8", "Active cases whose school is authorised to remove them from roll",
               "stock", (Count("active.removal"),)),
     Indicator("9", "Active cases by gender", "stock", _active("gender")),
@@ -286,8 +297,8 @@ SECTIONS = [
     Section("New referrals", "New referrals",
             ("1a", "1b", "2", "3", "4", "5", "presenting_need", "open_to")),
     Section("Current caseload at the quarter end", "Current caseload",
-            ("6", "8", "9", "10", "11", "12", "13", "year_group", "ethnicity", "family_size",
-             "overdue_at_end", REVIEWED_ON_TIME)),
+            ("6", ACTIVE_RATE, "8", "9", "10", "11", "12", "13", "year_group", "ethnicity",
+             "family_size", "overdue_at_end", REVIEWED_ON_TIME)),
     Section("Resolved cases", "Resolved",
             ("7", "closure_outcome", "found_by_school_notice", "median_days_to_close",
              "first_enquiry_5_days")),

@@ -18,6 +18,7 @@ class ReportAccess(models.Model):
             ("view_reports", "Can view the scorecard, caseload and DfE reports"),
             ("manage_scorecard", "Can write scorecard commentary and set targets"),
             ("submit_dfe_return", "Can mark a term's DfE return as submitted"),
+            ("load_benchmarks", "Can load the DfE's published CME figures"),
         ]
 
     def __str__(self):
@@ -36,6 +37,12 @@ class IndicatorTarget(models.Model):
         HIGHER = "higher", "Higher is better"
         LOWER = "lower", "Lower is better"
 
+    class Benchmark(models.TextChoices):
+        NONE = "", "No benchmark: a fixed target"
+        ENGLAND = "england", "England"
+        REGION = "region", "The council's region"
+        NEIGHBOURS = "neighbours", "The statistical neighbours' average"
+
     indicator = models.CharField(max_length=40, unique=True)
     polarity = models.CharField(max_length=10, choices=Polarity.choices, default=Polarity.INFO)
     target = models.DecimalField(max_digits=10, decimal_places=1, null=True, blank=True)
@@ -44,6 +51,14 @@ class IndicatorTarget(models.Model):
         help_text="The worst value still rated amber.",
     )  # fmt: skip
     owner = models.CharField(max_length=120, blank=True)
+    benchmark = models.CharField(
+        "Rate against a benchmark", max_length=10, choices=Benchmark.choices, blank=True,
+        help_text="Green at or better than the benchmark, in place of a fixed target.",
+    )  # fmt: skip
+    benchmark_margin = models.DecimalField(
+        max_digits=10, decimal_places=1, null=True, blank=True,
+        help_text="Amber while no further than this from the benchmark, on the worse side.",
+    )  # fmt: skip
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -52,6 +67,17 @@ class IndicatorTarget(models.Model):
     class Meta:
         ordering = ["indicator"]
         constraints = [
+            # Against a benchmark, the benchmark is the target: not a fixed one as well.
+            models.CheckConstraint(
+                condition=models.Q(benchmark="")
+                | (models.Q(target__isnull=True) & models.Q(amber_limit__isnull=True)),
+                name="target_fixed_or_a_benchmark",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(benchmark_margin__isnull=True)
+                | models.Q(benchmark_margin__gte=0),
+                name="target_benchmark_margin_not_negative",
+            ),
             models.CheckConstraint(
                 condition=models.Q(polarity="info")
                 | models.Q(target__isnull=True)
@@ -59,21 +85,29 @@ class IndicatorTarget(models.Model):
                 | (models.Q(polarity="higher") & models.Q(amber_limit__lte=models.F("target")))
                 | (models.Q(polarity="lower") & models.Q(amber_limit__gte=models.F("target"))),
                 name="target_amber_limit_on_the_right_side",
-            )
+            ),
         ]
 
     def __str__(self):
         return f"target for {self.indicator}"
 
-    def rag(self, value) -> str | None:
-        if value is None or self.target is None or self.polarity == self.Polarity.INFO:
+    def rag(self, value, benchmark=None) -> str | None:
+        """Green, amber or red for ``value``; against a benchmark, ``benchmark`` is the
+        benchmark's value at the same time (None when none is published)."""
+        target, amber = self.target, self.amber_limit
+        if self.benchmark:
+            target, amber = benchmark, None
+            if benchmark is not None and self.benchmark_margin is not None:
+                worse = -1 if self.polarity == self.Polarity.HIGHER else 1
+                amber = benchmark + worse * float(self.benchmark_margin)
+        if value is None or target is None or self.polarity == self.Polarity.INFO:
             return None
         better = (lambda a, b: a >= b) if self.polarity == self.Polarity.HIGHER else (
             lambda a, b: a <= b
         )  # fmt: skip
-        if better(value, self.target):
+        if better(value, target):
             return "green"
-        if self.amber_limit is not None and better(value, self.amber_limit):
+        if amber is not None and better(value, amber):
             return "amber"
         return "red"
 
@@ -337,3 +371,12 @@ class UncountedChange(models.Model):
 
     def __str__(self):
         return f"uncounted change to child {self.child_id} / episode {self.episode_id}"
+
+
+from .benchmark_models import (  # noqa: E402, F401  (models of this app, in their own module)
+    BenchmarkFigure,
+    BenchmarkPeriod,
+    BenchmarkRelease,
+    BenchmarkSettings,
+    ChildPopulation,
+)

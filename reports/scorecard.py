@@ -19,9 +19,11 @@ from django.utils import timezone
 
 from cases import aging, reviews
 from cases.models import Episode
+from cases.school_age import academic_year_start
 from cases.working_days import add_working_days
 from cme_tracker.core import reads
 
+from . import benchmarks
 from . import indicators as registry
 from .caseload import aging_counts
 from .figures import Figure
@@ -40,6 +42,7 @@ class Row:
     previous_q4: float | int | None = None
     target: object = None  # the indicator's IndicatorTarget, when one is set
     to_date: int | None = None  # index of the quarter not yet ended, shown so far
+    against: list | None = None  # a target set against a benchmark: its Q1..Q4 and YTD values
 
     @property
     def _partial_flow(self) -> int | None:
@@ -55,7 +58,11 @@ class Row:
         """RAG for each quarter and then the year to date (None without a target)."""
         if self.target is None:
             return [None] * 5
-        rags = [self.target.rag(value) for value in [*self.quarters, self.ytd]]
+        against = self.against or [None] * 5
+        rags = [
+            self.target.rag(value, benchmark)
+            for value, benchmark in zip([*self.quarters, self.ytd], against, strict=True)
+        ]
         if self._partial_flow is not None:
             rags[self._partial_flow] = None
         return rags
@@ -80,6 +87,7 @@ class Scorecard:
     today: date
     rows: list[Row] = field(default_factory=list)
     commentary: dict = field(default_factory=dict)  # {(section, quarter number): text}
+    notes: dict = field(default_factory=dict)  # {section title: [footnote]}: the sources
 
     @property
     def year_label(self) -> str:
@@ -288,6 +296,41 @@ def _reviewed_on_time(ends: list[Quarter], today: date) -> dict[Quarter, float |
     return {quarter: _share([counts.get(day, (0, 0))]) for quarter, day in days.items()}
 
 
+def _rates(figures: _Figures, quarters_shown: list[Quarter], today: date) -> list[str]:
+    """Active cases per 10,000 children aged 5 to 16 at each quarter end (today, for one not
+    yet ended), and the DfE's published rates then; the footnotes naming their sources."""
+    data = benchmarks.published()
+    days = {quarter: min(quarter.end, today) for quarter in quarters_shown
+            if quarter.start <= today}  # fmt: skip
+    published = benchmarks.rates_at(data, sorted(set(days.values())))
+    rows = {key: figures.values[(registry.ACTIVE_RATE, label)]
+            for key, label in [("", ""), *registry.BENCHMARK_ROWS.items()]}  # fmt: skip
+    populations, terms = set(), set()
+    for quarter, day in days.items():
+        people = data.population(academic_year_start(day))
+        active = figures.values[("6", "")].get(quarter, 0)
+        rows[""][quarter] = round(active / people.children * 10_000, 1) if people else None
+        if people:
+            populations.add(people.label)
+        rates = published.get(day)
+        for key in registry.BENCHMARK_ROWS:
+            value = getattr(rates, key) if rates else None
+            if isinstance(value, benchmarks.Mean):
+                value = value.value
+            rows[key][quarter] = round(value, 1) if value is not None else None
+        if rates:
+            terms.add((rates.period.order, rates.period.label, rates.period.release.published_on))
+    notes = [f"Rates per 10,000 are of {label}." for label in sorted(populations)]
+    if terms:
+        named = "; ".join(f"{label}, release published {published_on:%-d %B %Y}"
+                          for _, label, published_on in sorted(terms))  # fmt: skip
+        notes.append(f"Benchmarks: {benchmarks.SOURCE}, the latest term whose census date is "
+                     f"on or before each period end ({named}). Region: {data.region_name}; "
+                     f"statistical neighbours' mean of those of the {len(data.neighbours)} set "
+                     "with a published rate.")  # fmt: skip
+    return notes
+
+
 def _share(counts: list[tuple[int, int]]) -> float | None:
     total = sum(total for total, _ in counts)
     return round(100 * sum(quick for _, quick in counts) / total, 1) if total else None
@@ -313,6 +356,7 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
     to_date = next((q for q in quarters(year) if q.start <= today < q.end), None)
     if to_date:
         _caseload_today(figures, to_date, today)
+    notes = _rates(figures, list(dict.fromkeys([*ends, *quarters(year)])), today)
     for end in ends:
         total = figures.values[("6", "")].get(end, 0)
         fsm = figures.values[("13", "")].get(end, 0)
@@ -342,6 +386,9 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
         },
     }
     result = Scorecard(year=year, today=today)
+    if notes:
+        caseload = next(s for s in registry.SECTIONS if registry.ACTIVE_RATE in s.indicators)
+        result.notes[caseload.title] = notes
     targets = {target.indicator: target for target in IndicatorTarget.objects.all()}
     result.commentary = {
         (c.section, c.quarter): c.text for c in Commentary.objects.filter(year=year)
@@ -366,7 +413,18 @@ def scorecard(year: int, *, today: date | None = None) -> Scorecard:
                     to_date=to_date.number - 1 if to_date else None,
                 )
             )
+    _against_benchmarks(result)
     return result
+
+
+def _against_benchmarks(card: Scorecard) -> None:
+    """A target set against a benchmark is rated, quarter by quarter, against its row."""
+    for row in card.rows_of(registry.ACTIVE_RATE):
+        if row.target is not None and row.target.benchmark:
+            benchmark = card.row(
+                registry.ACTIVE_RATE, registry.BENCHMARK_ROWS[row.target.benchmark]
+            )
+            row.against = [*benchmark.quarters, benchmark.ytd]
 
 
 def _year_values(indicator, values, year, today):

@@ -1,5 +1,6 @@
-"""Writes for reports: the head of service's commentary, indicators' targets, snapshots and
-DfE returns marked submitted. (Bringing the counts up to date is ``reports.counting``.)"""
+"""Writes for reports: the head of service's commentary, indicators' targets, snapshots,
+DfE returns marked submitted, and the DfE's published figures loaded (in its own module,
+``reports.benchmark_loading``). Bringing the counts up to date is ``reports.counting``."""
 
 import json
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from cme_tracker.core import locks
 
+from .benchmark_loading import load as benchmarks_load  # noqa: F401
 from .exports import scorecard_csv, scorecard_json, scorecard_pdf, scorecard_xlsx
 from .models import Commentary, DfeReturnSubmission, IndicatorTarget, ScorecardSnapshot
 from .periods import Quarter

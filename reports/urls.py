@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import dfe_views, views
+from . import benchmark_views, dfe_views, views
 
 app_name = "reports"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         dfe_views.dfe_submission_download,
         name="dfe_submission_download",
     ),
+    path("benchmarks/", benchmark_views.benchmarks_page, name="benchmarks"),
     path("snapshots/", views.snapshots_page, name="snapshots"),
     path("snapshots/take/", views.snapshot_take, name="snapshot_take"),
     path("snapshots/<int:pk>/", views.snapshot_page, name="snapshot"),

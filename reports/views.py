@@ -27,7 +27,7 @@ from .exports import (
 )
 from .figures import Figure
 from .forms import CommentaryForm, SnapshotForm, TargetForm
-from .indicators import BY_ID, INDICATORS, SECTIONS
+from .indicators import ACTIVE_RATE, BY_ID, INDICATORS, SECTIONS
 from .models import IndicatorTarget, ScorecardSnapshot
 from .periods import current_financial_year, financial_year, year_label
 from .snapshots import quarter_name, snapshot_sections
@@ -65,6 +65,7 @@ def scorecard_page(request):
             "title": title,
             "indicators": indicators,
             "commentary": [(number, text) for number, text in commentary if text],
+            "notes": card.notes.get(title, []),
             "form": CommentaryForm(initial={"section": title, "quarter": _latest_quarter(card),
                                             "text": card.commentary.get(
                                                 (title, _latest_quarter(card)), "")},
@@ -215,8 +216,10 @@ def targets_page(request):
         target = existing.get(indicator.id) or IndicatorTarget(
             indicator=indicator.id, polarity=indicator.polarity
         )
-        forms.append((indicator, TargetForm(request.POST or None, instance=target,
-                                            prefix=indicator.id)))  # fmt: skip
+        forms.append((indicator, TargetForm(
+            request.POST or None, instance=target, prefix=indicator.id,
+            benchmarked=indicator.id == ACTIVE_RATE,
+        )))  # fmt: skip
     valid = [form.is_valid() for _, form in forms]  # every form, so every error shows
     if request.method == "POST" and all(valid):
         for indicator, form in forms:

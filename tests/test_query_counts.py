@@ -135,10 +135,12 @@ PAGES = [
     ("case page", "manager", _case_page, 18),
     # + schools: 4, the cases with overdue reminders or tasks: 1, handovers to chase: 1
     ("caseload aging", "manager", lambda: "/reports/caseload/", 13),
-    # the DfE return's snapshot is a savepoint in a test, and its release: 2
-    ("DfE return", "manager", lambda: "/reports/dfe-return/", 12),
-    # + found by schools: 1, and cases reviewed on time (the first review, the share): 2
-    ("scorecard", "manager", lambda: "/reports/scorecard/", 22),
+    # the DfE return's snapshot is a savepoint in a test, and its release: 2; the benchmarks'
+    # settings, terms loaded and populations entered: 3 (none set: nothing more)
+    ("DfE return", "manager", lambda: "/reports/dfe-return/", 15),
+    # + found by schools: 1, and cases reviewed on time (the first review, the share): 2;
+    # the rate per 10,000's settings, terms loaded and populations entered: 3
+    ("scorecard", "manager", lambda: "/reports/scorecard/", 25),
     # Exact, though their rows are not cases: a case's events, and the form's lists.
     ("case history", "manager", lambda: _case_page() + "history/", 10),
     ("case access log", "manager", lambda: _case_page() + "access-log/", 10),
@@ -148,7 +150,7 @@ PAGES = [
     ("targets", "head", lambda: "/reports/targets/", 5),
     ("snapshots", "manager", lambda: "/reports/snapshots/", 5),
     # + the first review recorded (its quarters ended before it: no share to count): 1
-    ("snapshot, and what changed since", "manager", _snapshot_page, 21),
+    ("snapshot, and what changed since", "manager", _snapshot_page, 24),  # + the rate's 3
     ("import, the upload page", "manager", lambda: "/cases/import/", 5),
     ("import, one run", "manager", _import_page, 5),
     ("import, its progress", "manager", lambda: _import_page("progress.json"), 4),

@@ -73,6 +73,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reports.view_reports",
         "reports.manage_scorecard",
         "reports.submit_dfe_return",
+        "reports.load_benchmarks",
     ],
     ADMINISTRATOR: [
         *_READ_ALL,
@@ -101,6 +102,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "reports.add_censusdate",
         "reports.change_censusdate",
         "reports.view_censusdate",
+        # The DfE's published figures: loaded, and who the council compares itself with.
+        "reports.load_benchmarks",
+        "reports.view_benchmarkrelease",
+        "reports.add_benchmarksettings",
+        "reports.change_benchmarksettings",
+        "reports.view_benchmarksettings",
+        "reports.add_childpopulation",
+        "reports.change_childpopulation",
+        "reports.view_childpopulation",
         *[f"{ref.split('.')[0]}.add_{ref.split('.')[1]}" for ref in _REFERENCE_DATA],
         *[f"{ref.split('.')[0]}.change_{ref.split('.')[1]}" for ref in _REFERENCE_DATA],
     ],
