@@ -1,4 +1,4 @@
-"""The DfE return as files: CSV (``breakdown,category,count``), JSON and XLSX."""
+"""The DfE return as files: CSV (``breakdown,category,count``), JSON, XLSX and PDF."""
 
 import csv
 import io
@@ -9,7 +9,8 @@ from cme_tracker.core.spreadsheets import csv_row, xlsx_row
 from .dfe import BANDS, Return
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json",
-           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # fmt: skip
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "pdf": "application/pdf"}  # fmt: skip
 
 
 BENCHMARK_COLUMNS = ["share_or_rate", "published_count", "published_share_or_rate", "england",
@@ -99,4 +100,8 @@ def render(result: Return, fmt: str, comparison=None) -> str | bytes:
         return return_json(result)
     if fmt == "xlsx":
         return return_xlsx(result, compared)
+    if fmt == "pdf":
+        from .dfe_pdf import return_pdf
+
+        return return_pdf(result, comparison)
     raise ValueError(f"not a format: {fmt}")

@@ -40,12 +40,13 @@ def _census_date(request, dates) -> tuple[date, str]:
 @permission_required("reports.view_reports", raise_exception=True)
 def dfe_return_page(request):
     """The return at a census date, with what to fix first and how it compares with the
-    return marked submitted; ?format=csv, xlsx or json downloads it."""
+    return marked submitted; ?format=csv, xlsx, json or pdf downloads it."""
     dates = offered_dates(timezone.localdate())
     census, error = _census_date(request, dates)
     fmt = request.GET.get("format", "")
     if fmt and fmt not in FORMATS:
-        raise BadParameter("The return downloads as csv, xlsx or json: choose one of those")
+        raise BadParameter("The return downloads as csv, xlsx, json or pdf: choose one of "
+                           "those")  # fmt: skip
     if fmt and not error:
         result = selectors.dfe_return(census)
         return _download(render_file(result, fmt, benchmarks.compare(result)), fmt,

@@ -102,7 +102,9 @@ def snapshot_sections(snapshot: ScorecardSnapshot) -> dict:
                 })  # fmt: skip
         notes = [(n, commentary[(section.title, f"Q{n}")]) for n in (1, 2, 3, 4)
                  if (section.title, f"Q{n}") in commentary]  # fmt: skip
-        sections.append({"title": section.title, "tables": tables, "commentary": notes})
+        sections.append({"title": section.title, "tables": tables, "commentary": notes,
+                         # where the section's benchmarks came from, as frozen
+                         "notes": figures.get("notes", {}).get(section.title, [])})  # fmt: skip
     return {
         "sections": sections,
         "columns": [*figures["quarters"], "Year to date", *trend_labels],

@@ -359,3 +359,59 @@ def test_the_benchmarks_cost_the_same_queries_however_many_neighbours(client, lo
     # The page without benchmarks' 15, + every Total row, the census dates and the term's
     # figures: 3.
     assert counts == [18, 18]
+
+
+def pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split())
+                    for page in PdfReader(io.BytesIO(body)).pages)  # fmt: skip
+
+
+def test_the_return_as_a_pdf_carries_the_benchmarks_and_their_source(client, loaded, manager):
+    EpisodeFactory(child=ChildFactory(date_of_birth=D(2014, 5, 1), gender="FEMALE"),
+                   referral_date=D(2025, 9, 1))  # fmt: skip
+    client.force_login(manager)
+    response = client.get(reverse("reports:dfe_return"), {"date": "2025-10-02", "format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('filename="cme-dfe-return-2025-10-02.pdf"')
+    text = pdf_text(response.content)
+    assert "DfE return at 2 October 2025" in text
+    assert "3 of 4 local authorities" in text and "North West" in text
+    assert "0.375 (2 of 4)" in text  # the total rate's neighbours' mean, markers left out
+    # Live count and share, the published count and share, England, the region, the neighbours.
+    assert "Female 1 100.0 60 50 48.1 48.9 45 (1 of 4)" in text
+    assert "Unknown 0 0.0 low low 0.3" in text  # a marker stays a marker
+    assert "release published 12 March 2026 (file cme.csv)" in text
+
+
+def test_the_return_as_a_pdf_without_benchmarks_gives_each_breakdown(client, manager):
+    EpisodeFactory(child=ChildFactory(date_of_birth=D(2014, 5, 1), gender="MALE"),
+                   referral_date=D(2025, 9, 1))  # fmt: skip
+    client.force_login(manager)
+    response = client.get(reverse("reports:dfe_return"), {"date": "2025-10-02", "format": "pdf"})
+    text = pdf_text(response.content)
+    assert "By sex Category Children Female 0 Male 1 Unknown 0 Total 1" in text
+    assert "Statistical neighbours" not in text and "release published" not in text
+
+
+def test_the_command_writes_the_return_as_a_pdf_with_the_benchmarks(tmp_path, loaded):
+    out = tmp_path / "return.pdf"
+    call_command("dfe_return", "--census-date", "2025-10-02", "--format", "pdf",
+                 "--output", str(out))  # fmt: skip
+    assert "release published 12 March 2026" in pdf_text(out.read_bytes())
+    csv_out = io.StringIO()
+    call_command("dfe_return", "--census-date", "2025-10-02", stdout=csv_out)
+    assert csv_out.getvalue().splitlines()[0] == "breakdown,category,count"  # as the DfE takes it
+    with pytest.raises(CommandError, match="--format pdf needs --output FILE"):
+        call_command("dfe_return", "--census-date", "2025-10-02", "--format", "pdf")
+
+
+def test_a_snapshot_shows_where_its_benchmarks_came_from(client, eight_active, manager):
+    from reports.services import snapshot_take
+
+    snapshot = snapshot_take(year=2025, quarter=2)
+    client.force_login(manager)
+    page = client.get(reverse("reports:snapshot", args=[snapshot.pk])).content.decode()
+    assert "Statistical neighbours&#x27; mean" in page or "Statistical neighbours' mean" in page
+    assert "release published 12 March 2026" in page

@@ -124,7 +124,7 @@ def test_a_date_not_offered_is_a_clear_error(client, manager, asked):
 
 def test_a_format_it_does_not_download_as_is_a_bad_request(client, manager):
     client.force_login(manager)
-    assert client.get(URL, {"date": "2025-01-16", "format": "pdf"}).status_code == 400
+    assert client.get(URL, {"date": "2025-01-16", "format": "docx"}).status_code == 400
 
 
 def test_submitting_freezes_the_return_and_the_page_compares(client, cases, head_of_service):
