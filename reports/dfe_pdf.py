@@ -14,15 +14,20 @@ RULE_GREY = "#b1b4b6"
 
 
 def _table(data, widths):
-    """A table with a blue header row; the first column's cells wrap, as a reason can be
-    long."""
+    """A table with a blue header row; the headings and the first column's cells wrap, as a
+    reason or a band can be longer than its column."""
     from reportlab.lib import colors
+    from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     cell = ParagraphStyle("cell", fontName=pdf.REGULAR, fontSize=8, leading=10)
-    data = [data[0], *[[Paragraph(escape(row[0]), cell), *row[1:]] for row in data[1:]]]
-    table = Table(data, colWidths=widths, repeatRows=1)
+    head = ParagraphStyle("head", cell, fontName=pdf.BOLD, textColor=colors.white)
+    head_right = ParagraphStyle("head_right", head, alignment=TA_RIGHT)
+    heading = [Paragraph(escape(text).replace("\n", "<br/>"), head if i == 0 else head_right)
+               for i, text in enumerate(data[0])]  # fmt: skip
+    data = [heading, *[[Paragraph(escape(row[0]), cell), *row[1:]] for row in data[1:]]]
+    table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
     style = [
         ("FONT", (0, 0), (-1, -1), pdf.REGULAR, 8),
         ("FONT", (0, 0), (-1, 0), pdf.BOLD, 8),

@@ -67,12 +67,13 @@ def timescale(enquiry: JointEnquiry, today: date, council_steps: int) -> Timesca
     )  # fmt: skip
 
 
-def open_enquiries(today: date, limit: int = 100) -> list[Timescale]:
-    """Open joint enquiries, the soonest due first, each with its timescale."""
+def open_enquiries(today: date, limit: int | None = 100) -> list[Timescale]:
+    """Open joint enquiries, the soonest due first, each with its timescale (``limit=None``:
+    every one, for the daily chase)."""
     from django.db.models import Count, Q
 
     rows = (JointEnquiry.objects.filter(status=JointEnquiry.Status.OPEN)
-            .select_related("school", "ground", "episode")
+            .select_related("school", "ground", "episode__allocated_officer")
             .annotate(council=Count("steps", filter=Q(steps__side=Side.COUNCIL)))
             .order_by("clock_started_on", "pk")[:limit])  # fmt: skip
     return [timescale(enquiry, today, enquiry.council) for enquiry in rows]

@@ -11,6 +11,7 @@ REFERRAL_INTAKE = 436_004  # one referral's duplicate check and new children at 
 DFE_RETURN = 436_005  # one DfE return marked submitted at a time
 IMPORT_RUN = 436_006  # with an import's id: one worker runs an import at a time
 DFE_BENCHMARKS = 436_007  # one DfE published file loaded at a time
+JOINT_ENQUIRY_CHASE = 436_008  # one daily chase of joint enquiries at a time
 
 
 def hold(key: int) -> None:

@@ -403,6 +403,13 @@ CELERY_BEAT_SCHEDULE = {
         # The day's case changes counted overnight, so the morning's first scorecard is quick.
         "schedule": crontab(hour=6, minute=0),
     },
+    "joint-enquiry-chase": {
+        "task": "schools.tasks.chase_joint_enquiries",
+        # With the overdue alerts: joint enquiries waiting on the council, to its managers.
+        "schedule": crontab(
+            hour=env.int("CME_ALERTS_HOUR", default=7), minute=5, day_of_week="mon-fri"
+        ),
+    },
     "new-pupil-notices": {
         "task": "schools.tasks.match_waiting_notices",
         # New-pupil notices no case matched, tried against the cases opened since.

@@ -100,3 +100,31 @@ class JointEnquiryStep(models.Model):
 
     def __str__(self):
         return f"{self.get_side_display()} enquiry on {self.made_on}"
+
+
+class JointEnquiryChase(models.Model):
+    """The council's managers told, once, that an open joint enquiry needs the council: no
+    council enquiry in time, or the earliest day of deletion come with no conclusion. The
+    database allows each kind once an enquiry, however often the daily chase runs, and
+    refuses to change or remove one (``APPEND_ONLY``)."""
+
+    APPEND_ONLY = True
+    RECORDED_AT = "created_at"
+
+    class Kind(models.TextChoices):
+        NO_COUNCIL_ENQUIRY = "NO_COUNCIL_ENQUIRY", "No council enquiry recorded in time"
+        DELETION_DUE = "DELETION_DUE", "The earliest day of deletion has come, not concluded"
+
+    enquiry = models.ForeignKey(JointEnquiry, on_delete=models.PROTECT, related_name="chases")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    chased_on = models.DateField()
+    created_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["chased_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["enquiry", "kind"], name="joint_enquiry_chased_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.enquiry.reference}: {self.get_kind_display()}"

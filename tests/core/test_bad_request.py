@@ -28,7 +28,7 @@ def summary(response) -> str:
         ("/reports/scorecard/download.csv?year=2017/19", "written like 2025/26"),
         ("/reports/dfe-return/?date=0001-01-01", "Choose one of the census dates in the list"),
         ("/reports/dfe-return/?date=yesterday", "Choose a census date from the list"),
-        ("/reports/dfe-return/?format=exe", "The return downloads as csv, xlsx or json"),
+        ("/reports/dfe-return/?format=exe", "The return downloads as csv, xlsx, json or pdf"),
     ],
 )
 def test_a_bad_report_parameter_is_a_400_naming_the_problem(head, address, problem):

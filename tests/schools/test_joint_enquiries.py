@@ -15,49 +15,14 @@ from django.urls import reverse
 from cases.models import AccessLogEntry, Episode, Event
 from cme_tracker.core import roles
 from cme_tracker.core.models import OutboxMessage
-from schools.models import DeletionGround, JointEnquiry, JointEnquiryStep, SchoolMembership
-from tests.cases.factories import ChildFactory, EpisodeFactory, SchoolFactory
+from schools.models import JointEnquiry, JointEnquiryStep, SchoolMembership
+from tests.cases.factories import SchoolFactory
 from tests.core.factories import UserFactory
+from tests.schools.conftest import date_parts, start
 
 pytestmark = pytest.mark.django_db
 
 # The schools tests' clock: Monday 23 November 2026.
-
-
-def date_parts(name, day):
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
-def start(client, school_user, riverside, ground="i", **changes):
-    client.force_login(school_user)
-    data = {
-        "school": riverside.pk, "forename": "Amelia", "surname": "Nowak", "upn": "",
-        **date_parts("date_of_birth", datetime.date(2014, 5, 9)),
-        "address": "12 Canal Street, Dunmore DB1 4AB", "parent_name": "Ewa Nowak",
-        "parent_phone": "07700 900123", "ground": DeletionGround.objects.get(code=ground).pk,
-        **date_parts("clock_started_on", datetime.date(2026, 11, 2)),
-    }  # fmt: skip
-    data.update(changes)
-    return client.post(reverse("schools:enquiry_new"), data)
-
-
-@pytest.fixture
-def enquiry(client, school_user, riverside):
-    from django.utils import timezone
-
-    start(client, school_user, riverside)
-    enquiry = JointEnquiry.objects.get()
-    JointEnquiry.objects.filter(pk=enquiry.pk).update(started_at=timezone.now())  # tests' clock
-    enquiry.refresh_from_db()
-    return enquiry
-
-
-@pytest.fixture
-def case(officer):
-    child = ChildFactory(forename="Amelia", surname="Nowak",
-                         date_of_birth=datetime.date(2014, 5, 9))  # fmt: skip
-    return EpisodeFactory(child=child, allocated_officer=officer,
-                          referral_date=datetime.date(2026, 11, 10))  # fmt: skip
 
 
 def step(client, user, name, enquiry, made, found="", day=datetime.date(2026, 11, 16)):
