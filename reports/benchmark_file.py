@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from cases.bulk.reading import FileProblem, read_table
+from cme_tracker.core import clock
 
 from .benchmark_models import BenchmarkFigure, BenchmarkPeriod, Marker
 
@@ -29,6 +30,11 @@ MAX_LISTED = 200  # problems listed in full; the count is always exact
 MAX_ROWS = 500_000
 _NEW_CODE = re.compile(r"^E\d{8}$")
 _OLD_CODE = re.compile(r"^\d{3}$")
+# The DfE's CME census began in 2024/25; a year before the tracker's oldest history, or
+# one whose autumn is still to come, is a mistyped file (its census dates cannot be found).
+FIRST_YEAR = 2000
+MOST_CHILDREN = 2_000_000_000  # a count column's limit is 2,147,483,647
+_PLAIN_NUMBER = re.compile(r"^(\d{1,12}(\.\d{1,12})?|\.\d{1,12})$")
 
 
 @dataclass
@@ -59,13 +65,15 @@ def _number(text: str, name: str, *, whole: bool, blank_ok: bool, most=None):
         if blank_ok:
             return None, ""
         raise ValueError(f"{name} is empty: the DfE marks a figure it does not give with x")
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
+    plain = text.replace(",", "")
+    # Digits and a point only: no exponent, so no cell can ask for a number of a million
+    # digits (as ``1E+2000000`` would), and no number too big for its column.
+    if not _PLAIN_NUMBER.match(plain.removeprefix("-")):
         raise ValueError(f"{name} is '{text[:40]}', not a number or one of the DfE's markers "
                          "(low, x, z or c)")  # fmt: skip
+    value = Decimal(plain)
+    if whole and value > MOST_CHILDREN:
+        raise ValueError(f"{name} is {text[:40]}: more children than any area has")
     if value < 0 or (most is not None and value > most):
         limit = f" or more than {most}" if most is not None else ""
         raise ValueError(f"{name} is {text}: it cannot be below 0{limit}")
@@ -78,7 +86,10 @@ def _number(text: str, name: str, *, whole: bool, blank_ok: bool, most=None):
 
 def _time_period(text: str) -> int:
     if re.fullmatch(r"\d{6}", text) and (int(text[:4]) + 1) % 100 == int(text[4:]):
-        return int(text)
+        if FIRST_YEAR <= int(text[:4]) <= clock.today().year:
+            return int(text)
+        raise ValueError(f"time_period is {text}: the DfE publishes academic years from "
+                         f"{FIRST_YEAR}/{(FIRST_YEAR + 1) % 100:02d} to this one")  # fmt: skip
     raise ValueError(f"time_period is '{text[:20]}', not an academic year as the DfE writes "
                      "it, such as 202526")  # fmt: skip
 
@@ -119,6 +130,9 @@ def _row(cells: dict[str, str]) -> dict:
         problems.append(f"old_la_code is '{cells['old_la_code'][:20]}', not a three-digit code")
     if name and not cells[name]:
         problems.append(f"{name} is empty")
+    if code != "region_code" and cells["region_code"] and not _NEW_CODE.match(cells["region_code"]):
+        problems.append(f"region_code is '{cells['region_code'][:20]}', not a region's code "
+                        "such as E12000002")  # fmt: skip
     topic = next((t for t in TOPICS if t.lower() == cells["breakdown_topic"].lower()), None)
     if topic is None:
         problems.append(f"breakdown_topic is '{cells['breakdown_topic'][:40]}': it must be one "

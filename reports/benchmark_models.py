@@ -9,6 +9,7 @@ DfE's markers instead of a number; the marker is kept, never read as zero.
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Now
@@ -155,6 +156,27 @@ class BenchmarkSettings(models.Model):
 
     def __str__(self):
         return f"benchmark settings for local authority {self.la_code}"
+
+    def clean(self):
+        codes = [code.strip().upper() for code in self.statistical_neighbours or []]
+        twice = sorted({code for code in codes if codes.count(code) > 1})
+        if twice:
+            raise ValidationError(
+                {
+                    "statistical_neighbours": (
+                        f"{', '.join(twice)} is entered more than once: enter each neighbour once"
+                    )
+                }
+            )
+        if (self.la_code or "").strip().upper() in codes:
+            raise ValidationError(
+                {
+                    "statistical_neighbours": (
+                        f"{self.la_code} is the council's own code: "
+                        "the neighbours are other councils"
+                    )
+                }
+            )
 
 
 class ChildPopulation(models.Model):

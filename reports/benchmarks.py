@@ -90,10 +90,9 @@ class Published:
     region_name: str = ""
     council_name: str = ""
     entered: dict[int, int] = field(default_factory=dict)  # academic year: children
-
-    @property
-    def neighbours(self) -> list[str]:
-        return list(self.settings.statistical_neighbours) if self.settings else []
+    # Each neighbour once, never the council: one entered by old and new code, or twice, or
+    # the council's own code among them would count twice or compare the council with itself.
+    neighbours: list[str] = field(default_factory=list)
 
     def is_council(self, figure: BenchmarkFigure) -> bool:
         return figure.area_code in self.council_codes or figure.old_la_code in self.council_codes
@@ -146,7 +145,11 @@ def published() -> Published:
                      key=lambda p: p.order)  # fmt: skip
     result = Published(settings=settings, periods=periods, totals={})
     result.entered = dict(ChildPopulation.objects.values_list("academic_year", "children"))
-    if settings is None or not periods:
+    if settings is None:
+        return result
+    result.neighbours = list(dict.fromkeys(code for code in settings.statistical_neighbours
+                                           if code != settings.la_code))  # fmt: skip
+    if not periods:
         return result
     codes = [settings.la_code, *settings.statistical_neighbours]
     rows = BenchmarkFigure.objects.filter(
@@ -168,7 +171,23 @@ def published() -> Published:
     for row in rows:
         if row.level == Level.REGIONAL and row.area_code == result.region_code:
             result.region_name = row.area_name
+    result.neighbours = _one_each(result)
     return result
+
+
+def _one_each(data: Published) -> list[str]:
+    """The neighbours' codes with each authority once (by either of its codes, as the loaded
+    rows pair them) and the council left out."""
+    seen, kept = set(data.council_codes), []
+    for code in data.neighbours:
+        rows = (data.totals.get((p.pk, Level.LOCAL_AUTHORITY, code))
+                or data.totals.get((p.pk, "old", code)) for p in data.periods)  # fmt: skip
+        row = next((r for r in rows if r is not None), None)
+        same = {code} | ({row.area_code, row.old_la_code} - {""} if row else set())
+        if not same & seen:
+            seen |= same
+            kept.append(code)
+    return kept
 
 
 def neighbour_mean(figures: list[BenchmarkFigure | None], value) -> Mean:

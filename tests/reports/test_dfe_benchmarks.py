@@ -113,6 +113,22 @@ def test_a_broken_file_is_refused_with_its_lines_named_and_nothing_loaded():
     assert not BenchmarkFigure.objects.exists() and not BenchmarkRelease.objects.exists()
 
 
+def test_cells_that_would_break_the_pages_or_the_database_are_refused_by_line():
+    lines = fixture_text().splitlines()
+    lines[1] = lines[1].replace("202425", "999900")  # line 2: no census date in year 9999
+    lines[2] = lines[2].replace(",4000,", ",3000000000,")  # line 3: beyond a count's column
+    lines[3] = lines[3].replace(",100,100,0.26", ",1E+2000000,100,0.26")  # line 4: a huge number
+    lines[4] = lines[4].replace("E12000002", "NOT-A-REGION-CODE")  # line 5: too long to keep
+    result = load_text("\n".join(lines))
+    assert not result.loaded
+    assert [p.split(":")[0] for p in result.problems] == ["Line 2", "Line 3", "Line 4", "Line 5"]
+    assert "the DfE publishes academic years from 2000/01" in result.problems[0]
+    assert "child_count is 3000000000: more children than any area has" in result.problems[1]
+    assert "child_count is '1E+2000000', not a number" in result.problems[2]
+    assert "region_code is 'NOT-A-REGION-CODE', not a region's code" in result.problems[3]
+    assert not BenchmarkFigure.objects.exists()
+
+
 def test_a_file_without_the_dfes_columns_is_refused():
     result = load_text("time_period,la_name,child_count\n202526,Demo,10\n")
     assert not result.loaded
@@ -153,6 +169,31 @@ def test_the_neighbours_mean_leaves_markers_out_and_says_how_many(loaded):
     unknown = next(line for line in comparison.lines["sex"] if line.category == "Unknown")
     assert unknown.council.shown == "low" and unknown.council_share.shown == "low"
     assert comparison.rank == (3, 4)
+
+
+@pytest.mark.parametrize("neighbours", [
+    ["902", "903", "904", "905", "902"],  # one twice
+    ["902", "903", "904", "905", "E08000902"],  # one by its old and its new code
+    ["901", "902", "903", "904", "905"],  # the council's own code among them
+    ["E08000901", "902", "903", "904", "905"],  # and by its new code
+])  # fmt: skip
+def test_each_neighbour_counts_once_and_never_the_council(loaded, neighbours):
+    BenchmarkSettings.objects.update(statistical_neighbours=neighbours)
+    comparison = benchmarks.compare(dfe_return(AUTUMN_2025))
+    total = comparison.lines["total"][0]
+    assert (total.neighbours.value, total.neighbours.used, total.neighbours.of) == (
+        pytest.approx(0.375), 2, 4)  # fmt: skip
+    [*_, (_, _, _, autumn)] = comparison.history
+    assert (autumn.value, autumn.used, autumn.of) == (pytest.approx(0.375), 2, 4)
+
+
+def test_the_settings_refuse_a_neighbour_twice_or_the_council_itself():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="902 is entered more than once"):
+        BenchmarkSettings(la_code="901", statistical_neighbours=["902", "902"]).full_clean()
+    with pytest.raises(ValidationError, match="901 is the council's own code"):
+        BenchmarkSettings(la_code="901", statistical_neighbours=["901", "902"]).full_clean()
 
 
 def test_the_estimated_population_and_the_live_rate(loaded):
@@ -252,9 +293,26 @@ def test_an_officer_may_not_load_and_a_manager_only_looks(client, officer, manag
     url = reverse("reports:benchmarks")
     client.force_login(officer)
     assert client.get(url).status_code == 403
+    assert 'href="/reports/benchmarks/"' not in client.get(reverse("home")).content.decode()
     client.force_login(manager)
     assert client.get(url).status_code == 200
     assert client.post(url, {}).status_code == 403
+
+
+def test_an_administrator_loads_the_file_from_their_menu(client, administrator):
+    client.force_login(administrator)
+    home = client.get(reverse("home")).content.decode()
+    assert 'href="/reports/benchmarks/">Benchmarks</a>' in home
+    upload = io.BytesIO(fixture_text().encode())
+    upload.name = "cme.csv"
+    url = reverse("reports:benchmarks")
+    page = client.get(url).content.decode()
+    assert 'href="/reports/dfe-return/"' not in page  # a report they may not see
+    response = client.post(url, {"file": upload, "published_on_0": "12", "published_on_1": "3",
+                                 "published_on_2": "2026"}, follow=True)  # fmt: skip
+    assert "Loaded: Summer term 2024/25, Autumn term 2025/26" in response.content.decode()
+    assert BenchmarkRelease.objects.get().loaded_by == administrator
+    assert client.get(reverse("reports:dfe_return")).status_code == 403
 
 
 def test_the_command_loads_and_refuses_a_broken_file(tmp_path, capsys):
@@ -341,6 +399,13 @@ def test_a_benchmark_target_form_refuses_a_fixed_target_as_well(client, head_of_
     })  # fmt: skip
     assert response.status_code == 200
     assert "Rate it against a benchmark or a fixed target, not both" in response.content.decode()
+    response = client.post(reverse("reports:targets"), {
+        f"{RATE}-polarity": "lower", f"{RATE}-benchmark": "neighbours",
+        f"{RATE}-benchmark_margin": "-1",
+    })  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The margin cannot be below 0" in page and "Constraint" not in page
 
 
 def test_the_benchmarks_cost_the_same_queries_however_many_neighbours(client, loaded, manager):
