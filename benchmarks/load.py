@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,17 +74,28 @@ def _start(env: dict) -> subprocess.Popen:
 
 def _sessions(count: int) -> list[str]:
     """Session cookies for ``count`` users (officers and the manager), made as a sign-in
-    makes them."""
+    makes them: the password, then the authenticator app's code. Production settings ask
+    every session for that second factor, so a session without it would measure only the
+    redirect to the code's page."""
     from django.contrib.auth import get_user_model
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     users = list(get_user_model().objects.filter(username__in=["officer1", "officer2",
                                                                "officer3", "manager"]))  # fmt: skip
+    apps = {user.pk: TOTPDevice.objects.get_or_create(
+        user=user, name="Authenticator app", defaults={"confirmed": True})[0]
+        for user in users}  # fmt: skip
     cookies = []
     for i in range(count):
+        user = users[i % len(users)]
         client = Client()
-        client.force_login(users[i % len(users)])
-        cookies.append(client.cookies["sessionid"].value)
+        client.force_login(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = apps[user.pk].persistent_id
+        session.save()
+        cookies.append(session.session_key)
     return cookies
 
 
@@ -148,6 +160,10 @@ def _user(cookie: str, work: dict, until: float, results: list, seed: int) -> No
             response = connection.getresponse()
             body = response.read()
             status = response.status
+            # A search naming one child or case answers with a redirect to it; any other
+            # redirect (to sign in, or to the second factor) is not an answer.
+            if status == 302 and not response.getheader("Location", "").startswith("/cases/"):
+                status = -302
             found = NEXT.search(body) if kind == "list" else None
             if found and rng.random() < 0.4:
                 following = "/cases/" + found.group(1).decode().replace("&amp;", "&")
@@ -158,7 +174,7 @@ def _user(cookie: str, work: dict, until: float, results: list, seed: int) -> No
         # A case the user may not open (sensitive, or not theirs) is a page too: 403 is fine;
         # a search naming one child or case answers with a redirect to it.
         answered = status in (200, 403, 404) or (kind == "search" and status == 302)
-        results.append((kind, time.perf_counter() - started, answered))
+        results.append((kind, time.perf_counter() - started, answered, status))
         time.sleep(rng.uniform(1, 2))
 
 
@@ -171,11 +187,14 @@ def _step(users: int, cookies: list[str], work: dict) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    errors = sum(1 for *_, ok in results if not ok)
+    errors = Counter(status for *_, ok, status in results if not ok)
+    # What the errors were: 0 no answer, -302 a redirect away from the cases (a sign-in).
+    kinds = ", ".join(f"{count} answered {status}" for status, count in errors.most_common())
     print(f"  {users} users, {STEP_SECONDS} s: {len(results):,} requests "
-          f"({len(results) / STEP_SECONDS:.1f} a second), {errors} errors", flush=True)  # fmt: skip
+          f"({len(results) / STEP_SECONDS:.1f} a second), {errors.total()} errors"
+          + (f" ({kinds})" if errors else ""), flush=True)  # fmt: skip
     for kind in ("list", "case", "search"):
-        times = sorted(seconds for k, seconds, _ in results if k == kind)
+        times = sorted(seconds for k, seconds, *_ in results if k == kind)
         if not times:
             continue
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
