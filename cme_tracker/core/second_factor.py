@@ -1,8 +1,9 @@
 """Multi-factor sign-in: a password, then a code from an authenticator app (TOTP), or one of
 ten single-use recovery codes. django-otp keeps the devices and checks the codes: a code
 is good for its 30 seconds and one step either side, never twice (``last_t``), and wrong
-codes slow the next try (its throttling). This module says who needs it and records each
-change to it, in the account changes, attributed.
+codes slow the next try (its throttling). A recovery code is kept only as a keyed hash
+(``stored_form``), so a copy of the database gives no one a code that works. This module
+says who needs it and records each change to it, in the account changes, attributed.
 
 Who needs it: everyone, when ``CME_MFA_REQUIRED`` (the default). Locally the demo sign-ins
 may skip it (``CME_MFA_SKIPPED_FOR`` names the demo's test of a user; production refuses
@@ -19,6 +20,7 @@ import segno
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import transaction
+from django.utils.crypto import salted_hmac
 from django.utils.module_loading import import_string
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -30,6 +32,19 @@ RECOVERY_CODES = 10
 APP = "Authenticator app"
 RECOVERY = "Recovery codes"
 SINGLE_SIGN_ON = "cme_tracker.core.single_sign_on.CouncilSignOn"
+_RECOVERY_SALT = "cme_tracker.core.second_factor.recovery_code"
+
+
+def stored_form(code: str, secret=None) -> str:
+    """What the database keeps of a recovery code: an HMAC-SHA256 of it under the SECRET_KEY,
+    its first 16 hex digits (all django-otp's token column holds). A backup or a database
+    reader learns no code; the key lives only in the servers' settings. Replacing the key
+    keeps the codes working while the old one is in SECRET_KEY_FALLBACKS."""
+    return salted_hmac(_RECOVERY_SALT, code, secret=secret, algorithm="sha256").hexdigest()[:16]
+
+
+def _stored_forms(code: str) -> list[str]:
+    return [stored_form(code, key) for key in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]]
 
 
 def signed_in_by_provider(request) -> bool:
@@ -115,7 +130,11 @@ def use_recovery_code(request, code: str) -> int | None:
     """A recovery code, used up: how many are left (the session is verified), or None."""
     device = StaticDevice.objects.filter(user=request.user, name=RECOVERY).first()
     token = code.strip().replace(" ", "").replace("-", "").lower()
-    if device is None or not token or not device.verify_token(token):
+    if device is None or not token:
+        return None
+    forms = _stored_forms(token)
+    known = device.token_set.filter(token__in=forms).values_list("token", flat=True).first()
+    if not device.verify_token(known or forms[0]):  # a wrong code counts towards the wait
         return None
     _record(request.user, request.user, "recovery code used")
     _verified(request, device)
@@ -147,7 +166,9 @@ def _new_recovery_codes(user) -> list[str]:
     device, _ = StaticDevice.objects.get_or_create(user=user, name=RECOVERY)
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=stored_form(code)) for code in codes
+    )
     return [f"{code[:4]}-{code[4:]}" for code in codes]
 
 

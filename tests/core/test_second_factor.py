@@ -176,6 +176,54 @@ def test_new_recovery_codes_replace_the_old(client, officer, clock):
     assert client.post(reverse("sign_in_recovery"), {"code": new[2]}).status_code == 302
 
 
+def test_the_database_holds_no_recovery_code_that_works(client, officer, clock):
+    """Someone who reads the table (or a backup of it) finds no code they could type."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    _, codes = set_up_app(client, officer, START)
+    stored = list(StaticToken.objects.filter(device__user=officer).values_list("token", flat=True))
+    typed = {code.replace("-", "") for code in codes}
+    assert len(stored) == 10 and not typed & set(stored)
+    assert all(re.fullmatch(r"[0-9a-f]{16}", token) for token in stored)
+    sign_in_with_password(client, officer)
+    copied = client.post(reverse("sign_in_recovery"), {"code": stored[0]})
+    assert copied.status_code == 400 and "wrong or has been used" in copied.content.decode()
+    clock.shift(dt.timedelta(seconds=2))
+    assert client.post(reverse("sign_in_recovery"), {"code": codes[0]}).status_code == 302
+
+
+def test_recovery_codes_outlive_a_new_secret_key_while_the_old_is_a_fallback(
+    client, officer, clock, settings
+):
+    _, codes = set_up_app(client, officer, START)
+    old = settings.SECRET_KEY
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = "a-new-key-" + "x" * 50, [old]
+    sign_in_with_password(client, officer)
+    assert client.post(reverse("sign_in_recovery"), {"code": codes[0]}).status_code == 302
+    settings.SECRET_KEY_FALLBACKS = []  # the old key dropped: its codes go with it
+    sign_in_with_password(client, officer)
+    assert client.post(reverse("sign_in_recovery"), {"code": codes[1]}).status_code == 400
+
+
+def test_codes_stored_before_hashing_keep_working_once_migrated(client, officer, clock):
+    """An installation upgraded from a version that kept the codes as themselves."""
+    import importlib
+
+    from django.apps import apps
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    _, codes = set_up_app(client, officer, START)
+    device = StaticDevice.objects.get(user=officer)
+    device.token_set.all().delete()
+    StaticToken.objects.create(device=device, token="abcd2345")  # as version 0004 kept it
+    migration = importlib.import_module("cme_tracker.core.migrations.0005_recovery_codes_hashed")
+    migration.hash_stored_codes(apps, None)
+    migration.hash_stored_codes(apps, None)  # a second run changes nothing
+    assert device.token_set.get().token != "abcd2345"
+    sign_in_with_password(client, officer)
+    assert client.post(reverse("sign_in_recovery"), {"code": "abcd-2345"}).status_code == 302
+
+
 def test_every_change_is_recorded_and_an_administrator_can_reset_it(
     client, officer, administrator, clock
 ):
