@@ -117,18 +117,29 @@ def confirm_app(request, device: TOTPDevice, code: str) -> list[str] | None:
     return codes
 
 
+# Each check locks the device's row until it commits: django-otp's own check does not, so two
+# sign-ins sending one code at the same moment could otherwise both be let in.
+
+
+@transaction.atomic
 def check_app_code(request, code: str) -> bool:
     """A code from the app, for this session: True, and the session is verified."""
-    device = app_device(request.user)
+    device = (
+        TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).first()
+    )
     if device is None or not device.verify_token(_digits(code)):
         return False
     _verified(request, device)
     return True
 
 
+@transaction.atomic
 def use_recovery_code(request, code: str) -> int | None:
-    """A recovery code, used up: how many are left (the session is verified), or None."""
-    device = StaticDevice.objects.filter(user=request.user, name=RECOVERY).first()
+    """A recovery code, used up: how many are left (the session is verified), or None.
+    Only this checks a recovery code: django-otp's own check would take the stored form."""
+    device = (
+        StaticDevice.objects.select_for_update().filter(user=request.user, name=RECOVERY).first()
+    )
     token = code.strip().replace(" ", "").replace("-", "").lower()
     if device is None or not token:
         return None

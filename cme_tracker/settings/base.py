@@ -24,7 +24,11 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 # Former keys, while a new SECRET_KEY comes in: sessions, signed links and the recovery codes'
 # hashes (core/second_factor.py) made under them keep working until they are dropped.
-SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+SECRET_KEY_FALLBACKS = [
+    key.strip() for key in env.list("SECRET_KEY_FALLBACKS", default=[]) if key.strip()
+]
+# The admin never shows an authenticator app's key or a recovery code's stored form.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 DATABASE_URL = env.str("DATABASE_URL", default="")
 DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
 # A PostgreSQL streaming replica the reports read from (docs/replica.md); none by default.

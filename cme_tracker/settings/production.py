@@ -13,6 +13,7 @@ from .base import (
     MIDDLEWARE,
     REDIS_URL,
     SECRET_KEY,
+    SECRET_KEY_FALLBACKS,
     database_roles,
     database_settings,
     env,
@@ -42,17 +43,27 @@ _PLACEHOLDERS = {
     "changeme", "change-me", "change_me", "secret", "secretkey", "secret-key", "replace-me",
     "replaceme", "your-secret-key", "insecure", "development",
 }  # fmt: skip
-_key = SECRET_KEY.strip().lower()
-if (
-    len(SECRET_KEY) < 50
-    or len(set(SECRET_KEY)) < 5
-    or _key in _PLACEHOLDERS
-    or _key.startswith(("django-insecure", "changeme", "change-me"))
-):
-    raise ImproperlyConfigured(
-        "SECRET_KEY is too weak for production: use at least 50 random characters, for "
-        "example from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def _weak(key: str) -> bool:
+    folded = key.strip().lower()
+    return (
+        len(key) < 50
+        or len(set(key)) < 5
+        or folded in _PLACEHOLDERS
+        or folded.startswith(("django-insecure", "changeme", "change-me"))
     )
+
+
+# A former key still signs in whoever holds a session or a link made under it.
+for _name, _value in [("SECRET_KEY", SECRET_KEY)] + [
+    ("a key in SECRET_KEY_FALLBACKS", key) for key in SECRET_KEY_FALLBACKS
+]:
+    if _weak(_value):
+        raise ImproperlyConfigured(
+            f"{_name} is too weak for production: use at least 50 random characters, for "
+            "example from: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
 if "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "ALLOWED_HOSTS must name the service's host names in production, not '*': "

@@ -192,6 +192,16 @@ def test_the_database_holds_no_recovery_code_that_works(client, officer, clock):
     assert client.post(reverse("sign_in_recovery"), {"code": codes[0]}).status_code == 302
 
 
+def test_a_wrong_recovery_code_makes_the_next_wait_even_for_a_right_one(client, officer, clock):
+    _, codes = set_up_app(client, officer, START)
+    sign_in_with_password(client, officer)
+    assert client.post(reverse("sign_in_recovery"), {"code": "aaaa-aaaa"}).status_code == 400
+    too_soon = client.post(reverse("sign_in_recovery"), {"code": codes[0]})
+    assert too_soon.status_code == 400
+    clock.shift(dt.timedelta(seconds=2))
+    assert client.post(reverse("sign_in_recovery"), {"code": codes[0]}).status_code == 302
+
+
 def test_recovery_codes_outlive_a_new_secret_key_while_the_old_is_a_fallback(
     client, officer, clock, settings
 ):

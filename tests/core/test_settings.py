@@ -62,6 +62,16 @@ def test_production_refuses_a_weak_secret_key(key):
     assert key not in result.stderr  # the key itself is never printed
 
 
+def test_production_refuses_a_weak_former_key_and_takes_a_strong_one():
+    strong = "y" * 10 + "a-former-production-secret-key-being-replaced-9876543210"
+    weak = manage("check", **{**production_env(), "SECRET_KEY_FALLBACKS": f"{strong},changeme"})
+    assert weak.returncode != 0
+    assert "a key in SECRET_KEY_FALLBACKS is too weak for production" in weak.stderr
+    assert strong not in weak.stderr
+    spaced = manage("check", **{**production_env(), "SECRET_KEY_FALLBACKS": f" {strong} , "})
+    assert spaced.returncode == 0, spaced.stderr
+
+
 @pytest.mark.parametrize("hosts", ["*", "cme.example.org,*"])
 def test_production_refuses_any_host(hosts):
     result = manage("check", **{**production_env(), "ALLOWED_HOSTS": hosts})
