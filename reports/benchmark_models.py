@@ -158,25 +158,15 @@ class BenchmarkSettings(models.Model):
         return f"benchmark settings for local authority {self.la_code}"
 
     def clean(self):
-        codes = [code.strip().upper() for code in self.statistical_neighbours or []]
+        codes = self.statistical_neighbours or []  # each checked against LA_CODE already
         twice = sorted({code for code in codes if codes.count(code) > 1})
         if twice:
-            raise ValidationError(
-                {
-                    "statistical_neighbours": (
-                        f"{', '.join(twice)} is entered more than once: enter each neighbour once"
-                    )
-                }
-            )
-        if (self.la_code or "").strip().upper() in codes:
-            raise ValidationError(
-                {
-                    "statistical_neighbours": (
-                        f"{self.la_code} is the council's own code: "
-                        "the neighbours are other councils"
-                    )
-                }
-            )
+            problem = f"{', '.join(twice)} is entered more than once: enter each neighbour once"
+        elif self.la_code in codes:
+            problem = f"{self.la_code} is the council's own code: the neighbours are other councils"
+        else:
+            return
+        raise ValidationError({"statistical_neighbours": problem})
 
 
 class ChildPopulation(models.Model):

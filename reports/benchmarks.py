@@ -147,10 +147,16 @@ def published() -> Published:
     result.entered = dict(ChildPopulation.objects.values_list("academic_year", "children"))
     if settings is None:
         return result
-    result.neighbours = list(dict.fromkeys(code for code in settings.statistical_neighbours
-                                           if code != settings.la_code))  # fmt: skip
-    if not periods:
-        return result
+    result.council_codes.add(settings.la_code)
+    if periods:
+        _read_totals(result, settings)
+    result.neighbours = _one_each(result, settings.statistical_neighbours)
+    return result
+
+
+def _read_totals(result: Published, settings: BenchmarkSettings) -> None:
+    """The Total rows of England, the regions, the council and its neighbours, by term, and
+    the council's codes, region and name as they are published."""
     codes = [settings.la_code, *settings.statistical_neighbours]
     rows = BenchmarkFigure.objects.filter(
         Q(level__in=[Level.NATIONAL, Level.REGIONAL])
@@ -167,19 +173,16 @@ def published() -> Published:
         ):
             result.council_codes |= {row.area_code, row.old_la_code} - {""}
             result.region_code, result.council_name = row.region_code, row.area_name
-    result.council_codes.add(settings.la_code)
     for row in rows:
         if row.level == Level.REGIONAL and row.area_code == result.region_code:
             result.region_name = row.area_name
-    result.neighbours = _one_each(result)
-    return result
 
 
-def _one_each(data: Published) -> list[str]:
+def _one_each(data: Published, codes: list[str]) -> list[str]:
     """The neighbours' codes with each authority once (by either of its codes, as the loaded
     rows pair them) and the council left out."""
     seen, kept = set(data.council_codes), []
-    for code in data.neighbours:
+    for code in codes:
         rows = (data.totals.get((p.pk, Level.LOCAL_AUTHORITY, code))
                 or data.totals.get((p.pk, "old", code)) for p in data.periods)  # fmt: skip
         row = next((r for r in rows if r is not None), None)

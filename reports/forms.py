@@ -56,9 +56,6 @@ class TargetForm(GovukModelForm):
                                "against the benchmark")  # fmt: skip
         elif data.get("benchmark_margin") is not None:
             self.add_error("benchmark_margin", "A margin is for a benchmark: choose the benchmark")
-        if data.get("benchmark_margin") is not None and data["benchmark_margin"] < 0:
-            self.add_error("benchmark_margin", "The margin cannot be below 0: it is how far on the "
-                           "worse side of the benchmark stays amber")  # fmt: skip
         if polarity != "info" and amber is not None and target is None:
             self.add_error("target", "Enter the target the amber limit is measured from")
         if polarity == "higher" and None not in (target, amber) and amber > target:

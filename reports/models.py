@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Now
 
@@ -58,6 +59,8 @@ class IndicatorTarget(models.Model):
     benchmark_margin = models.DecimalField(
         max_digits=10, decimal_places=1, null=True, blank=True,
         help_text="Amber while no further than this from the benchmark, on the worse side.",
+        validators=[MinValueValidator(0, "The margin cannot be below 0: it is how far on the "
+                                         "worse side of the benchmark stays amber")],
     )  # fmt: skip
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"

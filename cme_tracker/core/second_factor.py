@@ -62,9 +62,11 @@ def required(request) -> bool:
     return not (skipped and import_string(skipped)(user))
 
 
-def app_device(user) -> TOTPDevice | None:
-    """The user's authenticator app, once set up."""
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def app_device(user, *, locked: bool = False) -> TOTPDevice | None:
+    """The user's authenticator app, once set up; ``locked``, its row held until the
+    transaction ends."""
+    devices = TOTPDevice.objects.select_for_update() if locked else TOTPDevice.objects
+    return devices.filter(user=user, confirmed=True).first()
 
 
 SETTING_UP = "cme_setting_up_device"  # the session's own unconfirmed device
@@ -124,9 +126,7 @@ def confirm_app(request, device: TOTPDevice, code: str) -> list[str] | None:
 @transaction.atomic
 def check_app_code(request, code: str) -> bool:
     """A code from the app, for this session: True, and the session is verified."""
-    device = (
-        TOTPDevice.objects.select_for_update().filter(user=request.user, confirmed=True).first()
-    )
+    device = app_device(request.user, locked=True)
     if device is None or not device.verify_token(_digits(code)):
         return False
     _verified(request, device)
